@@ -5,6 +5,8 @@ from config import health
 
 urlpatterns = [
     path("", include("courses.urls")),
+    path("", include("quizzes.urls")),
+    path("", include("labs.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -128,3 +128,24 @@ def artifacts_dir() -> Path:
     path = ROOT / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def course_sources() -> list:
+    """The real course content, read and validated once per test session."""
+    from django.conf import settings
+
+    from courses.content import load_course
+
+    return load_course(settings.CONTENT_DIR)
+
+
+@pytest.fixture
+def course(db: None, course_sources: list) -> object:
+    """Module 7 loaded into the test database; returns the Module."""
+    from courses.content import sync_course
+    from courses.models import Module
+
+    if not Module.objects.filter(slug="cost-optimization").exists():
+        sync_course(course_sources)
+    return Module.objects.get(slug="cost-optimization")

@@ -1,0 +1,471 @@
+"""Course content: read and validate `content/`, then load it into the database.
+
+`load_course(content_dir)` reads every file into plain dataclasses and validates them, rendering
+all Markdown (living numbers included) on the way, so that a bad file fails before anything is
+written; errors name the file, the field and what is wrong. `sync_course(source)` then upserts by
+slug in one transaction and touches only rows whose values changed, so a re-run on unchanged files
+writes nothing.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from courses.rendering import LivingNumberError, render_markdown
+from labs.calculator import PriceTable, load_price_table
+
+LAB_ENGINES = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-advisor")
+MIN_TEST_QUESTIONS_PER_LESSON = 3
+
+
+class ContentError(ValueError):
+    def __init__(self, path: Path | str, field: str, message: str) -> None:
+        self.path, self.field, self.message = str(path), field, message
+        where = f"{self.path}: {field}: " if field else f"{self.path}: "
+        super().__init__(where + message)
+
+
+@dataclass
+class ChoiceSource:
+    text_markdown: str
+    text_html: str
+    is_correct: bool
+    feedback_markdown: str
+    feedback_html: str
+
+
+@dataclass
+class QuestionSource:
+    key: str
+    stem_markdown: str
+    stem_html: str
+    choices: list[ChoiceSource]
+    lesson: str | None = None
+
+
+@dataclass
+class QuizSource:
+    path: Path
+    title: str
+    questions: list[QuestionSource]
+    lesson: str | None = None
+    pass_mark: int = 80
+
+
+@dataclass
+class LessonSource:
+    path: Path
+    slug: str
+    order: int
+    title: str
+    minutes: int
+    guiding_question: str
+    objectives: list[str]
+    key_terms: list[dict[str, str]]
+    body_markdown: str
+    body_html: str
+    key_terms_html: str
+
+
+@dataclass
+class LabSource:
+    path: Path
+    slug: str
+    lesson: str
+    title: str
+    engine: str
+    task_markdown: str
+    task_html: str
+    try_asking: str
+    greeting_markdown: str
+    greeting_html: str
+    system_prompt: str
+
+
+@dataclass
+class ModuleSource:
+    path: Path
+    slug: str
+    number: int
+    title: str
+    summary: str
+    pass_mark: int
+    lessons: list[LessonSource] = field(default_factory=list)
+    quizzes: list[QuizSource] = field(default_factory=list)
+    labs: list[LabSource] = field(default_factory=list)
+    test: QuizSource | None = None
+
+
+# --- reading helpers -------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ContentError(path, "", f"not valid YAML: {exc}") from None
+
+
+def _split_front_matter(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        raise ContentError(path, "", "must start with YAML front matter between '---' lines")
+    head, sep, body = text[4:].partition("\n---\n")
+    if not sep:
+        raise ContentError(path, "", "the front matter has no closing '---' line")
+    try:
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        raise ContentError(path, "front matter", f"not valid YAML: {exc}") from None
+    if not isinstance(meta, dict):
+        raise ContentError(path, "front matter", "must be a mapping of fields")
+    return meta, body.lstrip("\n")
+
+
+def _req(data: Any, key: str, path: Path, kind: type | tuple = str, where: str = "") -> Any:
+    name = f"{where}{key}"
+    if not isinstance(data, dict) or key not in data or data[key] in (None, ""):
+        raise ContentError(path, name, "is missing")
+    value = data[key]
+    if kind is str and isinstance(value, str) and not value.strip():
+        raise ContentError(path, name, "is empty")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
+        raise ContentError(path, name, f"must be {expected}, got {type(value).__name__}")
+    return value.strip() if isinstance(value, str) else value
+
+
+class _Renderer:
+    def __init__(self, table: PriceTable) -> None:
+        self.table = table
+
+    def __call__(self, text: str, path: Path, field_name: str) -> str:
+        try:
+            return render_markdown(text, table=self.table)
+        except LivingNumberError as exc:
+            raise ContentError(path, field_name, str(exc)) from None
+
+
+# --- reading each kind of file ----------------------------------------------------------------
+
+
+def _read_lesson(path: Path, order: int, render: _Renderer) -> LessonSource:
+    meta, body = _split_front_matter(path)
+    objectives = _req(meta, "objectives", path, list)
+    if not all(isinstance(o, str) and o.strip() for o in objectives):
+        raise ContentError(path, "objectives", "must be a list of non-empty sentences")
+    terms = _req(meta, "key_terms", path, list)
+    for i, term in enumerate(terms):
+        _req(term, "term", path, str, f"key_terms[{i}].")
+        _req(term, "definition", path, str, f"key_terms[{i}].")
+    if not body.strip():
+        raise ContentError(path, "body", "the lesson has no text")
+    glossary = "\n\n".join(f"{t['term'].strip()}\n:   {t['definition'].strip()}" for t in terms)
+    return LessonSource(
+        path=path,
+        slug=_req(meta, "slug", path),
+        order=order,
+        title=_req(meta, "title", path),
+        minutes=int(meta.get("minutes") or 20),
+        guiding_question=_req(meta, "guiding_question", path),
+        objectives=[o.strip() for o in objectives],
+        key_terms=[
+            {"term": t["term"].strip(), "definition": t["definition"].strip()} for t in terms
+        ],
+        body_markdown=body,
+        body_html=render(body, path, "body"),
+        key_terms_html=render(glossary, path, "key_terms"),
+    )
+
+
+def _read_questions(
+    data: Any, path: Path, render: _Renderer, *, test: bool
+) -> list[QuestionSource]:
+    questions = _req(data, "questions", path, list)
+    seen: set[str] = set()
+    result = []
+    for i, q in enumerate(questions):
+        where = f"questions[{i}]."
+        key = _req(q, "key", path, str, where)
+        where = f"questions[{i}] ({key})."
+        if key in seen:
+            raise ContentError(path, where + "key", f"{key!r} is used twice")
+        seen.add(key)
+        options = _req(q, "options", path, list, where)
+        if not 2 <= len(options) <= 6:
+            raise ContentError(path, where + "options", f"needs 2 to 6 options, has {len(options)}")
+        correct = [o for o in options if isinstance(o, dict) and o.get("correct") is True]
+        if len(correct) != 1:
+            raise ContentError(
+                path, where + "options", f"needs exactly one correct option, has {len(correct)}"
+            )
+        choices = []
+        for j, option in enumerate(options):
+            owhere = f"{where}options[{j}]."
+            text = _req(option, "text", path, (str, int, float), owhere)
+            feedback = _req(option, "feedback", path, str, owhere)
+            choices.append(
+                ChoiceSource(
+                    text_markdown=str(text),
+                    text_html=render(str(text), path, owhere + "text"),
+                    is_correct=option.get("correct") is True,
+                    feedback_markdown=feedback,
+                    feedback_html=render(feedback, path, owhere + "feedback"),
+                )
+            )
+        stem = _req(q, "stem", path, str, where)
+        result.append(
+            QuestionSource(
+                key=key,
+                stem_markdown=stem,
+                stem_html=render(stem, path, where + "stem"),
+                choices=choices,
+                lesson=_req(q, "lesson", path, str, where) if test else None,
+            )
+        )
+    if not result:
+        raise ContentError(path, "questions", "has no questions")
+    return result
+
+
+def _read_lab(path: Path, render: _Renderer) -> LabSource:
+    data = _read_yaml(path)
+    engine = _req(data, "engine", path)
+    if engine not in LAB_ENGINES:
+        raise ContentError(path, "engine", f"{engine!r} is not one of {', '.join(LAB_ENGINES)}")
+    task = _req(data, "task", path)
+    greeting = _req(data, "greeting", path)
+    return LabSource(
+        path=path,
+        slug=_req(data, "slug", path),
+        lesson=_req(data, "lesson", path),
+        title=_req(data, "title", path),
+        engine=engine,
+        task_markdown=task,
+        task_html=render(task, path, "task"),
+        try_asking=_req(data, "try_asking", path),
+        greeting_markdown=greeting,
+        greeting_html=render(greeting, path, "greeting"),
+        system_prompt=_req(data, "system_prompt", path),
+    )
+
+
+def load_module(module_dir: Path, table: PriceTable | None = None) -> ModuleSource:
+    """Read and validate one module folder. Raises ContentError."""
+    render = _Renderer(table or load_price_table())
+    path = module_dir / "module.yaml"
+    if not path.exists():
+        raise ContentError(path, "", "file is missing")
+    data = _read_yaml(path)
+    pass_mark = _req(data, "pass_mark", path, int)
+    if not 1 <= pass_mark <= 100:
+        raise ContentError(path, "pass_mark", "must be a percentage from 1 to 100")
+    order = _req(data, "lessons", path, list)
+    module = ModuleSource(
+        path=path,
+        slug=_req(data, "slug", path),
+        number=_req(data, "number", path, int),
+        title=_req(data, "title", path),
+        summary=_req(data, "summary", path),
+        pass_mark=pass_mark,
+    )
+    lesson_files = {}
+    for lesson_path in sorted((module_dir / "lessons").glob("*.md")):
+        meta, _ = _split_front_matter(lesson_path)
+        slug = _req(meta, "slug", lesson_path)
+        if slug not in order:
+            raise ContentError(lesson_path, "slug", f"{slug!r} is not in module.yaml's lessons")
+        lesson_files[slug] = lesson_path
+    for position, slug in enumerate(order, start=1):
+        if slug not in lesson_files:
+            raise ContentError(path, "lessons", f"no lesson file has slug {slug!r}")
+        module.lessons.append(_read_lesson(lesson_files[slug], position, render))
+
+    for quiz_path in sorted((module_dir / "quizzes").glob("*.yaml")):
+        data = _read_yaml(quiz_path)
+        lesson = _req(data, "lesson", quiz_path)
+        if lesson not in order:
+            raise ContentError(quiz_path, "lesson", f"{lesson!r} is not a lesson of this module")
+        module.quizzes.append(
+            QuizSource(
+                path=quiz_path,
+                title=_req(data, "title", quiz_path),
+                lesson=lesson,
+                questions=_read_questions(data, quiz_path, render, test=False),
+            )
+        )
+    for lab_path in sorted((module_dir / "labs").glob("*.yaml")):
+        lab = _read_lab(lab_path, render)
+        if lab.lesson not in order:
+            raise ContentError(lab_path, "lesson", f"{lab.lesson!r} is not a lesson of this module")
+        module.labs.append(lab)
+    _check_one_each(module, order, path)
+
+    test_path = module_dir / "test.yaml"
+    if test_path.exists():
+        data = _read_yaml(test_path)
+        questions = _read_questions(data, test_path, render, test=True)
+        for i, q in enumerate(questions):
+            if q.lesson not in order:
+                raise ContentError(
+                    test_path, f"questions[{i}] ({q.key}).lesson", f"{q.lesson!r} is not a lesson"
+                )
+        for slug in order:
+            count = sum(q.lesson == slug for q in questions)
+            if count < MIN_TEST_QUESTIONS_PER_LESSON:
+                raise ContentError(
+                    test_path,
+                    "questions",
+                    f"lesson {slug!r} has {count} questions; "
+                    f"the test needs at least {MIN_TEST_QUESTIONS_PER_LESSON} per lesson",
+                )
+        module.test = QuizSource(
+            path=test_path,
+            title=_req(data, "title", test_path),
+            questions=questions,
+            pass_mark=_req(data, "pass_mark", test_path, int),
+        )
+    return module
+
+
+def _check_one_each(module: ModuleSource, order: list[str], path: Path) -> None:
+    for kind, items in (("quiz", module.quizzes), ("lab", module.labs)):
+        lessons = [item.lesson for item in items]
+        for slug in set(lessons):
+            if lessons.count(slug) > 1:
+                raise ContentError(path.parent, kind + "s", f"lesson {slug!r} has two {kind}s")
+
+
+def load_course(content_dir: Path, table: PriceTable | None = None) -> list[ModuleSource]:
+    modules_dir = content_dir / "modules"
+    folders = sorted(p for p in modules_dir.glob("*") if p.is_dir()) if modules_dir.exists() else []
+    if not folders:
+        raise ContentError(modules_dir, "", "no module folders found")
+    table = table or load_price_table()
+    return [load_module(folder, table) for folder in folders]
+
+
+# --- writing to the database ----------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deactivated)
+
+
+def _upsert(model: type, lookup: dict, values: dict, report: SyncReport, label: str) -> Any:
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        report.created.append(label)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+        report.updated.append(f"{label} ({', '.join(changed)})")
+    return obj
+
+
+def sync_course(modules: list[ModuleSource]) -> SyncReport:
+    """Upsert validated sources by slug in one transaction. Unchanged rows are not written."""
+    from courses.models import Lesson, Module
+    from labs.models import Lab
+    from quizzes.models import Quiz
+
+    report = SyncReport()
+    with transaction.atomic():
+        for source in modules:
+            module = _upsert(
+                Module,
+                {"slug": source.slug},
+                {"number": source.number, "title": source.title, "summary": source.summary,
+                 "pass_mark": source.pass_mark},
+                report, f"module {source.slug}",
+            )  # fmt: skip
+            lessons = {}
+            for ls in source.lessons:
+                lessons[ls.slug] = _upsert(
+                    Lesson,
+                    {"module": module, "slug": ls.slug},
+                    {"order": ls.order, "title": ls.title, "minutes": ls.minutes,
+                     "guiding_question": ls.guiding_question, "objectives": ls.objectives,
+                     "key_terms": ls.key_terms, "body_markdown": ls.body_markdown,
+                     "body_html": ls.body_html, "key_terms_html": ls.key_terms_html},
+                    report, f"lesson {ls.slug}",
+                )  # fmt: skip
+            for qs in source.quizzes:
+                quiz = _upsert(
+                    Quiz,
+                    {"module": module, "lesson": lessons[qs.lesson], "kind": Quiz.Kind.LESSON},
+                    {"title": qs.title, "pass_mark": qs.pass_mark},
+                    report, f"quiz {qs.lesson}",
+                )  # fmt: skip
+                _sync_questions(quiz, qs, lessons, report)
+            if source.test:
+                quiz = _upsert(
+                    Quiz,
+                    {"module": module, "kind": Quiz.Kind.TEST},
+                    {"title": source.test.title, "pass_mark": source.test.pass_mark,
+                     "lesson": None},
+                    report, f"test {source.slug}",
+                )  # fmt: skip
+                _sync_questions(quiz, source.test, lessons, report)
+            for lab in source.labs:
+                _upsert(
+                    Lab,
+                    {"slug": lab.slug},
+                    {"lesson": lessons[lab.lesson], "title": lab.title, "engine": lab.engine,
+                     "task_markdown": lab.task_markdown, "task_html": lab.task_html,
+                     "try_asking": lab.try_asking, "greeting_markdown": lab.greeting_markdown,
+                     "greeting_html": lab.greeting_html, "system_prompt": lab.system_prompt},
+                    report, f"lab {lab.slug}",
+                )  # fmt: skip
+    return report
+
+
+def _sync_questions(quiz: Any, source: QuizSource, lessons: dict, report: SyncReport) -> None:
+    from quizzes.models import Choice, Question
+
+    keys = []
+    for order, qs in enumerate(source.questions, start=1):
+        keys.append(qs.key)
+        question = _upsert(
+            Question,
+            {"quiz": quiz, "key": qs.key},
+            {"order": order, "stem_markdown": qs.stem_markdown, "stem_html": qs.stem_html,
+             "lesson": lessons[qs.lesson] if qs.lesson else quiz.lesson, "is_active": True},
+            report, f"question {qs.key}",
+        )  # fmt: skip
+        for corder, cs in enumerate(qs.choices, start=1):
+            _upsert(
+                Choice,
+                {"question": question, "order": corder},
+                {"text_markdown": cs.text_markdown, "text_html": cs.text_html,
+                 "is_correct": cs.is_correct, "feedback_markdown": cs.feedback_markdown,
+                 "feedback_html": cs.feedback_html},
+                report, f"choice {qs.key}#{corder}",
+            )  # fmt: skip
+        extra = question.choices.filter(order__gt=len(qs.choices))
+        if extra.exists():
+            # Answered choices are kept for the record; unanswered ones go.
+            extra.filter(answers__isnull=True).delete()
+            report.updated.append(f"question {qs.key} (fewer choices)")
+    # Questions removed from the file stay in the database (learners' answers point at them)
+    # but leave the quiz.
+    gone = quiz.questions.filter(is_active=True).exclude(key__in=keys)
+    for key in gone.values_list("key", flat=True):
+        report.deactivated.append(f"question {key}")
+    gone.update(is_active=False)

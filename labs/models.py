@@ -1,0 +1,122 @@
+from django.db import models
+
+
+class Lab(models.Model):
+    class Engine(models.TextChoices):
+        COST_ESTIMATOR = "cost-estimator", "Cost estimator"
+        CACHING_STRATEGIST = "caching-strategist", "Caching strategist"
+        PROMPT_AUDITOR = "prompt-auditor", "Prompt auditor"
+        ARCHITECTURE_ADVISOR = "architecture-advisor", "Architecture advisor"
+
+    slug = models.SlugField(unique=True)
+    lesson = models.OneToOneField("courses.Lesson", on_delete=models.CASCADE, related_name="lab")
+    title = models.CharField(max_length=200)
+    engine = models.CharField(max_length=30, choices=Engine.choices)
+    task_markdown = models.TextField()
+    task_html = models.TextField(editable=False)
+    try_asking = models.TextField()
+    greeting_markdown = models.TextField()
+    greeting_html = models.TextField(editable=False)
+    system_prompt = models.TextField()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Conversation(models.Model):
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="lab_conversations"
+    )
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="conversations")
+    title = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["user", "lab", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title or f"Conversation {self.pk}"
+
+
+class Message(models.Model):
+    class Role(models.TextChoices):
+        USER = "user", "Learner"
+        ASSISTANT = "assistant", "Assistant"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Writing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        STOPPED = "stopped", "Stopped"
+
+    class Engine(models.TextChoices):
+        OFFLINE = "offline", "Offline tutor"
+        CLAUDE = "claude", "Claude"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    engine = models.CharField(max_length=10, choices=Engine.choices, blank=True)
+    error = models.TextField(blank=True, help_text="Safe to show the learner")
+    error_detail = models.TextField(blank=True, help_text="For admins: the cause")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} #{self.pk} ({self.status})"
+
+
+class Calculation(models.Model):
+    """One calculator call made for a reply: shown under it as a calculation card."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="calculations")
+    order = models.PositiveSmallIntegerField()
+    tool = models.CharField(max_length=60)
+    input = models.JSONField()
+    output = models.JSONField()
+    is_error = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["message", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.tool} for message {self.message_id}"
+
+
+class ApiCall(models.Model):
+    """One Claude API call: every usage field and its cost from the calculator."""
+
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="api_calls"
+    )
+    user = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True)
+    lab = models.ForeignKey(Lab, on_delete=models.SET_NULL, null=True)
+    purpose = models.CharField(max_length=20, default="reply")  # reply | summary
+    model = models.CharField(max_length=80)
+    input_tokens = models.PositiveIntegerField(default=0)
+    cache_write_5m_tokens = models.PositiveIntegerField(default=0)
+    cache_write_1h_tokens = models.PositiveIntegerField(default=0)
+    cache_read_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=8, default=0)
+    uncached_cost_usd = models.DecimalField(
+        max_digits=14, decimal_places=8, default=0, help_text="The same call without caching"
+    )
+    request_id = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.cost_usd} USD"

@@ -1,0 +1,191 @@
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from courses.content import ContentError, load_course, sync_course
+from courses.models import Lesson, Module
+from labs.models import Lab
+from quizzes.models import Choice, Question, Quiz
+
+MODULE = "modules/07-cost-optimization"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A private copy of content/ that a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, target)
+    return target
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def test_the_course_has_four_lessons_with_a_quiz_and_a_lab_each_and_a_test(course_sources):
+    (module,) = course_sources
+    assert module.slug == "cost-optimization"
+    assert module.number == 7
+    assert module.pass_mark == 80
+    assert [lesson.slug for lesson in module.lessons] == [
+        "token-economics", "prompt-caching", "model-selection", "production-controls",
+    ]  # fmt: skip
+    assert sorted(q.lesson for q in module.quizzes) == sorted(ls.slug for ls in module.lessons)
+    assert all(len(q.questions) == 3 for q in module.quizzes)
+    assert sorted(lab.slug for lab in module.labs) == [
+        "architecture-advisor", "caching-strategist", "cost-estimator", "prompt-auditor",
+    ]  # fmt: skip
+    assert len(module.test.questions) == 15
+    for lesson in module.lessons:
+        assert sum(q.lesson == lesson.slug for q in module.test.questions) >= 3
+
+
+def test_every_question_has_four_options_one_right_and_feedback_for_each(course_sources):
+    (module,) = course_sources
+    for quiz in [*module.quizzes, module.test]:
+        for question in quiz.questions:
+            assert len(question.choices) == 4, question.key
+            assert sum(c.is_correct for c in question.choices) == 1, question.key
+            assert all(c.feedback_markdown.strip() for c in question.choices), question.key
+
+
+def test_test_questions_differ_from_quiz_questions(course_sources):
+    (module,) = course_sources
+    quiz_stems = {q.stem_markdown for quiz in module.quizzes for q in quiz.questions}
+    assert not quiz_stems & {q.stem_markdown for q in module.test.questions}
+
+
+def test_lessons_render_living_numbers_and_no_shortcode_survives(course_sources):
+    (module,) = course_sources
+    for lesson in module.lessons:
+        assert "{{" not in lesson.body_html, lesson.slug
+        assert "```calc" not in lesson.body_html
+        assert 'class="living-number"' in lesson.body_html or "calc-block" in lesson.body_html
+
+
+def test_lesson_html_is_sanitized(content):
+    lesson = content / MODULE / "lessons" / "01-token-economics.md"
+    lesson.write_text(
+        lesson.read_text()
+        + '\n\n<script>alert(1)</script>\n\n<a href="javascript:alert(2)" onclick="x()">x</a>\n'
+    )
+    (module,) = load_course(content)
+    html = module.lessons[0].body_html
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "onclick" not in html
+
+
+def test_sync_creates_everything_and_a_second_run_changes_nothing(db, course_sources):
+    first = sync_course(course_sources)
+    assert first.created
+    assert Module.objects.count() == 1
+    assert Lesson.objects.count() == 4
+    assert Quiz.objects.filter(kind="lesson").count() == 4
+    assert Quiz.objects.filter(kind="test").get().questions.count() == 15
+    assert Lab.objects.count() == 4
+    assert Choice.objects.count() == (4 * 3 + 15) * 4
+    stamps = list(Lesson.objects.values_list("updated_at", flat=True))
+    second = sync_course(course_sources)
+    assert not second.changed
+    assert list(Lesson.objects.values_list("updated_at", flat=True)) == stamps
+
+
+def test_the_sync_command_is_idempotent(db, capsys):
+    call_command("sync_content")
+    assert "content synced" in capsys.readouterr().out
+    call_command("sync_content")
+    assert "content unchanged" in capsys.readouterr().out
+
+
+def test_a_price_change_in_the_table_changes_the_lesson(db, content, tmp_path):
+    from labs.calculator import PriceTable
+
+    data = yaml.safe_load((content / "pricing.yaml").read_text())
+    before = sync_course(load_course(content, PriceTable.from_data(data)))
+    assert before.created
+    html_before = Lesson.objects.get(slug="token-economics").body_html
+    for model in data["models"]:
+        if model["id"] == "claude-sonnet-5-5":
+            model["prices"]["output"] = "13.37"
+    report = sync_course(load_course(content, PriceTable.from_data(data)))
+    html_after = Lesson.objects.get(slug="token-economics").body_html
+    assert html_after != html_before
+    assert "$13.37" in html_after and "$13.37" not in html_before
+    assert any(item.startswith("lesson token-economics") for item in report.updated)
+
+
+@pytest.mark.parametrize(
+    ("relative", "change", "expected"),
+    [
+        ("module.yaml", lambda d: d.pop("title"), "module.yaml: title: is missing"),
+        ("module.yaml", lambda d: d.update(pass_mark=120), "pass_mark: must be a percentage"),
+        ("module.yaml", lambda d: d["lessons"].append("ghost"), "no lesson file has slug 'ghost'"),
+        (
+            "quizzes/token-economics.yaml",
+            lambda d: d["questions"][0]["options"][1].update(correct=True),
+            "needs exactly one correct option, has 2",
+        ),
+        (
+            "quizzes/token-economics.yaml",
+            lambda d: d["questions"][1]["options"][2].update(feedback=""),
+            "options[2].feedback: is missing",
+        ),
+        (
+            "quizzes/token-economics.yaml",
+            lambda d: d["questions"][0].update(options=d["questions"][0]["options"][:1]),
+            "needs 2 to 6 options, has 1",
+        ),
+        (
+            "labs/cost-estimator.yaml",
+            lambda d: d.update(engine="oracle"),
+            "engine: 'oracle' is not",
+        ),
+        ("test.yaml", lambda d: d["questions"].pop(), "the test needs at least 3 per lesson"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_the_file_and_field(content, relative, change, expected):
+    path = content / MODULE / relative
+    edit_yaml(path, change)
+    with pytest.raises(ContentError) as caught:
+        load_course(content)
+    assert str(path) in str(caught.value)
+    assert expected in str(caught.value)
+
+
+def test_a_bad_shortcode_is_refused_naming_the_lesson(content):
+    lesson = content / MODULE / "lessons" / "02-prompt-caching.md"
+    lesson.write_text(lesson.read_text() + "\n\nCosts {{ price claude-imaginary-9 input }}.\n")
+    with pytest.raises(ContentError) as caught:
+        load_course(content)
+    assert "02-prompt-caching.md: body:" in str(caught.value)
+    assert "claude-imaginary-9" in str(caught.value)
+
+
+def test_broken_yaml_is_refused_clearly(content):
+    (content / MODULE / "labs" / "prompt-auditor.yaml").write_text("title: [unclosed\n")
+    with pytest.raises(ContentError, match=r"prompt-auditor\.yaml: not valid YAML"):
+        load_course(content)
+
+
+def test_a_failed_sync_writes_nothing(db, content):
+    edit_yaml(content / MODULE / "test.yaml", lambda d: d["questions"][3].pop("stem"))
+    with pytest.raises(CommandError, match=r"test.yaml: questions\[3\] \(.*\)\.stem: is missing"):
+        call_command("sync_content", path=str(content))
+    assert not Module.objects.exists()
+    assert not Question.objects.exists()
+
+
+def test_a_question_removed_from_the_file_leaves_the_quiz_but_keeps_its_row(db, content):
+    sync_course(load_course(content))
+    edit_yaml(content / MODULE / "quizzes" / "prompt-caching.yaml", lambda d: d["questions"].pop())
+    report = sync_course(load_course(content))
+    assert report.deactivated == ["question pc-q3"]
+    assert Question.objects.get(key="pc-q3").is_active is False
