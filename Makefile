@@ -23,7 +23,7 @@ migrate: install
 content: migrate
 	$(BIN)/python manage.py sync_content
 
-run: migrate
+run: content
 	@if [ "$$DEBUG" = "1" ]; then $(BIN)/python manage.py seed_demo; fi
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python bin/dev.py
 

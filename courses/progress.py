@@ -62,7 +62,7 @@ def lessons_of(module: Module) -> list[Lesson]:
     # quiz and lab are reverse one-to-ones: joined, not one query each.
     return list(
         Lesson.objects.filter(module=module)
-        .select_related("quiz", "lab")
+        .select_related("module", "quiz", "lab")
         .defer("body_markdown", "body_html", "key_terms_html")
         .order_by("order")
     )
@@ -95,6 +95,7 @@ def module_progress(
             conversation__lab__lesson__module=module,
             role=Message.Role.USER,
         )
+        .order_by()
         .values_list("conversation__lab_id", flat=True)
         .distinct()
     )

@@ -82,7 +82,7 @@ def _dig(data: object, path: str, shortcode: str) -> object:
 
 
 def _model_field(table: PriceTable, name: str, field: str) -> object:
-    entry = table.to_entry(name)
+    entry = table.get(name).to_data()
     if field in entry.get("prices", {}):
         return entry["prices"][field]
     if field in entry:
@@ -251,6 +251,12 @@ def render_markdown(text: str, *, table: PriceTable | None = None) -> str:
         },
         output_format="html",
     )
+    return sanitize_html(md.convert(text))
+
+
+def render_untrusted_markdown(text: str) -> str:
+    """Model or learner text: Markdown without living numbers, then sanitized."""
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
     return sanitize_html(md.convert(text))
 
 

@@ -130,8 +130,8 @@ def test_a_price_change_in_the_table_changes_the_lesson(db, content, tmp_path):
         ("module.yaml", lambda d: d["lessons"].append("ghost"), "no lesson file has slug 'ghost'"),
         (
             "quizzes/token-economics.yaml",
-            lambda d: d["questions"][0]["options"][1].update(correct=True),
-            "needs exactly one correct option, has 2",
+            lambda d: [o.update(correct=True) for o in d["questions"][0]["options"]],
+            "needs exactly one correct option, has 4",
         ),
         (
             "quizzes/token-economics.yaml",
@@ -189,3 +189,17 @@ def test_a_question_removed_from_the_file_leaves_the_quiz_but_keeps_its_row(db, 
     report = sync_course(load_course(content))
     assert report.deactivated == ["question pc-q3"]
     assert Question.objects.get(key="pc-q3").is_active is False
+
+
+def test_export_then_sync_changes_nothing(db, content, tmp_path):
+    from courses.export import export_course
+
+    sync_course(load_course(content))
+    out = tmp_path / "exported"
+    written = export_course(out)
+    assert any(p.name == "01-token-economics.md" for p in written)
+    assert (out / MODULE / "test.yaml").exists()
+    report = sync_course(load_course(out))
+    assert not report.changed, report
+    # And exporting again writes nothing new.
+    assert export_course(out) == []
