@@ -15,19 +15,21 @@ Everything that comes out goes through nh3, so even an instructor's raw HTML can
 """
 
 import re
+import secrets
 import shlex
 from decimal import Decimal
 from html import escape
 
 import markdown
 import nh3
-from labs.calculator.cli import run_command
-from labs.calculator.formatting import format_pct, format_tokens, format_usd
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from labs.calculator import PriceTable, load_price_table
+from labs.calculator.cli import run_command
 from labs.calculator.errors import CalculatorError
+from labs.calculator.formatting import format_price
+from labs.cards import format_value, render_card
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -52,21 +54,6 @@ CALC_FENCE = re.compile(
 
 class LivingNumberError(ValueError):
     """A shortcode that cannot be computed; the message says which and why."""
-
-
-def format_value(field: str, value: object) -> str:
-    """Show a calculator value the way the course shows figures."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if field.endswith("_usd"):
-        return format_usd(Decimal(str(value)))
-    if field.endswith("_pct"):
-        return format_pct(Decimal(str(value)))
-    if isinstance(value, int):
-        return format_tokens(value)
-    if value is None:
-        return "—"
-    return str(value)
 
 
 def _dig(data: object, path: str, shortcode: str) -> object:
@@ -111,7 +98,7 @@ def evaluate_shortcode(shortcode: str, table: PriceTable) -> tuple[str, str]:
                     "cache_read",
                 ):
                     raise LivingNumberError(f"{{{{ {shortcode} }}}}: {field!r} is not a price")
-                return format_usd(Decimal(str(value))), f"{name} {field} price per million tokens"
+                return format_price(Decimal(str(value))), f"{name} {field} price per million tokens"
             return format_value(field, value), f"{name} {field}"
         command, bar, path = rest.partition("|")
         if not bar or not path.strip():
@@ -127,88 +114,32 @@ def evaluate_shortcode(shortcode: str, table: PriceTable) -> tuple[str, str]:
         raise LivingNumberError(f"{{{{ {shortcode} }}}}: {exc}") from exc
 
 
-def _label(key: str) -> str:
-    words = key.removesuffix("_usd").removesuffix("_pct").replace("_", " ")
-    return words[:1].upper() + words[1:]
-
-
-def _cell(key: str, value: object) -> str:
-    numeric = isinstance(value, int | Decimal) or key.endswith(("_usd", "_pct"))
-    cls = ' class="num"' if numeric else ""
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    return f"<td{cls}>{escape(format_value(key, value))}</td>"
-
-
-def _table(rows: list[dict]) -> str:
-    columns: list[str] = []
-    for row in rows:
-        columns += [k for k, v in row.items() if k not in columns and not isinstance(v, dict)]
-    head = "".join(f"<th>{escape(_label(c))}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(_cell(c, row.get(c)) for c in columns) + "</tr>" for row in rows
-    )
-    return (
-        f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
 def render_calc_block(command: str, table: PriceTable) -> str:
-    """A calculator answer as HTML: scalar fields as a two-column table, lists as tables."""
+    """A whole calculator answer as a card (trusted HTML: built from numbers, all escaped)."""
     try:
         answer = run_command([*shlex.split(command), "--json"], table=table)
     except CalculatorError as exc:
         raise LivingNumberError(f"calc block {command!r}: {exc}") from exc
-    parts = [
-        '<figure class="calc-block"><figcaption>Computed by the course calculator: '
-        f"<code>{escape(command)}</code></figcaption>"
-    ]
-    scalars = [(k, v) for k, v in answer.items() if not isinstance(v, list | dict)]
-    if scalars:
-        rows = "".join(
-            f'<tr><th scope="row">{escape(_label(k))}</th>{_cell(k, v)}</tr>' for k, v in scalars
-        )
-        parts.append(f'<div class="table-wrap"><table><tbody>{rows}</tbody></table></div>')
-    for key, value in answer.items():
-        if key == "assumptions":
-            continue
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            parts.append(_table(value))
-        elif isinstance(value, list) and value:
-            parts.append(
-                f"<p><strong>{escape(_label(key))}:</strong> "
-                + escape(", ".join(format_value(key, v) for v in value))
-                + "</p>"
-            )
-        elif isinstance(value, dict):
-            parts.append(_table([value]))
-    notes = answer.get("assumptions") or []
-    if notes:
-        parts.append(
-            '<ul class="assumptions">'
-            + "".join(f"<li>{escape(str(n))}</li>" for n in notes)
-            + "</ul>"
-        )
-    parts.append("</figure>")
-    return "".join(parts)
+    return render_card(answer, caption=command)
 
 
 class _LivingNumbers(Preprocessor):
-    def __init__(self, md: markdown.Markdown, table: PriceTable) -> None:
+    def __init__(self, md: markdown.Markdown, table: PriceTable, slots: dict[str, str]) -> None:
         super().__init__(md)
         self.table = table
+        self.slots = slots
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        text = CALC_FENCE.sub(
-            lambda m: (
-                "\n\n"
-                + self.md.htmlStash.store(render_calc_block(m["body"].strip(), self.table))
-                + "\n\n"
-            ),
-            text,
-        )
+
+        def block(match: re.Match) -> str:
+            # Cards carry SVG, which the sanitizer would strip: they are our own escaped HTML,
+            # so they wait in a slot and go in after sanitizing.
+            token = f"calcslot{secrets.token_hex(8)}x"
+            self.slots[token] = render_calc_block(match["body"].strip(), self.table)
+            return f"\n\n{token}\n\n"
+
+        text = CALC_FENCE.sub(block, text)
 
         def inline(match: re.Match) -> str:
             shown, source = evaluate_shortcode(match[1].strip(), self.table)
@@ -222,17 +153,21 @@ class LivingNumbersExtension(Extension):
     def __init__(self, table: PriceTable) -> None:
         super().__init__()
         self.table = table
+        self.slots: dict[str, str] = {}
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Before fenced_code (25) so ```calc blocks are ours, not code.
-        md.preprocessors.register(_LivingNumbers(md, self.table), "living_numbers", 30)
+        md.preprocessors.register(
+            _LivingNumbers(md, self.table, self.slots), "living_numbers", 30
+        )
 
 
 def render_markdown(text: str, *, table: PriceTable | None = None) -> str:
     """Markdown with living numbers to sanitized HTML. Raises LivingNumberError."""
+    living = LivingNumbersExtension(table or load_price_table())
     md = markdown.Markdown(
         extensions=[
-            LivingNumbersExtension(table or load_price_table()),
+            living,
             "tables",
             "fenced_code",
             "codehilite",
@@ -251,7 +186,10 @@ def render_markdown(text: str, *, table: PriceTable | None = None) -> str:
         },
         output_format="html",
     )
-    return sanitize_html(md.convert(text))
+    html = sanitize_html(md.convert(text))
+    for token, card in living.slots.items():
+        html = html.replace(f"<p>{token}</p>", card).replace(token, card)
+    return html
 
 
 def render_untrusted_markdown(text: str) -> str:
