@@ -66,6 +66,10 @@ class Message(models.Model):
     engine = models.CharField(max_length=10, choices=Engine.choices, blank=True)
     error = models.TextField(blank=True, help_text="Safe to show the learner")
     error_detail = models.TextField(blank=True, help_text="For admins: the cause")
+    notice = models.CharField(
+        max_length=300, blank=True, help_text="e.g. why the offline tutor answered"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker claimed it")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -88,6 +92,8 @@ class Calculation(models.Model):
     input = models.JSONField()
     output = models.JSONField()
     is_error = models.BooleanField(default=False)
+    # The card (tables and chart), rendered once by the worker.
+    html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["message", "order"]

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from labs import views
 
 app_name = "labs"
-urlpatterns: list = []
+lab = "modules/<slug:module>/lessons/<slug:lesson>/lab/"
+urlpatterns = [
+    path(lab, views.lab_page, name="lab"),
+    path(lab + "c/<int:conversation>/", views.lab_page, name="conversation"),
+    path(lab + "send/", views.lab_send, name="send"),
+    path("labs/messages/<int:pk>/", views.message_fragment, name="message"),
+    path("labs/messages/<int:pk>/stop/", views.message_stop, name="stop"),
+    path("labs/messages/<int:pk>/retry/", views.message_retry, name="retry"),
+]

@@ -1,0 +1,25 @@
+"""The offline tutor: answers lab questions from the calculator's own scenario engines.
+
+It reads the learner's message (and the conversation so far), turns it into calculator calls,
+runs them through `labs.calculator.tools.call_tool` (exactly the tools Claude gets), and writes
+the answer in Markdown, stating every assumption it made. Used when no API key is configured,
+when LABS_OFFLINE=1, and when a learner's or the site's Claude budget is spent.
+
+Contract (others depend on it):
+
+    answer(engine: str, message: str, history: list[Turn], table: PriceTable | None = None)
+        -> TutorReply
+
+`engine` is one of cost-estimator, caching-strategist, prompt-auditor, architecture-advisor.
+`history` holds the earlier turns of the conversation, oldest first, without the new message.
+"""
+
+from labs.tutor.types import ToolCall, Turn, TutorReply
+
+__all__ = ["ToolCall", "Turn", "TutorReply", "answer"]
+
+
+def answer(engine: str, message: str, history: list[Turn], table: object = None) -> TutorReply:
+    from labs.tutor.engines import answer as _answer
+
+    return _answer(engine, message, history, table)

@@ -1,0 +1,219 @@
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.models import Lesson
+from courses.progress import module_progress
+from labs.conversation import OFFLINE_LABEL, offline_reason
+from labs.limits import PENDING, LabInputError, check_no_pending, check_rate, clean_message
+from labs.models import ApiCall, Calculation, Conversation, Lab, Message
+from labs.tasks import reply
+
+log = logging.getLogger(__name__)
+
+
+def _get_lab(module: str, lesson: str) -> Lab:
+    lesson_obj = get_object_or_404(Lesson.objects.select_related("module"), module__slug=module,
+                                   slug=lesson)  # fmt: skip
+    try:
+        return Lab.objects.select_related("lesson__module").get(lesson=lesson_obj)
+    except Lab.DoesNotExist:
+        raise Http404("This lesson has no lab.") from None
+
+
+def _get_conversation_for_user(
+    request: HttpRequest, pk: int, lab: Lab | None = None
+) -> Conversation:
+    filters = {"pk": pk, "user": request.user}
+    if lab is not None:
+        filters["lab"] = lab
+    return get_object_or_404(Conversation.objects.select_related("lab__lesson__module"), **filters)
+
+
+def _get_message_for_user(request: HttpRequest, pk: int) -> Message:
+    return get_object_or_404(
+        Message.objects.select_related("conversation__lab__lesson__module"),
+        pk=pk, conversation__user=request.user, role=Message.Role.ASSISTANT,
+    )  # fmt: skip
+
+
+def enqueue_reply(message_id: int) -> bool:
+    """Send the reply task; False when the broker is unreachable. The message stays queued
+    and the sweep sends it again once the broker is back, so nothing is lost."""
+    try:
+        reply.delay(message_id)
+    except Exception:  # kombu raises transport-specific errors
+        log.exception("could not enqueue reply %s; the sweep will retry", message_id)
+        return False
+    return True
+
+
+def _meter(conversation: Conversation | None) -> dict:
+    if conversation is None:
+        return {"cost": 0, "saved": 0, "calls": 0, "offline": bool(offline_reason())}
+    totals = ApiCall.objects.filter(message__conversation=conversation).aggregate(
+        cost=Sum("cost_usd"), uncached=Sum("uncached_cost_usd")
+    )
+    cost = totals["cost"] or 0
+    uncached = totals["uncached"] or 0
+    return {
+        "cost": cost,
+        "saved": max(uncached - cost, 0),
+        "offline": not cost and bool(offline_reason()),
+    }
+
+
+def _messages(conversation: Conversation | None) -> list[Message]:
+    if conversation is None:
+        return []
+    return list(
+        conversation.messages.prefetch_related(
+            Prefetch(
+                "calculations", queryset=Calculation.objects.only("message_id", "order", "html")
+            )
+        )
+    )
+
+
+def _lab_context(
+    request: HttpRequest, lab: Lab, conversation: Conversation | None, **extra: object
+) -> dict:
+    return {
+        "lab": lab,
+        "lesson": lab.lesson,
+        "module": lab.lesson.module,
+        "conversation": conversation,
+        "messages_list": _messages(conversation),
+        "conversations": Conversation.objects.filter(user=request.user, lab=lab).only(
+            "pk", "title", "updated_at"
+        )[:20],
+        "meter": _meter(conversation),
+        "offline_label": OFFLINE_LABEL,
+        "offline_reason": offline_reason(request.user),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def lab_page(
+    request: HttpRequest, module: str, lesson: str, conversation: int | None = None
+) -> HttpResponse:
+    lab = _get_lab(module, lesson)
+    if conversation is not None:
+        current = _get_conversation_for_user(request, conversation, lab)
+    elif request.GET.get("new"):
+        current = None
+    else:
+        current = Conversation.objects.filter(user=request.user, lab=lab).first()
+    context = _lab_context(request, lab, current)
+    if request.GET.get("ask"):
+        context["draft"] = lab.try_asking
+    context["progress"] = module_progress(request.user, lab.lesson.module)
+    return render(request, "labs/lab.html", context)
+
+
+@login_required
+@require_POST
+def lab_send(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
+    lab = _get_lab(module, lesson)
+    raw = request.POST.get("text", "")
+    conversation_id = request.POST.get("conversation") or None
+    current = None
+    if conversation_id:
+        if not str(conversation_id).isdigit():
+            raise Http404
+        current = _get_conversation_for_user(request, int(conversation_id), lab)
+    try:
+        text = clean_message(raw)
+        check_rate(request.user)
+        with transaction.atomic():
+            if current is None:
+                current = Conversation.objects.create(user=request.user, lab=lab, title=text[:80])
+            else:
+                # Lock the conversation so two tabs cannot both pass the pending check.
+                current = Conversation.objects.select_for_update().get(pk=current.pk)
+                check_no_pending(current)
+            Message.objects.create(conversation=current, role=Message.Role.USER, text=text)
+            pending = Message.objects.create(
+                conversation=current, role=Message.Role.ASSISTANT, status=Message.Status.QUEUED
+            )
+            current.save(update_fields=["updated_at"])
+            sent: list[bool] = []
+            transaction.on_commit(lambda: sent.append(enqueue_reply(pending.pk)), robust=True)
+    except LabInputError as exc:
+        if request.htmx:
+            context = _lab_context(request, lab, current, error=str(exc), draft=raw)
+            return render(request, "labs/lab.html#conversation", context, status=422)
+        from django.contrib import messages
+
+        messages.error(request, str(exc))
+        return redirect(_conversation_url(lab, current))
+    url = _conversation_url(lab, current)
+    notice = "" if all(sent) else (
+        "Your message is saved. The reply service is busy; the answer will appear here as soon "
+        "as a worker picks it up."
+    )  # fmt: skip
+    if request.htmx:
+        response = render(
+            request,
+            "labs/lab.html#conversation",
+            _lab_context(request, lab, current, notice=notice),
+        )
+        response["HX-Push-Url"] = url
+        return response
+    if notice:
+        from django.contrib import messages
+
+        messages.warning(request, notice)
+    return redirect(url)
+
+
+def _conversation_url(lab: Lab, conversation: Conversation | None) -> str:
+    base = reverse("labs:lab", args=[lab.lesson.module.slug, lab.lesson.slug])
+    return f"{base}c/{conversation.pk}/" if conversation else base
+
+
+@login_required
+@require_GET
+def message_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _get_message_for_user(request, pk)
+    if not request.htmx:
+        return redirect(_conversation_url(message.conversation.lab, message.conversation))
+    message = Message.objects.prefetch_related("calculations").get(pk=message.pk)
+    context = {"message": message, "offline_label": OFFLINE_LABEL}
+    if message.status not in PENDING:
+        context["meter"] = _meter(message.conversation)
+        context["oob_meter"] = True
+    return render(request, "labs/lab.html#assistant_message", context)
+
+
+@login_required
+@require_POST
+def message_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _get_message_for_user(request, pk)
+    # Only a reply still in progress can be stopped; the worker sees the status and ends.
+    Message.objects.filter(pk=message.pk, status__in=PENDING).update(status=Message.Status.STOPPED)
+    if request.htmx:
+        return message_fragment(request, pk)
+    return redirect(_conversation_url(message.conversation.lab, message.conversation))
+
+
+@login_required
+@require_POST
+def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _get_message_for_user(request, pk)
+    retried = Message.objects.filter(pk=message.pk, status=Message.Status.FAILED).update(
+        status=Message.Status.QUEUED, error="", text="", html=""
+    )
+    if retried:
+        enqueue_reply(message.pk)
+    if request.htmx:
+        return message_fragment(request, pk)
+    return redirect(_conversation_url(message.conversation.lab, message.conversation))
