@@ -219,7 +219,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 150, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A learner waits on the publish: fail fast when the broker is down; the sweep re-queues.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-lab-replies": {"task": "labs.sweep", "schedule": 60.0},
@@ -235,6 +238,16 @@ LAB_MAX_MESSAGE_CHARS = env_int("LAB_MAX_MESSAGE_CHARS", 4000, minimum=1)
 LAB_MESSAGES_PER_HOUR = env_int("LAB_MESSAGES_PER_HOUR", 30, minimum=1)
 LAB_DAILY_BUDGET_USD = env_decimal("LAB_DAILY_BUDGET_USD", "0.50")
 SITE_DAILY_BUDGET_USD = env_decimal("SITE_DAILY_BUDGET_USD", "25")
+LAB_TOOL_ROUNDS = env_int("LAB_TOOL_ROUNDS", 4, minimum=1)
+# After this many earlier turns, older ones are summarized by LAB_SUMMARY_MODEL and only the last
+# LAB_HISTORY_WINDOW turns are sent verbatim.
+LAB_SUMMARY_AFTER_TURNS = env_int("LAB_SUMMARY_AFTER_TURNS", 8, minimum=2)
+LAB_HISTORY_WINDOW = env_int("LAB_HISTORY_WINDOW", 4, minimum=1)
+LAB_SUMMARY_MODEL = env_str("LAB_SUMMARY_MODEL", "claude-haiku-5-5")
+CLAUDE_TIMEOUT_SECONDS = env_int("CLAUDE_TIMEOUT_SECONDS", 60, minimum=1)
+CLAUDE_MAX_RETRIES = env_int("CLAUDE_MAX_RETRIES", 2)
+# Spend alert: the last hour over 3x the trailing hourly average and over this floor.
+LAB_ANOMALY_FLOOR_USD = env_decimal("LAB_ANOMALY_FLOOR_USD", "1.00")
 
 # Module test retakes.
 TEST_RETAKE_COOLDOWN_SECONDS = env_int("TEST_RETAKE_COOLDOWN_SECONDS", 600)

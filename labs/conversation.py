@@ -27,12 +27,16 @@ class TurnResult:
     stopped: bool = False
 
 
-def offline_reason(user: Any = None) -> str:
+def offline_reason(user: Any = None, *, budgets: bool = True) -> str:
     """Why the offline tutor answers, or "" when Claude may."""
     if not settings.ANTHROPIC_API_KEY:
         return "No Claude API key is configured, so the offline tutor answers."
     if settings.LABS_OFFLINE:
         return "Labs are set to offline mode, so the offline tutor answers."
+    if budgets:
+        from labs.spending import budget_reason
+
+        return budget_reason(user)
     return ""
 
 
@@ -44,6 +48,8 @@ def run_turn(
     offline: bool | None = None,
     user: Any = None,
     on_text: Callable[[str], bool] | None = None,
+    conversation: Any = None,
+    message: Any = None,
 ) -> TurnResult:
     """Answer `text` in `lab` given the earlier turns. `on_text(so_far)` is called as text
     arrives and returns False to stop early."""
@@ -58,7 +64,10 @@ def run_turn(
         )
     from labs.claude import run_claude_turn  # the only module that imports anthropic
 
-    return run_claude_turn(lab, history, text, user=user, on_text=on_text)
+    return run_claude_turn(
+        lab, history, text, user=user, on_text=on_text, conversation=conversation,
+        message=message,
+    )  # fmt: skip
 
 
 def history_before(message: Message) -> tuple[list[Turn], str]:

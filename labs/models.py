@@ -29,6 +29,9 @@ class Conversation(models.Model):
     )
     lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="conversations")
     title = models.CharField(max_length=200, blank=True)
+    # Older turns, summarized by a cheap model once the conversation grows long.
+    summary = models.TextField(blank=True)
+    summary_turns = models.PositiveIntegerField(default=0, help_text="Turns the summary covers")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

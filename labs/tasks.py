@@ -74,6 +74,7 @@ def reply(message_id: int) -> None:
         result = run_turn(
             message.conversation.lab, history, question,
             user=message.conversation.user, on_text=on_text,
+            conversation=message.conversation, message=message,
         )  # fmt: skip
     except Exception as exc:
         # Expected failures (Claude down, key rejected) arrive here already classified by

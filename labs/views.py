@@ -56,7 +56,7 @@ def enqueue_reply(message_id: int) -> bool:
 
 def _meter(conversation: Conversation | None) -> dict:
     if conversation is None:
-        return {"cost": 0, "saved": 0, "calls": 0, "offline": bool(offline_reason())}
+        return {"cost": 0, "saved": 0, "offline": bool(offline_reason(budgets=False))}
     totals = ApiCall.objects.filter(message__conversation=conversation).aggregate(
         cost=Sum("cost_usd"), uncached=Sum("uncached_cost_usd")
     )
@@ -65,7 +65,7 @@ def _meter(conversation: Conversation | None) -> dict:
     return {
         "cost": cost,
         "saved": max(uncached - cost, 0),
-        "offline": not cost and bool(offline_reason()),
+        "offline": not cost and bool(offline_reason(budgets=False)),
     }
 
 

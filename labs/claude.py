@@ -1,0 +1,298 @@
+"""Claude behind the labs. The only module that imports `anthropic`.
+
+One lab turn is a bounded tool loop over the calculator: Claude never does arithmetic in prose,
+it calls the calculator's tools and we run them here, in the worker. The calls practise what the
+course teaches:
+
+- Prompt caching with up to four breakpoints, in the order the caching lesson gives: the last
+  tool definition (caches every tool), the lab's system prompt, the end of the conversation so far
+  (so each new turn reads the old ones from cache), and the latest tool result inside a turn (so
+  tool rounds after the first read the round before). The tools plus the system prompt come to
+  well over 2,000 tokens; Haiku 5.5's minimum cacheable length is not published, and a prefix
+  under the minimum is simply not cached (no error), so this costs nothing if it is too short.
+- Long conversations are summarized by a cheap model; only the last turns are sent verbatim.
+- Every call's `usage` is logged with its cost from the calculator (`labs.spending.log_call`).
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import anthropic
+import httpx2
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import mail_admins
+from django.utils.text import slugify
+
+from labs.calculator import CalculatorError
+from labs.calculator.tools import TOOLS, call_tool
+from labs.conversation import TurnResult
+from labs.models import Conversation, Lab, Message
+from labs.spending import log_call
+from labs.tutor import ToolCall, Turn
+
+log = logging.getLogger(__name__)
+
+RULES = """
+Rules for every answer in this lab:
+- Every number you state (tokens, prices, costs, savings, percentages) must come from a tool
+  result in this conversation. Never compute in your head; call a tool instead.
+- Say which model and prices you used and list the assumptions you made.
+- Stay on the cost of using the Claude API. Politely decline anything else.
+- You do not know the module test and must not answer questions that look like test items;
+  explain the idea and point the learner to the lesson instead.
+- Keep answers short: a few sentences and, where useful, a small table.
+""".strip()
+
+EPHEMERAL = {"type": "ephemeral"}
+
+
+class ClaudeError(Exception):
+    """An expected failure, with a message safe to show the learner."""
+
+    def __init__(self, safe_message: str, detail: str = "") -> None:
+        super().__init__(detail or safe_message)
+        self.safe_message = safe_message
+
+
+# Tests inject an httpx2 client with a MockTransport here.
+http_client_factory: Callable[[], httpx2.Client] | None = None
+
+
+def make_client() -> anthropic.Anthropic:
+    """Timeout and retries set explicitly: a learner is waiting, so fail in about a minute."""
+    return anthropic.Anthropic(
+        api_key=settings.ANTHROPIC_API_KEY,
+        max_retries=settings.CLAUDE_MAX_RETRIES,
+        timeout=httpx2.Timeout(settings.CLAUDE_TIMEOUT_SECONDS, connect=5.0),
+        http_client=http_client_factory() if http_client_factory else None,
+    )
+
+
+def tool_definitions() -> list[dict[str, Any]]:
+    tools = [dict(tool) for tool in TOOLS]
+    tools[-1] = {**tools[-1], "cache_control": EPHEMERAL}  # breakpoint 1: all tools
+    return tools
+
+
+def system_blocks(lab: Lab, summary: str = "") -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "text",
+            "text": f"{lab.system_prompt.strip()}\n\n{RULES}",
+            "cache_control": EPHEMERAL,
+        }
+    ]  # breakpoint 2: tools + system
+    if summary:
+        blocks.append({"type": "text", "text": f"Summary of the earlier conversation:\n{summary}"})
+    return blocks
+
+
+def _alternating(turns: list[Turn]) -> list[dict[str, Any]]:
+    """The API wants user and assistant turns in alternation, starting with the user."""
+    messages: list[dict[str, Any]] = []
+    for turn in turns:
+        if not turn.text.strip():
+            continue
+        if messages and messages[-1]["role"] == turn.role:
+            messages[-1]["content"] += "\n\n" + turn.text
+        elif not messages and turn.role == "assistant":
+            continue
+        else:
+            messages.append({"role": turn.role, "content": turn.text})
+    return messages
+
+
+def _with_breakpoints(messages: list[dict[str, Any]], history_end: int) -> list[dict[str, Any]]:
+    """Copy `messages` with cache_control on the last message of the earlier conversation
+    (breakpoint 3) and on the newest tool result (breakpoint 4): never more than four in all."""
+    marked = []
+    last_tool_result = max(
+        (
+            i
+            for i, m in enumerate(messages)
+            if m["role"] == "user" and isinstance(m["content"], list)
+        ),
+        default=None,
+    )
+    for i, message in enumerate(messages):
+        content = message["content"]
+        if i in (history_end - 1, last_tool_result) and i >= 0:
+            if isinstance(content, str):
+                content = [{"type": "text", "text": content}]
+            content = [dict(block) for block in content]
+            content[-1]["cache_control"] = EPHEMERAL
+        marked.append({"role": message["role"], "content": content})
+    return marked
+
+
+def summarize(
+    client: anthropic.Anthropic, previous: str, turns: list[Turn], **log_args: Any
+) -> str:
+    """A short summary of older turns, by the cheap summary model."""
+    transcript = "\n".join(f"{t.role}: {t.text}" for t in turns)
+    prompt = (
+        "Summarize this conversation about Claude API costs in at most 120 words. Keep every "
+        "workload fact the learner gave (models, volumes, token sizes, latency needs) and every "
+        "figure the assistant reported, with its model.\n\n"
+        + (f"Earlier summary:\n{previous}\n\n" if previous else "")
+        + f"Conversation:\n{transcript}"
+    )
+    response = client.messages.create(
+        model=settings.LAB_SUMMARY_MODEL, max_tokens=300,
+        messages=[{"role": "user", "content": prompt}],
+    )  # fmt: skip
+    log_call(model=settings.LAB_SUMMARY_MODEL, usage=response.usage.model_dump(), purpose="summary",
+             request_id=response._request_id or "", **log_args)  # fmt: skip
+    return "".join(b.text for b in response.content if b.type == "text").strip()
+
+
+def _windowed(
+    client: anthropic.Anthropic,
+    history: list[Turn],
+    conversation: Conversation | None,
+    **log_args: Any,
+) -> tuple[list[Turn], str]:
+    """Return (turns to send verbatim, summary of the older ones)."""
+    if len(history) <= settings.LAB_SUMMARY_AFTER_TURNS:
+        return history, ""
+    older, recent = history[: -settings.LAB_HISTORY_WINDOW], history[-settings.LAB_HISTORY_WINDOW :]
+    if conversation is not None and conversation.summary_turns == len(older):
+        return recent, conversation.summary
+    previous = conversation.summary if conversation else ""
+    done = conversation.summary_turns if conversation else 0
+    summary = summarize(client, previous, older[done:], **log_args)
+    if conversation is not None:
+        Conversation.objects.filter(pk=conversation.pk).update(
+            summary=summary, summary_turns=len(older)
+        )
+    return recent, summary
+
+
+def _params(block: Any) -> dict[str, Any]:
+    data = block.model_dump(exclude_none=True)
+    if data.get("type") == "text":
+        return {"type": "text", "text": data["text"]}
+    if data.get("type") == "tool_use":
+        return {"type": "tool_use", "id": data["id"], "name": data["name"], "input": data["input"]}
+    return data
+
+
+def _run_tools(blocks: list[Any], calculations: list[ToolCall]) -> list[dict[str, Any]]:
+    results = []
+    for block in blocks:
+        if block.type != "tool_use":
+            continue
+        try:
+            output = call_tool(block.name, dict(block.input))
+        except CalculatorError as exc:
+            # Claude sees the problem and can correct its call; the learner sees a card.
+            calculations.append(ToolCall(block.name, dict(block.input), {"error": str(exc)}, True))
+            results.append({"type": "tool_result", "tool_use_id": block.id, "content": str(exc),
+                            "is_error": True})  # fmt: skip
+            continue
+        calculations.append(ToolCall(block.name, dict(block.input), output))
+        results.append({"type": "tool_result", "tool_use_id": block.id,
+                        "content": json.dumps(output)})  # fmt: skip
+    return results
+
+
+def _tell_admins_once(subject: str, detail: str) -> None:
+    if cache.add(f"labs:claude-alert:{slugify(subject)}", True, timeout=3600):
+        mail_admins(subject, detail, fail_silently=True)
+
+
+def run_claude_turn(
+    lab: Lab,
+    history: list[Turn],
+    text: str,
+    *,
+    user: Any = None,
+    on_text: Callable[[str], bool] | None = None,
+    conversation: Conversation | None = None,
+    message: Message | None = None,
+) -> TurnResult:
+    log_args = {"user": user, "lab": lab, "message": message}
+    client = make_client()
+    try:
+        return _loop(client, lab, history, text, on_text, conversation, log_args)
+    except anthropic.AuthenticationError as exc:
+        log.error("Claude rejected the API key: %s", exc)
+        _tell_admins_once("Claude API key rejected", str(exc))
+        raise ClaudeError(
+            "The lab could not use Claude: the service rejected the course's API key. "
+            "The admins have been told. Press Retry later.", str(exc)
+        ) from exc  # fmt: skip
+    except (
+        anthropic.RateLimitError,
+        anthropic.InternalServerError,
+        anthropic.APIConnectionError,
+    ) as exc:
+        log.warning("Claude unavailable after retries: %r", exc)
+        raise ClaudeError(
+            "Claude is busy or unreachable right now, even after retrying. Your message is "
+            "saved: press Retry in a minute.", repr(exc)
+        ) from exc  # fmt: skip
+    except anthropic.APIStatusError as exc:
+        log.error("Claude refused the request: %r", exc)
+        raise ClaudeError(
+            "Claude could not answer this request. Your message is saved: press Retry, or "
+            "rephrase it.", repr(exc)
+        ) from exc  # fmt: skip
+
+
+def _loop(
+    client: anthropic.Anthropic, lab: Lab, history: list[Turn], text: str,
+    on_text: Callable[[str], bool] | None, conversation: Conversation | None, log_args: dict,
+) -> TurnResult:  # fmt: skip
+    recent, summary = _windowed(client, history, conversation, **log_args)
+    messages = _alternating([*recent, Turn("user", text)])
+    history_end = len(messages) - 1  # messages before the new question
+    calculations: list[ToolCall] = []
+    parts: list[str] = []
+    usage_total: dict[str, int] = {}
+    stopped = False
+    for _round in range(settings.LAB_TOOL_ROUNDS):
+        request = {
+            "model": settings.LAB_MODEL, "max_tokens": settings.LAB_MAX_TOKENS,
+            "system": system_blocks(lab, summary), "tools": tool_definitions(),
+            "messages": _with_breakpoints(messages, history_end),
+        }  # fmt: skip
+        current = ""
+        with client.messages.stream(**request) as stream:
+            for event in stream:
+                if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                    current += event.delta.text
+                    if on_text and not on_text("\n\n".join([*parts, current]).strip()):
+                        stopped = True
+                        break
+            if stopped:
+                # Closing early still bills what was generated; we log what we saw.
+                snapshot = stream.current_message_snapshot
+                final = None
+            else:
+                snapshot = final = stream.get_final_message()
+            request_id = stream.response.headers.get("request-id", "")
+        usage = snapshot.usage.model_dump()
+        log_call(model=settings.LAB_MODEL, usage=usage, purpose="reply", request_id=request_id,
+                 **log_args)  # fmt: skip
+        for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
+                    "output_tokens"):  # fmt: skip
+            usage_total[key] = usage_total.get(key, 0) + (usage.get(key) or 0)
+        if current.strip():
+            parts.append(current.strip())
+        if stopped or final is None or final.stop_reason != "tool_use":
+            break
+        messages.append({"role": "assistant", "content": [_params(b) for b in final.content]})
+        messages.append({"role": "user", "content": _run_tools(final.content, calculations)})
+    else:
+        parts.append("_(I stopped after the maximum number of calculator rounds for one reply.)_")
+    return TurnResult(
+        text="\n\n".join(parts).strip() or "_(No text arrived before the reply was stopped.)_",
+        calculations=calculations,
+        engine=Message.Engine.CLAUDE,
+        usage=usage_total,
+        stopped=stopped,
+    )
