@@ -125,3 +125,51 @@ class FakeClaude:
             lambda: httpx2.Client(transport=httpx2.MockTransport(self.handler)),
         )  # fmt: skip
         return self
+
+
+class AutoClaude(FakeClaude):
+    """Answers any lab request: a workload tool call first, then text once the result is back."""
+
+    def __init__(self) -> None:
+        super().__init__(script=[])
+
+    def respond(self, body: dict, headers: dict) -> tuple[int, dict, bytes]:
+        last = body["messages"][-1]["content"]
+        answered = isinstance(last, list) and any(b.get("type") == "tool_result" for b in last)
+        self.script = [
+            text_reply("The card below has the figures from the course calculator.")
+            if answered
+            else tool_reply(
+                "workload_cost",
+                {"model": "claude-haiku-5-5", "requests": 1000, "per": "day",
+                 "user_tokens": 500, "output_tokens": 200},
+                text="Computing it now.",
+            )
+        ]  # fmt: skip
+        return super().respond(body, headers)
+
+
+def serve(fake: FakeClaude, port: int = 0) -> tuple[object, int]:
+    """Run `fake` behind an HTTP server on loopback; returns (server, port)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+            status, headers, content = fake.respond(
+                body, {k.lower(): v for k, v in self.headers.items()}
+            )
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("content-length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
