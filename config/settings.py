@@ -209,6 +209,8 @@ else:
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # The worker polls the folder; 0.1 s keeps a lab reply's start snappy at ~idle cost.
+        "polling_interval": 0.1,
     }
 CELERY_TASK_IGNORE_RESULT = True  # results live in database rows, not a result backend
 CELERY_TASK_ACKS_LATE = True
