@@ -11,4 +11,5 @@ urlpatterns = [
     path("labs/messages/<int:pk>/", views.message_fragment, name="message"),
     path("labs/messages/<int:pk>/stop/", views.message_stop, name="stop"),
     path("labs/messages/<int:pk>/retry/", views.message_retry, name="retry"),
+    path("labs/spend/", views.spend, name="spend"),
 ]

@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import staff_required
 from courses.models import Lesson
 from courses.progress import module_progress
 from labs.conversation import OFFLINE_LABEL, offline_reason
 from labs.limits import PENDING, LabInputError, check_no_pending, check_rate, clean_message
 from labs.models import ApiCall, Calculation, Conversation, Lab, Message
+from labs.reports import spend_report
 from labs.tasks import reply
 
 log = logging.getLogger(__name__)
@@ -217,3 +219,13 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return message_fragment(request, pk)
     return redirect(_conversation_url(message.conversation.lab, message.conversation))
+
+
+@staff_required
+@require_GET
+def spend(request: HttpRequest) -> HttpResponse:
+    try:
+        days = min(max(int(request.GET.get("days", 30)), 1), 366)
+    except ValueError:
+        days = 30
+    return render(request, "labs/spend.html", {"report": spend_report(days)})

@@ -1,0 +1,48 @@
+from decimal import Decimal
+
+import pytest
+
+from labs.models import ApiCall
+from tests.labs.conftest import make_conversation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_spend_page_is_for_staff_only(client, learner, instructor):
+    assert client.get("/labs/spend/").status_code == 302
+    client.force_login(learner)
+    assert client.get("/labs/spend/").status_code == 403
+    client.force_login(instructor)
+    assert client.get("/labs/spend/").status_code == 403
+
+
+def test_the_spend_page_totals_cost_savings_and_hit_rate(client, admin_user, learner, lab):
+    conversation = make_conversation(learner, lab, "q")
+    reply = conversation.messages.get(role="assistant")
+    ApiCall.objects.create(message=reply, user=learner, lab=lab, model="claude-haiku-5-5",
+                           input_tokens=100, cache_read_tokens=300, output_tokens=50,
+                           cost_usd=Decimal("0.001"),
+                           uncached_cost_usd=Decimal("0.004"))  # fmt: skip
+    client.force_login(admin_user)
+    html = client.get("/labs/spend/?days=7").content.decode()
+    assert "$0.0010" in html  # spend
+    assert "$0.0030" in html  # saved by caching
+    assert "75.0%" in html  # 300 of 400 prompt tokens read from cache
+    assert learner.username in html and lab.title in html
+
+
+def test_the_spend_page_query_count_does_not_grow_with_data(
+    client, admin_user, learner, lab, django_assert_max_num_queries
+):
+    for _ in range(30):
+        ApiCall.objects.create(
+            user=learner, lab=lab, model="claude-haiku-5-5", cost_usd=Decimal("0.01")
+        )
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(10):
+        assert client.get("/labs/spend/").status_code == 200
+
+
+def test_a_bad_period_falls_back_to_thirty_days(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/labs/spend/?days=abc").status_code == 200
