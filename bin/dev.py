@@ -43,9 +43,10 @@ def main() -> int:
     )
 
     def stop(*_: object) -> None:
+        # SIGTERM to each main process: Celery then shuts its pool down warmly itself.
         for proc in procs:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                proc.terminate()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
