@@ -226,6 +226,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# The sweep re-sends replies queued longer than this, and re-runs those running longer than the
+# task's hard time limit plus this.
+LAB_SWEEP_GRACE_SECONDS = env_int("LAB_SWEEP_GRACE_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-lab-replies": {"task": "labs.sweep", "schedule": 60.0},
 }

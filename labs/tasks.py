@@ -121,7 +121,8 @@ def sweep() -> int:
     now = timezone.now()
     stuck_running = Message.objects.filter(
         status=Message.Status.RUNNING,
-        started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30),
+        started_at__lt=now
+        - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + settings.LAB_SWEEP_GRACE_SECONDS),
     )
     stuck_running.filter(attempts__gte=MAX_CLAIMS).update(
         status=Message.Status.FAILED,
@@ -129,13 +130,19 @@ def sweep() -> int:
         error_detail="worker lost the reply too many times",
         finished_at=now,
     )
-    stuck_running.update(status=Message.Status.QUEUED)
+    stuck = list(stuck_running.values_list("pk", flat=True)[:500])
+    # Conditional: a reply that finished meanwhile is left alone.
+    Message.objects.filter(pk__in=stuck, status=Message.Status.RUNNING).update(
+        status=Message.Status.QUEUED
+    )
     undelivered = list(
         Message.objects.filter(
-            status=Message.Status.QUEUED, updated_at__lt=now - timedelta(seconds=30)
+            status=Message.Status.QUEUED,
+            updated_at__lt=now - timedelta(seconds=settings.LAB_SWEEP_GRACE_SECONDS),
         ).values_list("pk", flat=True)[:500]
     )
-    for pk in undelivered:
+    resend = sorted(set(stuck) | set(undelivered))
+    for pk in resend:
         Message.objects.filter(pk=pk).update(updated_at=now)
         reply.delay(pk)
-    return len(undelivered)
+    return len(resend)

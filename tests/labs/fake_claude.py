@@ -6,6 +6,7 @@ the same SSE events and usage fields the API sends.
 """
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,8 +131,9 @@ class FakeClaude:
 class AutoClaude(FakeClaude):
     """Answers any lab request: a workload tool call first, then text once the result is back."""
 
-    def __init__(self) -> None:
+    def __init__(self, delays: list[float] | None = None) -> None:
         super().__init__(script=[])
+        self.delays = list(delays or [])  # seconds to wait before answering, request by request
 
     def respond(self, body: dict, headers: dict) -> tuple[int, dict, bytes]:
         last = body["messages"][-1]["content"]

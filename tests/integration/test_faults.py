@@ -1,0 +1,86 @@
+"""Faults with real processes: a worker killed mid-reply, the broker down at send time."""
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.integration.test_lab_pipeline import prepare
+from tests.integration.test_worker_round_trip import service_env, start_worker, stop
+from tests.labs.fake_claude import AutoClaude, serve
+
+pytestmark = pytest.mark.services
+
+SETUP = """
+from django.contrib.auth.models import User
+from labs.models import Conversation, Lab, Message
+user = User.objects.create(username="victim")
+lab = Lab.objects.get(slug="cost-estimator")
+c = Conversation.objects.create(user=user, lab=lab)
+Message.objects.create(conversation=c, role="user", text="What does Haiku 5.5 cost?")
+m = Message.objects.create(conversation=c, role="assistant", status="queued")
+from labs.tasks import reply
+reply.delay(m.pk)
+print(m.pk)
+"""
+STATE = """
+from labs.models import Message
+m = Message.objects.filter(role="assistant").get()
+print(m.status, m.attempts, m.calculations.count())
+"""
+
+
+def shell(env: dict, code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
+def wait_for(env: dict, wanted: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    state = ""
+    while time.monotonic() < deadline:
+        state = shell(env, STATE)
+        if state.startswith(wanted):
+            return state
+        time.sleep(0.3)
+    raise AssertionError(f"reply never reached {wanted!r}; last state {state!r}")
+
+
+@pytest.mark.parametrize("broker", ["redis", "filesystem"])
+def test_a_worker_killed_mid_reply_is_rerun_by_the_sweep_not_left_stuck(tmp_path, request, broker):
+    fake = AutoClaude(delays=[30])  # the first request hangs: the worker dies while waiting
+    server, port = serve(fake)
+    extra = {
+        "ANTHROPIC_API_KEY": "sk-ant-fake", "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "CELERY_TASK_TIME_LIMIT": "2", "CELERY_TASK_SOFT_TIME_LIMIT": "1",
+        "LAB_SWEEP_GRACE_SECONDS": "1", "CLAUDE_MAX_RETRIES": "0",
+    }  # fmt: skip
+    if broker == "redis":
+        extra["REDIS_URL"] = request.getfixturevalue("redis_url")
+    env = service_env(tmp_path, **extra)
+    prepare(env)
+    worker = start_worker(env, tmp_path / "worker1.log")
+    try:
+        shell(env, SETUP)
+        wait_for(env, "running 1")
+        worker.send_signal(signal.SIGKILL)  # no warm shutdown: the reply is left running
+        worker.wait(timeout=10)
+        assert shell(env, STATE).startswith("running 1")
+        time.sleep(3.5)  # past the hard time limit plus the grace
+        worker = start_worker(env, tmp_path / "worker2.log")
+        subprocess.run([sys.executable, "manage.py", "sweep_labs"], cwd=ROOT, env=env, check=True,
+                       capture_output=True, timeout=60)  # fmt: skip
+        state = wait_for(env, "done")
+    finally:
+        stop(worker)
+        server.shutdown()
+    status, attempts, cards = state.split()
+    assert (status, attempts) == ("done", "2")
+    assert int(cards) == 1
