@@ -147,8 +147,10 @@ def lab_send(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
                 conversation=current, role=Message.Role.ASSISTANT, status=Message.Status.QUEUED
             )
             current.save(update_fields=["updated_at"])
-            sent: list[bool] = []
-            transaction.on_commit(lambda: sent.append(enqueue_reply(pending.pk)), robust=True)
+        # Enqueued after the block has committed (requests are not wrapped in a transaction), so
+        # the worker always finds the rows; if the broker is down the reply stays queued, the
+        # learner is told, and the sweep sends it once the broker is back.
+        sent = [enqueue_reply(pending.pk)]
     except LabInputError as exc:
         if request.htmx:
             context = _lab_context(request, lab, current, error=str(exc), draft=raw)

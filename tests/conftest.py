@@ -149,3 +149,11 @@ def course(db: None, course_sources: list) -> object:
     if not Module.objects.filter(slug="cost-optimization").exists():
         sync_course(course_sources)
     return Module.objects.get(slug="cost-optimization")
+
+
+@pytest.fixture
+def lab(course: object) -> object:
+    """The cost estimator lab of the loaded course."""
+    from labs.models import Lab
+
+    return Lab.objects.get(slug="cost-estimator")

@@ -70,6 +70,10 @@ def test_a_worker_killed_mid_reply_is_rerun_by_the_sweep_not_left_stuck(tmp_path
     try:
         shell(env, SETUP)
         wait_for(env, "running 1")
+        deadline = time.monotonic() + 20
+        while not fake.arrived and time.monotonic() < deadline:  # mid-reply: Claude is answering
+            time.sleep(0.05)
+        assert fake.arrived == 1
         worker.send_signal(signal.SIGKILL)  # no warm shutdown: the reply is left running
         worker.wait(timeout=10)
         assert shell(env, STATE).startswith("running 1")

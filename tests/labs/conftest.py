@@ -1,13 +1,6 @@
-import pytest
-
 from labs.models import Conversation, Lab, Message
 
 LAB_URL = "/modules/cost-optimization/lessons/token-economics/lab/"
-
-
-@pytest.fixture
-def lab(course) -> Lab:
-    return Lab.objects.get(slug="cost-estimator")
 
 
 def make_conversation(user, lab: Lab, *texts: str) -> Conversation:

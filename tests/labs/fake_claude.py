@@ -85,6 +85,7 @@ class FakeClaude:
     script: list[dict]
     requests: list[dict] = field(default_factory=list)
     headers: list[dict] = field(default_factory=list)
+    arrived: int = 0  # requests received, counted before any delay
 
     def respond(self, body: dict, headers: dict) -> tuple[int, dict, bytes]:
         self.requests.append(body)
@@ -159,6 +160,10 @@ def serve(fake: FakeClaude, port: int = 0) -> tuple[object, int]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+            fake.arrived += 1
+            delays = getattr(fake, "delays", None)
+            if delays:
+                time.sleep(delays.pop(0))
             status, headers, content = fake.respond(
                 body, {k.lower(): v for k, v in self.headers.items()}
             )

@@ -38,18 +38,27 @@ def test_try_asking_puts_the_prompt_in_the_message_box(client, learner, lab):
     assert lab.try_asking[:30] in textarea.replace("&#x27;", "'").replace("&quot;", '"')
 
 
-def test_sending_saves_the_message_and_a_pending_reply_then_enqueues_on_commit(
-    client, learner, lab, django_capture_on_commit_callbacks
+@pytest.fixture
+def enqueued(monkeypatch):
+    """Record the reply tasks sent instead of running them."""
+    from labs import views
+
+    sent = []
+    monkeypatch.setattr(views.reply, "delay", sent.append)
+    return sent
+
+
+def test_sending_saves_the_message_and_a_pending_reply_then_enqueues_it(
+    client, learner, lab, enqueued
 ):
     client.force_login(learner)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = send(client, "What does Haiku 4.5 cost at 1,000 requests a day?")
+    response = send(client, "What does Haiku 4.5 cost at 1,000 requests a day?")
     conversation = Conversation.objects.get(user=learner, lab=lab)
     assert response.status_code == 302
     assert response.url == f"{LAB_URL}c/{conversation.pk}/"
     roles = list(conversation.messages.values_list("role", "status"))
     assert roles == [("user", "done"), ("assistant", "queued")]
-    assert len(callbacks) == 1
+    assert enqueued == [conversation.messages.get(role="assistant").pk]
 
 
 def test_the_worker_answers_with_text_and_calculation_cards(
@@ -72,13 +81,12 @@ def test_the_worker_answers_with_text_and_calculation_cards(
 
 
 def test_sending_with_htmx_returns_the_conversation_fragment_and_pushes_the_url(
-    client, learner, lab, django_capture_on_commit_callbacks
+    client, learner, lab, enqueued
 ):
     client.force_login(learner)
-    with django_capture_on_commit_callbacks(execute=False):
-        response = client.post(
-            LAB_URL + "send/", {"text": "Cost of Opus 5.5?"}, headers={"HX-Request": "true"}
-        )
+    response = client.post(
+        LAB_URL + "send/", {"text": "Cost of Opus 5.5?"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html

@@ -15,7 +15,8 @@ PRODUCTION = {
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # test_settings sets a few variables for this process; a production start has none of them.
-    dropped = {"DJANGO_SETTINGS_MODULE", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
+    dropped = {"DJANGO_SETTINGS_MODULE", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT",
+               "DJANGO_ALLOW_ASYNC_UNSAFE"}  # fmt: skip
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,

@@ -1,0 +1,560 @@
+"""The production architecture advisor lab: plan a set of workloads described in words.
+
+Each workload (split on "First, ... Second, ...", numbered or bulleted lists, or a new request
+volume) is read for its name, requests per day, latency need (a person waiting -> realtime;
+minutes; hours; overnight / by the next morning; batch), task, token sizes and current model,
+then the calculator's plan engine (`plan_architecture`) chooses the API pattern, tier, caching
+and controls and costs every step. A later message can change one workload ("what if the
+tagging job had to be real-time?") and the plan is costed again, before and after."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from labs.calculator.pricing import PriceTable
+
+from .calc import CalculationFailed
+from .common import Context, helpful_reply, retired_notes
+from .parsing import (
+    FOLLOW_UP_PHRASES,
+    PART_LABELS,
+    PART_ORDER,
+    Facts,
+    expected_fields,
+    extract_facts,
+    normalize,
+    order_models,
+)
+from .types import TutorReply
+from .writing import Reply, join_words, pct, plural, table, tokens, usd
+
+CAPABILITIES = [
+    "for each workload: real-time streaming or the Message Batches API, from its latency need;",
+    "the model tier to test first, from its task, and a prompt caching plan;",
+    "the controls: budget and hourly anomaly alerts, rate limits, input cap, max_tokens;",
+    "the monthly cost before and after each step (model, caching, batch).",
+]
+EXAMPLE = (
+    "I run two workloads. A support chat: 20,000 requests a day, a user waiting, a 2,000-token "
+    "system prompt, 200-token messages and 300-token answers. A nightly report summarizer: "
+    "5,000 requests a day, needed by morning, 3,000-token inputs and 400-token answers. Both on "
+    "Sonnet 5.5. What do you recommend?"
+)
+TOPIC = "the cost architecture of production Claude API workloads"
+
+_MARKER_RE = re.compile(
+    r"(?:(?<=^)|(?<=\n)|(?<=[.;!?]\s)|(?<=[.;!?]\s\s))\s*(?P<marker>(?:first(?:ly)?|second(?:ly)?|"
+    r"third(?:ly)?|fourth|fifth|finally|lastly|also|another|next|plus|then|"
+    r"the\s+(?:first|second|third|fourth|other|last)(?:\s+(?:one|workload|job))?(?:\s+is)?|"
+    r"workload\s+(?:\d+|[a-e])|one\s+is|\d+[.)]|[-*\u2022])(?=[\s,:])[\s,:]*)",
+    re.I,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+_LATENCY_RULES: list[tuple[str, str]] = [
+    ("realtime", r"real[\s-]?time|users?\s+(?:is\s+|are\s+)?waiting|someone\s+waiting|"
+                 r"person\s+waiting|waiting\s+(?:user|person|customer)|\blive\b|instant|"
+                 r"as\s+(?:they|you)\s+type|synchronous"),
+    ("overnight", r"nightly|overnight|next\s+morning|by\s+(?:the\s+)?morning|by\s+tomorrow|"
+                  r"next\s+day|every\s+night|each\s+night|by\s+9\s*am|within\s+24\s+hours"),
+    ("hours", r"(?:within|wait)\s+(?:a\s+few\s+|an?\s+|several\s+|\d+\s+)?hours?|"
+              r"in\s+(?:a\s+few\s+)?hours|"
+              r"same\s+day|end\s+of\s+(?:the\s+)?day"),
+    ("batch", r"\bbatch|\basync|offline|no\s+rush|whenever|background|can\s+wait|not\s+urgent|"
+              r"no\s+one\s+waiting|nobody\s+(?:is\s+)?waiting"),
+    ("daily", r"once\s+a\s+day|daily\s+(?:job|batch|report|run|digest)"),
+    ("minutes", r"within\s+(?:a\s+few\s+|\d+\s+)?minutes|in\s+(?:a\s+few\s+)?minutes|"
+                r"near[\s-]real[\s-]?time|behind\s+a\s+queue"),
+    ("seconds", r"within\s+(?:a\s+few\s+|\d+\s+)?seconds|in\s+seconds"),
+    ("interactive", r"interactive|\bchat|chatbot|assistant|in\s+the\s+app|copilot|autocomplete|"
+                    r"\bui\b|on\s+screen"),
+]  # fmt: skip
+_TASK_RULES: list[tuple[str, str]] = [
+    ("tagging", r"\btag(?:s|ging|ged|ger|gers)?\b"),
+    ("classification", r"classif|categori[sz]|sentiment|\blabel|triage|\bintent"),
+    ("moderation", r"moderat|toxic|\bspam|abuse"),
+    (
+        "extraction",
+        r"extract|\bpars(?:e|es|ing)\b|pull\s+out|structured\s+data|invoices?|\bforms?\b",
+    ),
+    ("routing", r"\brout(?:e|es|ing)\b"),
+    ("faq", r"\bfaq"),
+    ("summarization", r"summar"),
+    ("translation", r"translat"),
+    ("code", r"\bcode\b|coding|pull\s+requests?|refactor|debug"),
+    ("agent", r"\bagents?\b|agentic"),
+    ("research", r"research"),
+    ("analysis", r"analy[sz]|\breports?\b|insight"),
+    ("reasoning", r"reasoning|\bmath"),
+    ("rag", r"\brag\b|retriev|knowledge\s+base|\bsearch"),
+    ("drafting", r"draft|\bwrit(?:e|es|ing)\b|\bemails?\b|\bcopy\b|blog|marketing"),
+    ("support", r"support|help\s*desk|customer\s+service"),
+    ("chat", r"\bchat"),
+    ("qa", r"q\s*&\s*a|question[\s-]answering|answers?\s+questions"),
+]
+_LATENCY_WORDS = {
+    "realtime": "a person waiting",
+    "interactive": "interactive use",
+    "seconds": "needed within seconds",
+    "minutes": "needed within minutes",
+    "hours": "needed within hours",
+    "overnight": "needed by the next morning",
+    "daily": "needed once a day",
+    "batch": "no one waiting",
+}
+_TTL_WORDS = {"5m": "5-minute", "1h": "1-hour"}
+_REPEAT_RE = re.compile(r"repeat|same\s+(?:question|request|input)s?|duplicate", re.I)
+
+
+@dataclass
+class Draft:
+    """One workload as read from the learner's words."""
+
+    name: str
+    requests_per_day: int | None = None
+    latency: str | None = None
+    task: str = "general"
+    parts: dict[str, int] = field(default_factory=dict)
+    output: int | None = None
+    current_model: str | None = None
+    users: int | None = None
+    repeat_rate: Decimal | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def spec(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "requests_per_day": self.requests_per_day,
+            "latency": self.latency,
+            "task": self.task,
+            "output": self.output,
+            "prompt": {p: n for p, n in self.parts.items() if n},
+        }
+        if self.current_model:
+            data["current_model"] = self.current_model
+        if self.users:
+            data["users"] = self.users
+        if self.repeat_rate:
+            data["repeat_rate"] = float(self.repeat_rate)
+        return data
+
+    def missing(self) -> list[str]:
+        out = []
+        if self.requests_per_day is None:
+            out.append("requests")
+        if self.latency is None:
+            out.append("latency")
+        if self.output is None:
+            out.append("output")
+        return out
+
+
+def _latency(text: str) -> str | None:
+    for latency, pattern in _LATENCY_RULES:
+        if re.search(pattern, text, re.I):
+            return latency
+    return None
+
+
+def _task(text: str) -> str:
+    for task, pattern in _TASK_RULES:
+        if re.search(pattern, text, re.I):
+            return task
+    return "general"
+
+
+_NAME_END = (
+    r"[:,;(]|\s-\s|\d|\b(?:with|that|which|handling|handles|gets|getting|runs|running|on|of|"
+    r"at|for|doing|does|processing|processes|serving|serves|using|uses|is|are|needs|needed|"
+    r"receives|receiving|sees|takes|sends)\b"
+)
+
+
+def _name(text: str, index: int) -> str:
+    text = _MARKER_RE.sub("", text, count=1).strip()
+    head = re.split(_NAME_END, text, flags=re.I)[0]
+    head = re.sub(r"^(?:there\s+is\s+|we\s+have\s+|i\s+have\s+|it's\s+|it\s+is\s+)", "", head,
+                  flags=re.I)  # fmt: skip
+    head = re.sub(
+        r"^(?:(?:and|also|plus|then)\s+)*(?:an?|the|our|my)\s+", "", head.strip(), flags=re.I
+    )
+    words = head.split()
+    if not words or len(words) > 8:
+        return f"Workload {index}"
+    return " ".join(words).rstrip(".")
+
+
+def _segments(text: str) -> list[str]:
+    """The message split into one piece per workload (pieces without numbers are dropped)."""
+    text = normalize(text)
+    starts = [m.start("marker") for m in _MARKER_RE.finditer(text)]
+    pieces = []
+    if starts:
+        bounds = [*starts, len(text)]
+        pieces = [text[bounds[i] : bounds[i + 1]] for i in range(len(starts))]
+    if len([p for p in pieces if _has_volume(p)]) < 2:
+        # No usable markers: a new workload starts at each sentence with its own volume.
+        pieces, current = [], ""
+        for sentence in _SENTENCE_SPLIT.split(text):
+            if _has_volume(sentence) and _has_volume(current):
+                pieces.append(current)
+                current = ""
+            current += " " + sentence
+        pieces.append(current)
+    out = []
+    for piece in pieces:
+        out += _split_on_volumes(piece)
+    return [p.strip() for p in out if p.strip() and _has_volume(p)]
+
+
+_JOIN_RE = re.compile(r"\band\s+(?:an?|the|our|my|also)\b|;\s|\.\s|\bplus\b|\balso\b", re.I)
+
+
+def _split_on_volumes(piece: str) -> list[str]:
+    """ "a chat (50,000 requests a day ...) and an overnight tagger (200,000 a day ...)": split
+    a piece holding two volumes at the last "and a"/";" before the second one."""
+    volumes = list(_VOLUME_RE.finditer(piece))
+    if len(volumes) < 2:
+        return [piece]
+    cuts = []
+    for prev, nxt in itertools.pairwise(volumes):
+        joins = list(_JOIN_RE.finditer(piece, prev.end(), nxt.start()))
+        if joins:
+            cuts.append(joins[-1].start())
+    if not cuts:
+        return [piece]
+    bounds = [0, *cuts, len(piece)]
+    return [piece[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
+
+
+_VOLUME_RE = re.compile(
+    r"\d[\d,.]*\s*(?:k|m|million|thousand)?\s*(?:[a-z]+\s+){0,3}?(?:requests?|calls?|queries|"
+    r"messages|conversations|chats|tickets|jobs|items|entries|reviews|emails|documents|docs|"
+    r"runs|pages|files|records|reports|articles|posts|products)\b|"
+    r"\d[\d,.]*\s*(?:k|m|million|thousand)?\s*(?:a|per|/|each|every)\s*(?:day|night|month|hour|week)"
+    r"|\d[\d,.]*\s*(?:k|m|million|thousand)?\s+(?:daily|nightly|monthly|hourly)",
+    re.I,
+)
+
+
+def _has_volume(text: str) -> bool:
+    return bool(_VOLUME_RE.search(text))
+
+
+def _draft(text: str, index: int, table: PriceTable) -> Draft:
+    facts = extract_facts(text, table)
+    draft = Draft(name=_name(text, index))
+    _update(draft, text, facts)
+    draft.task = _task(draft.name + " " + text)
+    return draft
+
+
+def _update(draft: Draft, text: str, facts: Facts, *, only_missing: bool = False) -> list[str]:
+    """Apply what `text` says about a workload; returns what changed."""
+    changed = []
+
+    def set_(name: str, value: Any, label: str) -> None:
+        if value is None or (only_missing and getattr(draft, name) is not None):
+            return
+        if getattr(draft, name) != value:
+            setattr(draft, name, value)
+            changed.append(f"{draft.name}: {label}")
+
+    if facts.requests is not None:
+        per_day = facts.requests
+        if facts.per == "month":
+            per_day = max(1, int((Decimal(facts.requests) / 30).to_integral_value()))
+            draft.notes.append(
+                f"{draft.name}: {tokens(facts.requests)} requests a month read as "
+                f"{tokens(per_day)} a day (30-day month)."
+            )
+        elif facts.volume_note:
+            draft.notes.append(f"{draft.name}: {facts.volume_note}")
+        set_("requests_per_day", per_day, f"{tokens(per_day)} requests a day")
+    latency = _latency(text)
+    before = draft.latency
+    set_("latency", latency, f"now {_LATENCY_WORDS.get(latency or '', latency)}")
+    if latency == "interactive" and draft.latency == latency and before != latency:
+        draft.notes.append(
+            f"{draft.name}: read as interactive (someone waits for a chat or assistant); say "
+            '"it can wait until morning" if it can.'
+        )
+    parts = {p: facts.parts[p] for p in PART_ORDER if facts.parts.get(p)}
+    if facts.parts.get("input") and not parts.get("user"):
+        parts["user"] = facts.parts["input"]
+    for part, n in parts.items():
+        if not (only_missing and draft.parts.get(part)) and draft.parts.get(part) != n:
+            draft.parts[part] = n
+            changed.append(f"{draft.name}: {tokens(n)}-token {PART_LABELS[part]}")
+    output = facts.parts.get("output", facts.parts.get("summary"))
+    set_("output", output, f"{tokens(output or 0)}-token answers")
+    known = order_models(facts.models)
+    if known and known[0].model is not None:
+        set_("current_model", known[0].model.id, f"now on {known[0].model.display_name}")
+        if known[0].note:
+            draft.notes.append(known[0].note)
+    set_("users", facts.users, "users")
+    for value, position in facts.percents:
+        if _REPEAT_RE.search(facts.text[position : position + 60]):
+            set_("repeat_rate", value / 100, "repeat rate")
+    for mod in facts.modifiers:
+        factor = f"x{mod.factor.normalize():f}"
+        if mod.target == "requests" and draft.requests_per_day:
+            draft.requests_per_day = max(1, int(draft.requests_per_day * mod.factor))
+            changed.append(f"{draft.name}: requests {factor}")
+        elif mod.target == "output" and draft.output is not None:
+            draft.output = int(draft.output * mod.factor)
+            changed.append(f"{draft.name}: answers {factor}")
+        elif mod.target in draft.parts:
+            draft.parts[mod.target] = int(draft.parts[mod.target] * mod.factor)
+            changed.append(f"{draft.name}: {PART_LABELS[mod.target]} {factor}")
+    return changed
+
+
+def _target(drafts: list[Draft], text: str) -> list[Draft]:
+    """The workloads a follow-up message is about: named ones, or all of them for "both"."""
+    if re.search(r"\b(?:both|all|every|each|everything|everyone)\b", text, re.I):
+        return drafts
+    words = {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower())}
+    scored = []
+    for d in drafts:
+        name_words = {w[:5] for w in re.findall(r"[a-z]{4,}", d.name.lower())}
+        name_words |= {d.task[:5]}
+        scored.append((len(words & name_words), d))
+    best = max(s for s, _ in scored)
+    if best == 0:
+        return drafts if len(drafts) == 1 else []
+    return [d for s, d in scored if s == best]
+
+
+def _read_workloads(ctx: Context) -> tuple[list[Draft], list[Draft] | None, list[str]]:
+    """The workloads after every turn, the workloads before the new message (when it changes
+    them), and what the new message changed."""
+    drafts: list[Draft] = []
+    expect: list[str] = []
+    turns = [(t.role, t.text) for t in ctx.history] + [("user", ctx.message)]
+    previous: list[Draft] | None = None
+    changes: list[str] = []
+    for i, (role, text) in enumerate(turns):
+        last = i == len(turns) - 1
+        if role == "assistant":
+            expect = expected_fields(text)
+            continue
+        segments = _segments(text)
+        if segments:
+            drafts = [_draft(s, n, ctx.table) for n, s in enumerate(segments, start=1)]
+            _shared_facts(drafts, text, ctx.table)
+            if last:
+                previous, changes = None, []
+        elif drafts:
+            before = [replace(d, parts=dict(d.parts), notes=list(d.notes)) for d in drafts]
+            facts = extract_facts(text, ctx.table, expect=expect)
+            follow = bool(expect)
+            targets = _target(drafts, text)
+            if not targets and follow:
+                targets = [d for d in drafts if d.missing()] or drafts
+            changed: list[str] = []
+            for d in targets:
+                changed += _update(
+                    d, text, facts, only_missing=follow and not _target(drafts, text)
+                )
+            if last and changed and not follow:
+                previous, changes = before, changed
+        expect = []
+    return drafts, previous, changes
+
+
+def _shared_facts(drafts: list[Draft], text: str, table: PriceTable) -> None:
+    """A model named once for all workloads ("both on Sonnet 5.5") applies to each."""
+    facts = extract_facts(text, table)
+    known = order_models(facts.models)
+    if known and known[0].model is not None:
+        for d in drafts:
+            if d.current_model is None:
+                d.current_model = known[0].model.id
+
+
+def answer(ctx: Context) -> TutorReply:
+    drafts, previous, changes = _read_workloads(ctx)
+    if not drafts:
+        facts = ctx.conv.new
+        if facts.has_numbers:
+            return _ask(ctx, [Draft(name="your workload")], "requests")
+        return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
+    for d in drafts:
+        missing = d.missing()
+        if missing:
+            return _ask(ctx, drafts, missing[0], d)
+    try:
+        after = ctx.calc.run("plan_architecture", {"workloads": [d.spec() for d in drafts]})
+        before = None
+        if previous is not None and not any(d.missing() for d in previous):
+            before = ctx.calc.run("plan_architecture", {"workloads": [d.spec() for d in previous]})
+            ctx.calc.calls.insert(0, ctx.calc.calls.pop())  # before first, then after
+    except CalculationFailed as exc:
+        reply = Reply()
+        reply.add(f"The calculator could not plan that: {exc}.")
+        return ctx.reply(reply.render())
+    return _plan_reply(ctx, drafts, after, before, changes)
+
+
+def _ask(
+    ctx: Context, drafts: list[Draft], field_name: str, draft: Draft | None = None
+) -> TutorReply:
+    draft = draft or drafts[0]
+    questions = {
+        "requests": f"{FOLLOW_UP_PHRASES['requests']} a day {draft.name} gets",
+        "latency": f"{FOLLOW_UP_PHRASES['latency']} an answer is needed for {draft.name} (a "
+        "person waiting, within minutes, or by the next morning)",
+        "output": f"{FOLLOW_UP_PHRASES['output']} is for {draft.name}",
+    }
+    reply = Reply()
+    if len(drafts) > 1 or draft.name != "your workload":
+        reply.add(
+            f"I read {plural(len(drafts), 'workload')}: "
+            + join_words([f"**{d.name}**" for d in drafts])
+            + "."
+        )
+    wanted = [questions[f] for f in draft.missing() if f in questions] or [questions[field_name]]
+    reply.add(f"To plan it I still need to know {join_words(wanted)}.")
+    reply.add(
+        'Answer in your own words (for example "it can wait until the morning" or "answers '
+        'are about 50 tokens"); I keep everything else you told me.'
+    )
+    return ctx.reply(reply.render(), follow_up=True)
+
+
+def _count(workloads: list[Any]) -> str:
+    return "workload" if len(workloads) == 1 else plural(len(workloads), "workload")
+
+
+def _step_summary(w: dict[str, Any]) -> str:
+    applied = [s for s in w["steps"][1:] if s["applied"] and Decimal(s["saving_usd"]) > 0]
+    if not applied:
+        return "No step lowers the cost here; the controls still cap the risk."
+    best = max(applied, key=lambda s: Decimal(s["saving_usd"]))
+    names = {"model": "the model choice", "caching": "caching", "batch": "the Batches API",
+             "response_cache": "the response cache"}  # fmt: skip
+    return (
+        f"The biggest step is {names.get(best['step'], best['step'])}, saving "
+        f"{usd(best['saving_usd'])} a month."
+    )
+
+
+def _controls(w: dict[str, Any]) -> str:
+    parts = []
+    for c in w["controls"]:
+        kind = c["kind"]
+        if kind == "per_user_rate_limit":
+            parts.append(
+                f"a per-user rate limit ({tokens(c['limit'])} requests a day)"
+                if c.get("limit")
+                else "a per-user rate limit"
+            )
+        elif kind == "budget_alert":
+            parts.append(f"a budget alert above {usd(c['threshold_usd'])} a month")
+        elif kind == "hourly_anomaly_alert":
+            parts.append(f"an hourly alert above {usd(c['threshold_usd'])}")
+        elif kind == "input_size_cap":
+            parts.append(f"an input cap of {tokens(c['threshold_tokens'])} tokens")
+        elif kind == "max_tokens":
+            parts.append(f"max_tokens {tokens(c['threshold_tokens'])}")
+        elif kind == "response_cache":
+            parts.append("an app-level response cache for repeated inputs")
+    return join_words(parts)
+
+
+def _plan_reply(
+    ctx: Context,
+    drafts: list[Draft],
+    out: dict[str, Any],
+    before: dict[str, Any] | None,
+    changes: list[str],
+) -> TutorReply:
+    reply = Reply()
+    names = {m.id: m.display_name for m in ctx.table.models}
+    if before is not None:
+        reply.add(
+            f"With that change ({'; '.join(dict.fromkeys(changes))}), the plan's total "
+            f"goes from {usd(before['total_after_monthly_usd'])} to "
+            f"**{usd(out['total_after_monthly_usd'])} a month** after every step."
+        )
+        old = {w["name"]: w for w in before["workloads"]}
+        for w in out["workloads"]:
+            o = old.get(w["name"])
+            if o and (o["api_pattern"] != w["api_pattern"] or o["model"] != w["model"]):
+                reply.add(
+                    f"**{w['name']}** moves from {o['api_pattern_text']} on "
+                    f"{names.get(o['model'], o['model'])} to {w['api_pattern_text']} on "
+                    f"{names.get(w['model'], w['model'])}."
+                )
+    else:
+        reply.add(
+            f"Here is a plan for your {_count(out['workloads'])}, costed by the "
+            f"course calculator: **{usd(out['total_before_monthly_usd'])} a month before, "
+            f"{usd(out['total_after_monthly_usd'])} after** "
+            f"(a saving of {usd(out['total_saving_usd'])}, {pct(out['total_saving_pct'])})."
+        )
+    rows = [
+        [w["name"], w["api_pattern_text"], names.get(w["model"], w["model"]),
+         usd(w["before_monthly_usd"]), usd(w["after_monthly_usd"]), pct(w["saving_pct"])]
+        for w in out["workloads"]
+    ]  # fmt: skip
+    if len(rows) > 1:
+        total = [usd(out["total_before_monthly_usd"]), usd(out["total_after_monthly_usd"])]
+        rows.append(["**Total**", "", "", *total, pct(out["total_saving_pct"])])
+    reply.add(
+        table(
+            ["Workload", "Pattern", "Model", "Before / month", "After / month", "Saving"],
+            rows,
+            right=(3, 4, 5),
+        )
+    )
+    changed_names = {c.split(":")[0] for c in changes}
+    for w in out["workloads"]:
+        if before is not None and w["name"] not in changed_names:
+            continue
+        caching = w["caching"]
+        cache_text = (
+            f"cache the {tokens(caching['prefix_tokens'])}-token shared prefix with the "
+            f"{_TTL_WORDS.get(caching['ttl'], caching['ttl'])} TTL "
+            f"({pct(caching['hit_rate_pct'])} of requests hit)"
+            if caching["used"]
+            else caching["reason"].replace("not used: ", "no caching: ")
+        )
+        model_name = names.get(w["model"], w["model"])
+        tier_text = (
+            f"{model_name} ({w['tier']} tier for {w['task']}; test it on your own examples first)"
+            if w["model"] != w["baseline_model"]
+            else model_name
+        )
+        reply.add(
+            f"**{w['name']}** ({plural(w['requests_per_day'], 'request')} a day, "
+            f"{_LATENCY_WORDS.get(w['latency'], w['latency'])}): {w['api_pattern_text']} on "
+            f"{tier_text}; {cache_text}. {_step_summary(w)} Controls: {_controls(w)}."
+        )
+    for d in drafts:
+        reply.assume(*d.notes)
+        prompt = ", ".join(f"{tokens(n)} {p}" for p, n in d.parts.items() if n)
+        reply.assume(
+            f"{d.name}: prompt {prompt or 'not given (0 tokens)'}; {tokens(d.output or 0)} "
+            f"output tokens; task read as {d.task}."
+        )
+    currents = {d.current_model for d in drafts if d.current_model}
+    if not currents:
+        reply.assume('No current model given: "before" is the newest Sonnet, in real time.')
+    reply.assume(*out["assumptions"])
+    models = [m for m in ctx.table.models if m.id in {w["model"] for w in out["workloads"]}]
+    models += [m for m in ctx.table.models if m.id in currents and m not in models]
+    reply.caveat(*retired_notes(models, ctx.table))
+    reply.warnings_from(out["workloads"])
+    reply.next_step = (
+        'change one assumption and compare, e.g. "what if the tagging job had to be '
+        'real-time?" or "what if the system prompt doubled?"'
+        if before is None
+        else "change another assumption, or ask which controls matter most for each workload."
+    )
+    return ctx.reply(reply.render())

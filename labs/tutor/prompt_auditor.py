@@ -1,0 +1,240 @@
+"""The prompt audit workshop: audit a pasted prompt (findings, a trimmed rewrite, the tokens and
+dollars saved at a volume and model), and sketch a tiered routing design from a traffic mix.
+
+The prompt is the text in a fenced block, in quotes, or after "prompt:"; when the tutor has
+asked for it, the learner's whole next message. Without a volume or a model the audit uses
+stated defaults."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from labs.calculator.pricing import Model
+
+from .calc import CalculationFailed
+from .common import (
+    ON_TOPIC_RE,
+    Context,
+    choose_models,
+    helpful_reply,
+    retired_notes,
+    unknown_model_text,
+)
+from .parsing import FOLLOW_UP_PHRASES
+from .types import TutorReply
+from .writing import Reply, model_prices, pct, plural, table, tokens, usd
+
+CAPABILITIES = [
+    "an audit of a pasted prompt: empty preamble, repetition, filler, words that invite long "
+    "answers, a missing output format or length bound;",
+    "a trimmed rewrite, and the tokens and dollars it saves at your volume and model;",
+    "a tiered routing design from your traffic mix, with the classifier's own cost included.",
+]
+EXAMPLE = (
+    'Audit this prompt: "You are a world-class, brilliant assistant. Please be thorough. '
+    'Answer the question in detail." It runs 5,000 times a day on Sonnet 5.5.'
+)
+TOPIC = "auditing prompts for wasted tokens"
+DEFAULT_REQUESTS = 10_000
+FINDING_NAMES = {
+    "empty_preamble": "Empty preamble",
+    "filler": "Filler",
+    "repetition": "Repetition",
+    "length_inviting_words": "Words that invite length",
+    "no_output_format": "No output format",
+    "no_length_bound": "No length bound",
+}
+_AUDIT_RE = re.compile(r"\baudit|\btrim|\bwaste|\bprompt|\bshorten|\btighten|\brewrite", re.I)
+_ROUTING_RE = re.compile(r"\brout(?:e|ing)|\btier(?:s|ed)?\b|\bclassifier|\btraffic\s+mix", re.I)
+_TIER_WORDS = {
+    "simple": r"simple|easy|trivial|basic|routine|faq",
+    "medium": r"medium|moderate|average|standard|normal|mid",
+    "complex": r"complex|hard|difficult|tricky|advanced|reasoning",
+}
+_TIER_MODELS = {"simple": "haiku", "medium": "sonnet", "complex": "opus"}
+
+
+def answer(ctx: Context) -> TutorReply:
+    conv = ctx.conv
+    facts = conv.merged
+    prompt = conv.new.prompt_text or (
+        conv.earlier_prompt if (conv.new.has_numbers or conv.new.models) else None
+    )
+    choice = choose_models(conv, ctx.table)
+    if choice.baseline is None:
+        reply = Reply()
+        reply.add(unknown_model_text(choice.unknown, ctx.table))
+        return ctx.reply(reply.render(), follow_up=True)
+    if prompt is None and _ROUTING_RE.search(ctx.message) and conv.new.percents:
+        return _routing(ctx, choice.baseline, choice.notes, choice.defaulted)
+    if prompt is None:
+        if (
+            ctx.message.strip()
+            and ON_TOPIC_RE.search(ctx.message)
+            and _AUDIT_RE.search(ctx.message)
+        ):
+            phrase = FOLLOW_UP_PHRASES["prompt_text"]
+            reply = Reply()
+            reply.add(
+                f"Happy to audit it: please {phrase} you want checked, in quotes, in a "
+                '```fenced block``` or after "prompt:", and tell me roughly how many requests '
+                "a day it serves and on which model."
+            )
+            reply.add(
+                "I'll list what wastes tokens, suggest a trimmed version and price the saving "
+                "with the course calculator."
+            )
+            return ctx.reply(reply.render(), follow_up=True)
+        return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
+    model = choice.baseline
+    reply = Reply()
+    reply.assume(*choice.notes)
+    reply.caveat(*retired_notes([model], ctx.table))
+    requests, per = facts.requests, facts.per or "day"
+    if requests is None:
+        requests, per = DEFAULT_REQUESTS, "day"
+        reply.assume(
+            f"No volume given, so I priced the saving at {plural(requests, 'request')} a day; "
+            "tell me yours and I will redo it."
+        )
+    if facts.volume_note:
+        reply.assume(facts.volume_note)
+    try:
+        out = ctx.calc.run(
+            "audit_prompt", {"prompt": prompt, "model": model.id, "requests": requests, "per": per}
+        )
+    except CalculationFailed as exc:
+        reply = Reply()
+        reply.add(f"The calculator could not audit that: {exc}.")
+        return ctx.reply(reply.render())
+    return _audit_reply(ctx, reply, model, out)
+
+
+def _audit_reply(ctx: Context, reply: Reply, model: Model, out: dict[str, Any]) -> TutorReply:
+    findings = out["findings"]
+    if findings:
+        grouped: dict[str, list[str]] = {}
+        for f in findings:
+            grouped.setdefault(f["kind"], []).append(f["message"])
+        reply.add(
+            f"Your prompt is about **{tokens(out['tokens_estimate'])} tokens**. What wastes tokens:"
+        )
+        reply.add(
+            "\n".join(
+                f"- **{FINDING_NAMES.get(kind, kind)}**: {' '.join(dict.fromkeys(messages))}"
+                for kind, messages in grouped.items()
+            )
+        )
+    else:
+        reply.add(
+            f"Your prompt is about **{tokens(out['tokens_estimate'])} tokens** and I found "
+            "nothing to trim: no preamble, repetition or filler, and it names a format and "
+            "bounds the length."
+        )
+    if out["tokens_saved"] > 0:
+        reply.add("**Trimmed version** (it keeps every instruction that constrains the answer):")
+        reply.add("```text\n" + out["rewrite"] + "\n```")
+    if out["suggested_additions"]:
+        reply.add(
+            "Then add what trimming cannot: "
+            + " ".join(out["suggested_additions"])
+            + " A length bound cuts output tokens, which cost more than input; the audit "
+            "cannot measure that part."
+        )
+    per = out["per"]
+    headers = ["Original", "Trimmed", "Saved per request", f"Saved per {per}"]
+    row = [
+        f"{tokens(out['tokens_estimate'])} tokens",
+        f"{tokens(out['rewrite_tokens_estimate'])} tokens",
+        f"{tokens(out['tokens_saved'])} tokens",
+        usd(out["saving_usd"]),
+    ]
+    if per == "day":
+        headers.append("Saved per month")
+        row.append(usd(out["saving_per_month_usd"]))
+    reply.add(table(headers, [row], right=tuple(range(len(row)))))
+    reply.add(
+        f"At {plural(out['requests'], 'request')} a {per} on {model.display_name}, the trim saves "
+        f"**{usd(out['saving_usd'])} a {per}** ({usd(out['saving_per_month_usd'])} a month). "
+        "Re-test the trimmed prompt on your own examples before you ship it."
+    )
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.assume(*[a for a in out["assumptions"] if not a.startswith("The rewrite only")])
+    reply.warnings_from([out])
+    reply.next_step = (
+        "check your real token counts with `count_tokens`, or describe your traffic mix "
+        '("70% simple, 25% medium, 5% complex") for a tiered routing design.'
+    )
+    return ctx.reply(reply.render())
+
+
+def _routing(ctx: Context, baseline: Model, notes: list[str], defaulted: bool) -> TutorReply:
+    facts = ctx.conv.merged
+    text = ctx.conv.new.text
+    mix: dict[str, Decimal] = {}
+    for value, position in ctx.conv.new.percents:
+        window = text[position : position + 40]
+        for tier, words in _TIER_WORDS.items():
+            if re.search(rf"\b(?:{words})", window, re.I) and tier not in mix:
+                mix[tier] = value / 100
+                break
+    input_tokens = sum(v for k, v in facts.parts.items() if k not in ("output", "summary"))
+    output = facts.parts.get("output")
+    if (
+        not mix
+        or sum(mix.values()) != 1
+        or facts.requests is None
+        or not input_tokens
+        or (output is None)
+    ):
+        reply = Reply()
+        reply.add(
+            "For a routing design I need the share of traffic per tier, adding up to 100% "
+            '(e.g. "70% simple, 25% medium, 5% complex"), how many requests a day, and the '
+            "input and output tokens of a typical request."
+        )
+        return ctx.reply(reply.render(), follow_up=True)
+    models = {tier: ctx.table.latest(_TIER_MODELS[tier]) for tier in mix}
+    classifier = ctx.table.latest("haiku")
+    data: dict[str, Any] = {
+        "mix": {tier: float(share) for tier, share in mix.items()},
+        "models": {tier: m.id for tier, m in models.items()},
+        "baseline": baseline.id,
+        "requests": facts.requests,
+        "per": facts.per,
+        "input_tokens": input_tokens,
+        "output_tokens": output,
+        "classifier": classifier.id,
+        "classifier_input_tokens": input_tokens,
+        "classifier_output_tokens": 10,
+    }
+    reply = Reply()
+    reply.assume(*notes)
+    try:
+        out = ctx.calc.run("routing_savings", data)
+    except CalculationFailed as exc:
+        reply.add(f"The calculator could not price that: {exc}.")
+        return ctx.reply(reply.render())
+    rows = [[t["tier"], t["model"], pct(t["share_pct"]), usd(t["cost_usd"])] for t in out["tiers"]]
+    rows.append(["classifier", out["classifier_model"], "100%", usd(out["classifier_usd"])])
+    reply.add(
+        f"Routing saves **{usd(out['saving_usd'])} a {out['per']} ({pct(out['saving_pct'])})**: "
+        f"{usd(out['routed_usd'])} routed against {usd(out['baseline_usd'])} sending everything "
+        f"to {baseline.display_name}."
+    )
+    reply.add(table(["Tier", "Model", "Share", f"Cost per {out['per']}"], rows, right=(2, 3)))
+    reply.add(
+        "The classifier runs on every request, so its cost is part of the routed total. Each "
+        "tier's model must pass your own test set for that tier's requests first."
+    )
+    reply.assume(
+        f"Tier models: the newest current model of each tier; the classifier is "
+        f"{classifier.display_name}, reading the {tokens(input_tokens)}-token input and "
+        "answering in 10 tokens."
+    )
+    reply.assume(*out["assumptions"])
+    reply.warnings_from([out])
+    reply.next_step = "paste your prompt for an audit, or change the mix and compare."
+    return ctx.reply(reply.render())

@@ -1,0 +1,173 @@
+"""The offline tutor in the prompt audit workshop: the pasted prompt in its many forms, the
+findings and rewrite, the saving at a volume and model, defaults, the follow-up question, tiered
+routing and off-topic messages, checked against the calculator."""
+
+from decimal import Decimal
+
+import pytest
+
+from labs.calculator.formatting import format_pct, format_usd
+from labs.calculator.pricing import load_price_table
+from labs.calculator.tools import call_tool
+from labs.tutor import Turn, answer
+from labs.tutor.prompt_auditor import DEFAULT_REQUESTS
+
+TABLE = load_price_table()
+ENGINE = "prompt-auditor"
+PROMPT = (
+    "You are an incredibly helpful, friendly and knowledgeable AI assistant who loves helping "
+    "people. Please be thorough and comprehensive. Always answer in full detail, and remember to "
+    "always be thorough. Summarize the customer's support ticket."
+)
+TRY_ASKING = (
+    f'Audit this system prompt: "{PROMPT}" It runs at 20,000 requests a day on Sonnet 5.5. What '
+    "is wasteful, what would a trimmed version look like, and how much would it save?"
+)
+
+
+def usd(value: str) -> str:
+    return format_usd(Decimal(value))
+
+
+def ask(message: str, history: list[Turn] | None = None):
+    reply = answer(ENGINE, message, history or [], TABLE)
+    for call in reply.calculations:
+        assert not call.is_error, call.output
+        assert call.output == call_tool(call.tool, call.input, TABLE)
+    return reply
+
+
+def converse(*messages: str):
+    history: list[Turn] = []
+    reply = None
+    for message in messages:
+        reply = ask(message, history)
+        history += [Turn("user", message), Turn("assistant", reply.text)]
+    return reply
+
+
+REPHRASINGS = [
+    (TRY_ASKING, 20_000, "day"),
+    (f"Can you trim this prompt? ```\n{PROMPT}\n``` We run it 20k times a day on Sonnet 5.5.",
+     20_000, "day"),
+    (f"prompt: {PROMPT} It runs at 20,000 requests a day on Sonnet 5.5.", 20_000, "day"),
+    (f"On Sonnet 5.5, 20,000 requests/day, what's wasteful in \u201c{PROMPT}\u201d and how much "
+     "would a trimmed version save?", 20_000, "day"),
+    (f"How much would I save per month by trimming this system prompt on Sonnet 5.5 at 600,000 "
+     f"requests a month? '{PROMPT}'", 600_000, "month"),
+    (f'Sonnet 5.5 gets "{PROMPT}" as its system prompt twenty thousand times a day. Audit it.',
+     20_000, "day"),
+    (f"Here's our prompt:\n\n{PROMPT}\n\nIt runs 20,000 times a day on claude-sonnet-5-5. What "
+     "can I cut?", 20_000, "day"),
+    (f'Review "{PROMPT}" for wasted tokens; volume is 20000 requests per day on Claude Sonnet 5.5.',
+     20_000, "day"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "requests", "per"), REPHRASINGS)
+def test_the_try_asking_prompt_and_its_rephrasings_get_findings_a_rewrite_and_the_saving(
+    message, requests, per
+):
+    reply = ask(message)
+    assert [c.tool for c in reply.calculations] == ["audit_prompt"]
+    call = reply.calculations[0]
+    assert call.input == {
+        "prompt": PROMPT,
+        "model": "claude-sonnet-5-5",
+        "requests": requests,
+        "per": per,
+    }
+    out = call.output
+    text = reply.text
+    assert f"**{out['tokens_estimate']:,} tokens**" in text
+    kinds = {f["kind"] for f in out["findings"]}
+    assert {"empty_preamble", "length_inviting_words", "no_length_bound"} <= kinds
+    for label in ("Empty preamble", "Words that invite length", "No length bound"):
+        assert label in text
+    assert out["rewrite"] in text
+    assert f"{out['tokens_saved']:,} tokens" in text
+    assert usd(out["saving_usd"]) in text
+    assert usd(out["saving_per_month_usd"]) in text
+    for addition in out["suggested_additions"]:
+        assert addition in text
+    assert not reply.asked_follow_up
+
+
+def test_the_audit_states_prices_and_that_tokens_are_estimates():
+    text = ask(TRY_ASKING).text
+    assert "$2.00 input" in text
+    assert "about 4 characters a token" in text
+    assert "input tokens only" in text
+    assert "**Try next:**" in text
+
+
+def test_without_a_volume_or_model_the_audit_uses_stated_defaults():
+    reply = ask(f'Audit: "{PROMPT}"')
+    call = reply.calculations[0]
+    assert call.input["model"] == TABLE.latest("sonnet").id
+    assert call.input["requests"] == DEFAULT_REQUESTS
+    assert f"{DEFAULT_REQUESTS:,} requests a day" in reply.text
+    assert "No model named" in reply.text
+
+
+def test_asking_for_an_audit_without_a_prompt_asks_for_it_then_audits_the_next_message():
+    question = ask("Please audit my prompt")
+    assert question.asked_follow_up
+    assert "paste the prompt" in question.text
+    reply = converse("Please audit my prompt", PROMPT)
+    assert reply.calculations[0].input["prompt"] == PROMPT
+    assert not reply.asked_follow_up
+
+
+def test_a_new_volume_and_model_reprice_the_earlier_prompt():
+    reply = converse(TRY_ASKING, "What if it ran at 100,000 requests a day on Haiku 5.5?")
+    call = reply.calculations[0]
+    assert call.input == {
+        "prompt": PROMPT,
+        "model": "claude-haiku-5-5",
+        "requests": 100_000,
+        "per": "day",
+    }
+    assert usd(call.output["saving_usd"]) in reply.text
+
+
+def test_a_clean_prompt_gets_no_rewrite():
+    reply = ask('Audit "Classify the ticket as billing, bug or other. Reply with one word."')
+    assert reply.calculations[0].output["findings"] == []
+    assert "nothing to trim" in reply.text
+
+
+def test_a_traffic_mix_gets_a_tiered_routing_design_with_the_classifier_cost():
+    reply = ask(
+        "We route 70% simple, 25% medium and 5% complex requests; 100,000 requests a day on "
+        "Sonnet 5.5, 1,000 input tokens and 200 output tokens. What does tiered routing save?"
+    )
+    assert [c.tool for c in reply.calculations] == ["routing_savings"]
+    call = reply.calculations[0]
+    assert call.input["mix"] == {"simple": 0.7, "medium": 0.25, "complex": 0.05}
+    assert call.input["baseline"] == "claude-sonnet-5-5"
+    out = call.output
+    for key in ("saving_usd", "routed_usd", "baseline_usd", "classifier_usd"):
+        assert usd(out[key]) in reply.text
+    assert format_pct(Decimal(out["saving_pct"])) in reply.text
+
+
+@pytest.mark.parametrize("message", ["What's a good recipe for pancakes?", "Tell me a joke"])
+def test_off_topic_messages_get_what_the_lab_can_compute_with_an_example(message):
+    reply = ask(message)
+    assert reply.calculations == []
+    assert "In this lab I can work out" in reply.text
+    assert "Audit this prompt" in reply.text
+    assert not reply.asked_follow_up
+
+
+def test_a_pasted_module_test_question_is_declined():
+    stem = (
+        "A Sonnet 5.5 endpoint handles 1,000 requests a day. Each request sends a 2,000-token "
+        "system prompt and a 1,000-token user message and receives an 800-token answer. No "
+        "caching or batch. What does the endpoint cost per day?"
+    )
+    for engine in ("cost-estimator", "prompt-auditor"):
+        reply = answer(engine, stem, [], TABLE)
+        assert reply.calculations == []
+        assert "module test" in reply.text
