@@ -39,8 +39,22 @@ from .tokens import ESTIMATE_LABEL, estimate_tokens
 _INTENSIFIERS = r"incredibly|extremely|very|highly|super|truly|really|amazingly|exceptionally"
 _FLATTERY = (
     r"helpful|smart|intelligent|brilliant|amazing|genius|world[- ]class|knowledgeable|"
-    r"capable|talented|wonderful|excellent|outstanding|top[- ]notch"
+    r"capable|talented|wonderful|excellent|outstanding|top[- ]notch|friendly|kind|patient|"
+    r"caring|polite|cheerful|enthusiastic|eager"
 )
+# "... who loves helping people": a warm clause that instructs nothing.
+_WARM_CLAUSE = re.compile(
+    r",?\s*(?:who|that)\s+(?:always\s+)?(?:loves?|likes?|enjoys?|is (?:always )?(?:happy|glad|"
+    r"eager))\s+(?:to\s+)?(?:help(?:ing)?|assist(?:ing)?)(?:\s+(?:people|users|everyone|"
+    r"customers|others))?",
+    re.I,
+)
+# What is left of a sentence once its length words are gone, if it asked nothing else.
+_DIRECTIVE_ONLY = {
+    "please", "always", "remember", "to", "be", "and", "answer", "answers", "respond", "reply",
+    "concise", "briefly", "the", "a", "in", "your", "you", "should", "must", "make", "sure",
+    "that", "are", "also", "every", "time", "give", "write", "keep", "it",
+}  # fmt: skip
 _FLATTERY_WORD = re.compile(rf"\b(?:{_FLATTERY})\b", re.I)
 _ROLE_START = re.compile(r"^\s*(?:you are|you're|as an? (?:ai|assistant|language model))\b", re.I)
 _FLATTERY_RUN = re.compile(
@@ -180,10 +194,11 @@ def audit_prompt(
     findings: list[Finding] = []
     seen: list[tuple[str, set[str], str]] = []
     out_lines: list[str] = []
+    state = {"length_directive": ""}
     for line in text.splitlines():
         kept: list[str] = []
         for sentence in (s for s in _SENTENCE_END.split(line) if s.strip()):
-            new = _audit_sentence(sentence, findings, seen)
+            new = _audit_sentence(sentence, findings, seen, state)
             if new:
                 kept.append(new)
         if kept or not line.strip():  # a line whose every sentence was dropped goes too
@@ -218,7 +233,10 @@ def _quote(sentence: str, limit: int = 60) -> str:
 
 
 def _audit_sentence(
-    sentence: str, findings: list[Finding], seen: list[tuple[str, set[str], str]]
+    sentence: str,
+    findings: list[Finding],
+    seen: list[tuple[str, set[str], str]],
+    state: dict[str, str],
 ) -> str:
     """Return the sentence as the rewrite keeps it ("" to drop it), recording findings."""
     stripped = sentence.strip()
@@ -248,8 +266,8 @@ def _audit_sentence(
                 f"{_quote(stripped)} flatters instead of instructing: keep only the role.",
             )
         )
-        result = _fix_articles(_FLATTERY_RUN.sub("", result))
-        result = _tidy(result)
+        result = _WARM_CLAUSE.sub("", _FLATTERY_RUN.sub("", result))
+        result = _tidy(_fix_articles(result))
         if _GENERIC_ROLE.match(result) or not _words(result) - {"you", "are", "a", "an", "the"}:
             return ""
     hits = [m.group(0) for m in _LENGTH_WORDS.finditer(result)]
@@ -276,6 +294,19 @@ def _audit_sentence(
         result = re.sub(rf"\b(?:{_LENGTH_ADV})\b", "briefly", result, flags=re.I)
         result = _LENGTH_ADJ_RUN.sub(_concise, result)
         result = _tidy(_fix_articles(result))
+        if not _words(result) - _DIRECTIVE_ONLY:
+            # The sentence only asked for length. Say "be concise" once.
+            if state["length_directive"]:
+                findings.append(
+                    Finding(
+                        "repetition",
+                        f"{_quote(stripped)} repeats the length instruction of "
+                        f"{_quote(state['length_directive'])}: say it once.",
+                    )
+                )
+                return ""
+            state["length_directive"] = stripped
+            return "Be concise."
     return result
 
 

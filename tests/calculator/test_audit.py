@@ -125,3 +125,24 @@ def test_the_audit_refuses_bad_input(kwargs, message):
 
 def test_the_audit_is_deterministic():
     assert audit_prompt(WORDY) == audit_prompt(WORDY)
+
+
+def test_the_rewrite_keeps_the_task_and_says_be_concise_once():
+    from labs.calculator.audit import audit_prompt
+
+    audit = audit_prompt(
+        "You are an incredibly helpful, friendly and knowledgeable AI assistant who loves "
+        "helping people. Please be thorough and comprehensive. Always answer in full detail, "
+        "and remember to always be thorough. Summarize the customer's support ticket."
+    )
+    assert audit.rewrite == "Be concise. Summarize the customer's support ticket."
+    kinds = [f.kind for f in audit.findings]
+    assert kinds.count("repetition") == 1
+    assert "empty_preamble" in kinds
+
+
+def test_a_meaningful_role_survives_the_trim():
+    from labs.calculator.audit import audit_prompt
+
+    audit = audit_prompt("You are an expert tax accountant. Be thorough. Reply in 3 bullets.")
+    assert audit.rewrite == "You are an expert tax accountant. Be concise. Reply in 3 bullets."
