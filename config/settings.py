@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "labs",
+    "authoring",
 ]
 
 MIDDLEWARE = [

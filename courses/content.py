@@ -154,6 +154,11 @@ class _Renderer:
 # --- reading each kind of file ----------------------------------------------------------------
 
 
+def glossary_markdown(terms: list[dict[str, str]]) -> str:
+    """Key terms as a Markdown definition list (rendered into Lesson.key_terms_html)."""
+    return "\n\n".join(f"{t['term'].strip()}\n:   {t['definition'].strip()}" for t in terms)
+
+
 def _read_lesson(path: Path, order: int, render: _Renderer) -> LessonSource:
     meta, body = _split_front_matter(path)
     objectives = _req(meta, "objectives", path, list)
@@ -165,7 +170,7 @@ def _read_lesson(path: Path, order: int, render: _Renderer) -> LessonSource:
         _req(term, "definition", path, str, f"key_terms[{i}].")
     if not body.strip():
         raise ContentError(path, "body", "the lesson has no text")
-    glossary = "\n\n".join(f"{t['term'].strip()}\n:   {t['definition'].strip()}" for t in terms)
+    glossary = glossary_markdown(terms)
     return LessonSource(
         path=path,
         slug=_req(meta, "slug", path),
@@ -358,6 +363,9 @@ class SyncReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    # The rows created or changed (a quiz whose questions left it included), so that callers
+    # can tell which objects the files overwrote.
+    changed_objects: list[Any] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -369,6 +377,7 @@ def _upsert(model: type, lookup: dict, values: dict, report: SyncReport, label: 
     if obj is None:
         obj = model.objects.create(**lookup, **values)
         report.created.append(label)
+        report.changed_objects.append(obj)
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
@@ -376,6 +385,7 @@ def _upsert(model: type, lookup: dict, values: dict, report: SyncReport, label: 
             setattr(obj, name, values[name])
         obj.save()
         report.updated.append(f"{label} ({', '.join(changed)})")
+        report.changed_objects.append(obj)
     return obj
 
 
@@ -463,9 +473,11 @@ def _sync_questions(quiz: Any, source: QuizSource, lessons: dict, report: SyncRe
             # Answered choices are kept for the record; unanswered ones go.
             extra.filter(answers__isnull=True).delete()
             report.updated.append(f"question {qs.key} (fewer choices)")
+            report.changed_objects.append(quiz)
     # Questions removed from the file stay in the database (learners' answers point at them)
     # but leave the quiz.
     gone = quiz.questions.filter(is_active=True).exclude(key__in=keys)
     for key in gone.values_list("key", flat=True):
         report.deactivated.append(f"question {key}")
+        report.changed_objects.append(quiz)
     gone.update(is_active=False)

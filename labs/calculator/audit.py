@@ -239,7 +239,7 @@ def _audit_sentence(
     state: dict[str, str],
 ) -> str:
     """Return the sentence as the rewrite keeps it ("" to drop it), recording findings."""
-    stripped = sentence.strip()
+    stripped = " ".join(sentence.split())
     if _FILLER.match(stripped):
         findings.append(Finding("filler", f"{_quote(stripped)} changes nothing: drop it."))
         return ""

@@ -1,27 +1,37 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.content import ContentError, load_course, sync_course
+from authoring.files import SyncConflict, read_price_file, sync_from_files
+from courses.content import ContentError, load_course
 
 
 class Command(BaseCommand):
-    help = "Validate content/ and load it into the database (idempotent)."
+    help = (
+        "Validate content/ and load it, with its price table, into the database (idempotent). "
+        "Refuses to overwrite edits published in the app since the last export unless --force."
+    )
 
     def add_arguments(self, parser: object) -> None:
         parser.add_argument("--path", default=str(settings.CONTENT_DIR), help="content folder")
         parser.add_argument("--check", action="store_true", help="validate only; write nothing")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite edits published in the app that were never exported",
+        )
 
-    def handle(self, *args: object, path: str, check: bool, **options: object) -> None:
-        from pathlib import Path
-
+    def handle(self, *args: object, path: str, check: bool, force: bool, **options: object) -> None:
+        folder = Path(path)
         try:
-            modules = load_course(Path(path))
-        except ContentError as exc:
+            if check:
+                modules = load_course(folder, read_price_file(folder))
+                self.stdout.write(f"content is valid: {len(modules)} module(s)")
+                return
+            report = sync_from_files(folder, force=force)
+        except (ContentError, SyncConflict) as exc:
             raise CommandError(str(exc)) from None
-        if check:
-            self.stdout.write(f"content is valid: {len(modules)} module(s)")
-            return
-        report = sync_course(modules)
         if not report.changed:
             self.stdout.write("content unchanged: nothing to do")
             return
