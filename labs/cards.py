@@ -35,6 +35,7 @@ KEY_FIELDS = {
               "without_cache_usd", "with_cache_usd", "saving_usd", "saving_pct",
               "break_even_hits"],
     "batch": ["standard_usd", "batch_usd", "saving_usd", "saving_pct"],
+    "compare": ["prompt_tokens", "output_tokens"],
     "routing": ["baseline_usd", "classifier_usd", "routed_usd", "saving_usd", "saving_pct"],
     "history": ["cumulative_tokens", "cumulative_vs_one_turn", "window_cumulative_tokens",
                 "window_saving_tokens", "window_saving_pct"],
