@@ -13,20 +13,27 @@ from courses.models import Lesson, Module
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Lists indented under their key, as the hand-written files have them.
+        return super().increase_indent(flow, False)
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    # Multi-line text as a literal block: readable diffs in review.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    if "\n" in value:
+        # Multi-line text as a literal block ("|", one final newline, which loading strips
+        # again): readable diffs in review.
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:str", value.rstrip("\n") + "\n", style="|"
+        )
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
 _Dumper.add_representer(str, _str)
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    # No wrapping: one sentence stays on one line, as in the hand-written files.
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**9)
 
 
 def _questions(quiz: Any, *, test: bool) -> list[dict]:
@@ -47,9 +54,39 @@ def _questions(quiz: Any, *, test: bool) -> list[dict]:
     return result
 
 
+def _stripped(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_stripped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _stripped(item) for key, item in value.items()}
+    return value
+
+
+def _meaning(path: Path, text: str) -> Any:
+    """What sync_content reads from a file: its data, with text stripped as loading does."""
+    if path.suffix == ".md":
+        head, _, body = text.removeprefix("---\n").partition("\n---\n")
+        return _stripped(yaml.safe_load(head)), body.lstrip("\n")
+    return _stripped(yaml.safe_load(text))
+
+
+def _same_content(path: Path, text: str) -> bool:
+    old = path.read_text(encoding="utf-8")
+    if old == text:
+        return True
+    try:
+        return _meaning(path, old) == _meaning(path, text)
+    except yaml.YAMLError:
+        return False
+
+
 def _write(path: Path, text: str, written: list[Path]) -> None:
+    # A file that already says the same thing keeps its hand-written layout: only files whose
+    # content changed show up in review.
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
+    if not path.exists() or not _same_content(path, text):
         path.write_text(text, encoding="utf-8")
         written.append(path)
 
@@ -81,7 +118,7 @@ def export_course(content_dir: Path) -> list[Path]:
                 "guiding_question": lesson.guiding_question, "objectives": lesson.objectives,
                 "key_terms": lesson.key_terms,
             }  # fmt: skip
-            _write(target, f"---\n{dump_yaml(meta)}---\n{lesson.body_markdown}", written)
+            _write(target, f"---\n{dump_yaml(meta)}---\n\n{lesson.body_markdown}", written)
             quiz = getattr(lesson, "quiz", None)
             if quiz:
                 _write(

@@ -1,0 +1,283 @@
+"""Editor forms. They turn what the browser sends into draft data and back; the rules about
+what may be published live in lessons.py, quizzes.py, labs.py and pricing.py."""
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from authoring.quizzes import MAX_OPTIONS, letter
+from labs.calculator.pricing import PRICE_FIELDS, STATUSES
+
+LIVING_NUMBERS_HELP = (
+    "Markdown. Living numbers: <code>{{ price MODEL FIELD }}</code>, "
+    "<code>{{ calc COMMAND ARGS | FIELD }}</code> and <code>```calc</code> blocks are filled in "
+    "from the price table (see content/README.md)."
+)
+
+
+def _live_preview(form: forms.Form, url: str | None, target: str, names: list[str]) -> None:
+    """Typing in these fields posts the whole form to `url` and swaps the preview (htmx)."""
+    if not url:
+        return
+    for name in names:
+        form.fields[name].widget.attrs.update({
+            "hx-post": url,
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": target,
+            "hx-swap": "outerHTML",
+            "hx-include": "closest form",
+            "hx-sync": "closest form:replace",
+        })  # fmt: skip
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def parse_key_terms(text: str, *, strict: bool = True) -> list[dict[str, str]]:
+    terms = []
+    for number, line in enumerate(lines(text), start=1):
+        term, colon, definition = line.partition(":")
+        if not colon or not term.strip() or not definition.strip():
+            if strict:
+                raise forms.ValidationError(
+                    f"Line {number} ({line[:40]}): write it as “Term: definition”."
+                )
+            continue
+        terms.append({"term": term.strip(), "definition": definition.strip()})
+    return terms
+
+
+class LessonForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    minutes = forms.IntegerField(min_value=1, max_value=240, label="Minutes to read")
+    guiding_question = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    objectives = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), help_text="One objective per line."
+    )
+    key_terms = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="One per line: <code>Term: definition</code>.",
+    )
+    body_markdown = forms.CharField(
+        label="Lesson text",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 28, "class": "editor-text", "spellcheck": "true"}),
+        help_text=LIVING_NUMBERS_HELP,
+    )
+
+    def __init__(self, *args: Any, preview_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _live_preview(self, preview_url, "#preview", list(self.fields))
+
+    def clean_objectives(self) -> list[str]:
+        return lines(self.cleaned_data["objectives"])
+
+    def clean_key_terms(self) -> list[dict[str, str]]:
+        return parse_key_terms(self.cleaned_data["key_terms"])
+
+    def to_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+    @staticmethod
+    def initial_from(data: dict) -> dict:
+        return {
+            **data,
+            "objectives": "\n".join(data.get("objectives", [])),
+            "key_terms": "\n".join(f"{t['term']}: {t['definition']}" for t in data["key_terms"]),
+        }
+
+    @staticmethod
+    def lenient_data(post: QueryDict) -> dict:
+        """What a half-typed form holds, for the live preview (never saved)."""
+        try:
+            minutes = int(post.get("minutes", ""))
+        except ValueError:
+            minutes = 0
+        return {
+            "title": post.get("title", ""),
+            "minutes": minutes,
+            "guiding_question": post.get("guiding_question", ""),
+            "objectives": lines(post.get("objectives", "")),
+            "key_terms": parse_key_terms(post.get("key_terms", ""), strict=False),
+            "body_markdown": post.get("body_markdown", ""),
+        }
+
+
+class LabForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    task = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the learner should do. " + LIVING_NUMBERS_HELP,
+    )
+    try_asking = forms.CharField(
+        label="Try asking", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A message the learner can send with one click.",
+    )  # fmt: skip
+    greeting = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The assistant's first message (Markdown).",
+    )
+    system_prompt = forms.CharField(
+        label="System prompt",
+        widget=forms.Textarea(attrs={"rows": 14, "class": "editor-text"}),
+        help_text="What Claude is told (the offline tutor does not read it). Never any module "
+        "test content.",
+    )
+
+    def __init__(self, *args: Any, preview_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _live_preview(self, preview_url, "#preview", ["title", "task", "greeting"])
+
+    @staticmethod
+    def lenient_data(post: QueryDict) -> dict:
+        return {name: post.get(name, "") for name in LabForm.base_fields}
+
+
+class QuizForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    pass_mark = forms.IntegerField(min_value=1, max_value=100, label="Pass mark (%)")
+
+    def __init__(self, *args: Any, test: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not test:
+            del self.fields["pass_mark"]  # lesson quizzes are practice: no pass mark to edit
+
+
+class QuestionForm(forms.Form):
+    """A question's text (and lesson, on the module test); its options come from rows named
+    option-N-id, option-N-text, option-N-feedback and option-N-remove, with `correct` = N."""
+
+    stem = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 4}))
+    lesson = forms.ChoiceField(label="Lesson it checks", choices=())
+
+    def __init__(self, *args: Any, lessons: list[tuple[str, str]] | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if lessons is None:
+            del self.fields["lesson"]
+        else:
+            self.fields["lesson"].choices = [("", "Choose a lesson"), *lessons]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["options"] = parse_options(self.data)
+        return cleaned
+
+
+def option_rows(options: list[dict], answered_choices: dict[int, int] | None = None) -> list[dict]:
+    """The option rows the form shows: the question's options, then blank rows up to six."""
+    answered_choices = answered_choices or {}
+    rows = []
+    for i, option in enumerate(options):
+        rows.append({
+            "index": i, "letter": letter(i), "id": option.get("id") or "",
+            "text": option.get("text", ""), "feedback": option.get("feedback", ""),
+            "correct": bool(option.get("correct")), "remove": bool(option.get("remove")),
+            "chosen": answered_choices.get(option.get("id"), 0),
+        })  # fmt: skip
+    for i in range(len(rows), max(MAX_OPTIONS, len(rows))):
+        rows.append({
+            "index": i, "letter": letter(i), "id": "", "text": "", "feedback": "",
+            "correct": False, "remove": False, "chosen": 0,
+        })  # fmt: skip
+    return rows
+
+
+def _row_indexes(data: QueryDict) -> list[int]:
+    found = set()
+    for name in data:
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "option" and parts[1].isdigit():
+            found.add(int(parts[1]))
+    return sorted(found)
+
+
+def parse_options(data: QueryDict) -> list[dict]:
+    """The options a submitted question form holds, in order. A row left blank, or ticked
+    "remove", is not an option. `correct` is a radio button; a tampered form that sends it
+    twice marks two options right (and is refused for it)."""
+    correct = set(data.getlist("correct"))
+    options = []
+    for i in _row_indexes(data):
+        text = data.get(f"option-{i}-text", "").strip()
+        feedback = data.get(f"option-{i}-feedback", "").strip()
+        if data.get(f"option-{i}-remove") or (not text and not feedback):
+            continue
+        raw_id = data.get(f"option-{i}-id", "")
+        options.append((_position(data, i), i, {
+            "id": int(raw_id) if raw_id.isdigit() else None,
+            "text": text,
+            "correct": str(i) in correct,
+            "feedback": feedback,
+        }))  # fmt: skip
+    # Reordering: each row says where it goes; ties keep the rows' order.
+    return [option for _, _, option in sorted(options, key=lambda item: item[:2])]
+
+
+def _position(data: QueryDict, index: int) -> int:
+    raw = data.get(f"option-{index}-position", "").strip()
+    return int(raw) if raw.isdigit() else index + 1
+
+
+def submitted_rows(data: QueryDict, answered_choices: dict[int, int]) -> list[dict]:
+    """The rows exactly as submitted (removed ones ticked), to show the form again."""
+    options = []
+    correct = data.get("correct", "")
+    for i in _row_indexes(data):
+        raw_id = data.get(f"option-{i}-id", "")
+        options.append({
+            "id": int(raw_id) if raw_id.isdigit() else None,
+            "text": data.get(f"option-{i}-text", ""),
+            "feedback": data.get(f"option-{i}-feedback", ""),
+            "correct": correct == str(i),
+            "remove": bool(data.get(f"option-{i}-remove")),
+        })  # fmt: skip
+    return option_rows(options, answered_choices)
+
+
+class PriceModelForm(forms.Form):
+    status = forms.ChoiceField(choices=[(s, s) for s in STATUSES])
+    input = forms.CharField(label="Input", max_length=20)
+    output = forms.CharField(label="Output", max_length=20)
+    cache_write_5m = forms.CharField(label="Cache write, 5 minutes", max_length=20)
+    cache_write_1h = forms.CharField(label="Cache write, 1 hour", max_length=20)
+    cache_read = forms.CharField(label="Cache read (hit)", max_length=20)
+    batch_discount = forms.CharField(
+        label="Batch multiplier", max_length=20, help_text="0.5 means batch costs half."
+    )
+    retired = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When the API stopped serving it (retired models only).",
+    )  # fmt: skip
+    # Required, but checked by authoring.pricing.change_model so the message names the model.
+    source = forms.CharField(
+        required=False, max_length=500, widget=forms.TextInput(attrs={"required": True}),
+        help_text="Where the new figures come from (a URL).",
+    )  # fmt: skip
+    price_date = forms.DateField(
+        required=False, label="Applies from",
+        widget=forms.DateInput(attrs={"type": "date", "required": True}),
+        help_text="The date the price applies from.",
+    )  # fmt: skip
+
+    @staticmethod
+    def initial_from(model: dict) -> dict:
+        return {
+            "status": model["status"],
+            **{kind: model["prices"][kind] for kind in PRICE_FIELDS},
+            "batch_discount": model["batch_discount"],
+            "retired": model.get("retired"),
+        }
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "prices": {kind: data[kind] for kind in PRICE_FIELDS},
+            "batch_discount": data["batch_discount"],
+            "retired": data["retired"].isoformat() if data["retired"] else None,
+            "source": data["source"],
+            "price_date": data["price_date"].isoformat() if data["price_date"] else "",
+        }

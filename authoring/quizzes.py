@@ -1,0 +1,411 @@
+"""Quizzes and the module test in the editor: questions, options, which is right, feedback.
+
+A quiz draft is the whole quiz: {"title", "pass_mark" (test only), "questions": [{"id", "key",
+"lesson" (test only), "stem", "options": [{"id", "text", "correct", "feedback"}]}]}; `id` is the
+live row's primary key, or None for a question or option not published yet.
+
+Learners' recorded answers must keep their meaning, so for a question learners have answered
+the editor allows wording fixes but refuses to change which option is right or to remove an
+option someone chose; the instructor adds their version as a new question instead (the answered
+one is then retired: kept, with its answers, but out of the quiz). A removed question that was
+answered is retired the same way; one nobody answered is deleted.
+"""
+
+import re
+from dataclasses import dataclass, field
+from string import ascii_uppercase
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, F
+
+from authoring.drafts import AuthoringError, clean_text, discard_draft
+from authoring.history import ensure_baseline, record_revision
+from authoring.models import Kind, Revision
+from authoring.pricing import current_price_table
+from courses.content import MIN_TEST_QUESTIONS_PER_LESSON
+from courses.rendering import LivingNumberError, render_markdown
+from labs.calculator import PriceTable
+from quizzes.models import Answer, Choice, Question, Quiz
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 6
+_KEY_RE = re.compile(r"^(?P<prefix>.*?)(?P<n>\d+)$")
+_SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def letter(index: int) -> str:
+    return ascii_uppercase[index] if index < len(ascii_uppercase) else str(index + 1)
+
+
+# --- snapshots --------------------------------------------------------------------------------
+
+
+def is_test(quiz: Quiz) -> bool:
+    return quiz.kind == Quiz.Kind.TEST
+
+
+def quiz_snapshot(quiz: Quiz) -> dict:
+    test = is_test(quiz)
+    questions = []
+    for question in (
+        quiz.questions.filter(is_active=True)
+        .select_related("lesson")
+        .prefetch_related("choices")
+        .order_by("order", "pk")
+    ):
+        questions.append({
+            "id": question.pk,
+            "key": question.key,
+            "lesson": question.lesson.slug if test and question.lesson else None,
+            "stem": question.stem_markdown,
+            "options": [
+                {"id": c.pk, "text": c.text_markdown, "correct": c.is_correct,
+                 "feedback": c.feedback_markdown}
+                for c in question.choices.all()
+            ],
+        })  # fmt: skip
+    return {
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark if test else None,
+        "questions": questions,
+    }
+
+
+# --- what learners have answered --------------------------------------------------------------
+
+
+@dataclass
+class Answered:
+    """A live question's recorded answers: how many, which options were chosen, which is right."""
+
+    count: int = 0
+    choice_ids: set[int] = field(default_factory=set)
+    correct_id: int | None = None
+
+
+def answered_questions(quiz: Quiz) -> dict[int, Answered]:
+    """Every live question of the quiz that learners have answered, by question id."""
+    answered: dict[int, Answered] = {}
+    rows = (
+        Answer.objects.filter(question__quiz=quiz)
+        .values("question_id", "choice_id")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        info = answered.setdefault(row["question_id"], Answered())
+        info.count += row["n"]
+        info.choice_ids.add(row["choice_id"])
+    for question_id, choice_id in Choice.objects.filter(
+        question_id__in=answered, is_correct=True
+    ).values_list("question_id", "id"):
+        answered[question_id].correct_id = choice_id
+    return answered
+
+
+# --- cleaning and validation ------------------------------------------------------------------
+
+
+def clean_question(raw: dict, *, test: bool) -> dict:
+    return {
+        "id": raw.get("id") if isinstance(raw.get("id"), int) else None,
+        "key": clean_text(raw.get("key")),
+        "lesson": clean_text(raw.get("lesson")) or None if test else None,
+        "stem": clean_text(raw.get("stem")),
+        "options": [
+            {
+                "id": o.get("id") if isinstance(o.get("id"), int) else None,
+                "text": clean_text(o.get("text")),
+                "correct": o.get("correct") is True,
+                "feedback": clean_text(o.get("feedback")),
+            }
+            for o in raw.get("options", [])
+        ],
+    }
+
+
+def clean_quiz(quiz: Quiz, data: dict) -> dict:
+    """Normalize text, and drop ids that are not this quiz's rows (a restored revision may name
+    rows deleted since): those become new rows. A new question whose key a live row of this quiz
+    already has (say, a retired one) reuses that row."""
+    test = is_test(quiz)
+    rows = dict(Question.objects.filter(quiz=quiz).values_list("key", "pk"))
+    valid = set(rows.values())
+    choice_owner = dict(Choice.objects.filter(question__quiz=quiz).values_list("pk", "question_id"))
+    questions = []
+    for raw in data.get("questions", []):
+        question = clean_question(raw, test=test)
+        if question["id"] not in valid:
+            question["id"] = rows.get(question["key"])
+        for option in question["options"]:
+            owner = choice_owner.get(option["id"]) if option["id"] is not None else None
+            if question["id"] is None or owner != question["id"]:
+                option["id"] = None
+        questions.append(question)
+    pass_mark = data.get("pass_mark") if test else None
+    return {"title": clean_text(data.get("title")), "pass_mark": pass_mark, "questions": questions}
+
+
+def _render_problem(text: str, where: str, table: PriceTable) -> str | None:
+    try:
+        render_markdown(text, table=table)
+    except LivingNumberError as exc:
+        return f"{where}: {exc}"
+    return None
+
+
+def question_problems(
+    question: dict,
+    *,
+    label: str,
+    answered: Answered | None = None,
+    lessons: set[str] | None = None,
+    table: PriceTable | None = None,
+) -> list[str]:
+    """What is wrong with one question, each problem a sentence starting with `label`.
+
+    `answered` is the live question's record when learners have answered it; `lessons` the
+    lesson slugs a module-test question may name (None for a lesson quiz)."""
+    problems = []
+    options = question["options"]
+    if not question["stem"]:
+        problems.append(f"{label}: the question text is empty.")
+    if lessons is not None and question.get("lesson") not in lessons:
+        problems.append(f"{label}: choose the lesson this question checks.")
+    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        problems.append(
+            f"{label} needs {MIN_OPTIONS} to {MAX_OPTIONS} options; it has {len(options)}."
+        )
+    right = sum(o["correct"] for o in options)
+    if right != 1:
+        problems.append(
+            f"{label} needs exactly one right option; {right} "
+            f"{'is' if right == 1 else 'are'} marked right."
+        )
+    for i, option in enumerate(options):
+        if not option["text"]:
+            problems.append(f"{label}, option {letter(i)}: the option text is empty.")
+        if not option["feedback"]:
+            problems.append(f"{label}, option {letter(i)}: the feedback is empty.")
+    if answered is not None and answered.count:
+        problems += _answered_problems(question, label, answered)
+    if table is not None and not problems:
+        texts = [(question["stem"], f"{label}, question text")]
+        for i, option in enumerate(options):
+            texts.append((option["text"], f"{label}, option {letter(i)} text"))
+            texts.append((option["feedback"], f"{label}, option {letter(i)} feedback"))
+        problems += [p for text, where in texts if (p := _render_problem(text, where, table))]
+    return problems
+
+
+def _answered_problems(question: dict, label: str, answered: Answered) -> list[str]:
+    problems = []
+    ids = [o["id"] for o in question["options"]]
+    right = [o["id"] for o in question["options"] if o["correct"]]
+    times = f"{answered.count} answer{'s' if answered.count != 1 else ''}"
+    if len(right) == 1 and right[0] != answered.correct_id:
+        problems.append(
+            f"{label} has been answered by learners ({times}), so which option is right can't "
+            "change: their recorded answers would change meaning. Fix the wording only, or add "
+            "your version as a new question."
+        )
+    gone = sorted(answered.choice_ids - set(ids))
+    if gone:
+        problems.append(
+            f"{label} has been answered by learners ({times}): {len(gone)} option"
+            f"{'s' if len(gone) != 1 else ''} that learners chose can't be removed. Keep "
+            "them (you may reword them), or add your version as a new question."
+        )
+    return problems
+
+
+def quiz_problems(quiz: Quiz, data: dict, table: PriceTable | None = None) -> list[str]:
+    """Everything that stops `data` (a cleaned quiz draft) from being published."""
+    problems = []
+    test = is_test(quiz)
+    if not data["title"]:
+        problems.append("The quiz title is empty.")
+    if test:
+        mark = data.get("pass_mark")
+        if not isinstance(mark, int) or isinstance(mark, bool) or not 1 <= mark <= 100:
+            problems.append("The pass mark must be a percentage from 1 to 100.")
+    questions = data["questions"]
+    if not questions:
+        problems.append("The quiz needs at least one question.")
+    answered = answered_questions(quiz)
+    lessons = set(quiz.module.lessons.values_list("slug", flat=True)) if test else None
+    keys: set[str] = set()
+    for position, question in enumerate(questions, start=1):
+        key = question["key"]
+        label = f"Question {position} ({key})"
+        if not key or not _SLUG_RE.match(key):
+            problems.append(f"Question {position}: its key must be letters, digits and hyphens.")
+        elif key in keys:
+            problems.append(f"{label}: the key is used twice.")
+        keys.add(key)
+        problems += question_problems(
+            question, label=label, answered=answered.get(question["id"]), lessons=lessons,
+            table=table,
+        )  # fmt: skip
+    if test and lessons:
+        for slug in sorted(lessons):
+            count = sum(q.get("lesson") == slug for q in questions)
+            if count < MIN_TEST_QUESTIONS_PER_LESSON:
+                problems.append(
+                    f"The module test needs at least {MIN_TEST_QUESTIONS_PER_LESSON} questions "
+                    f"on lesson {slug!r}; it has {count}."
+                )
+    return problems
+
+
+# --- editing the draft ------------------------------------------------------------------------
+
+
+def find_question(data: dict, key: str) -> int | None:
+    for i, question in enumerate(data["questions"]):
+        if question["key"] == key:
+            return i
+    return None
+
+
+def new_key(quiz: Quiz, data: dict, lesson: str | None = None) -> str:
+    """A key no row or draft question of this quiz has, in the style of its neighbours
+    (te-q3 -> te-q4; a module-test question follows the keys of its lesson)."""
+    taken = set(Question.objects.filter(quiz=quiz).values_list("key", flat=True))
+    taken |= {q["key"] for q in data["questions"]}
+    samples = [q["key"] for q in data["questions"] if lesson is None or q.get("lesson") == lesson]
+    prefix = None
+    for sample in reversed(samples):
+        match = _KEY_RE.match(sample)
+        if match:
+            prefix = match["prefix"]
+            break
+    if prefix is None:
+        base = lesson or (quiz.lesson.slug if quiz.lesson else "q")
+        prefix = f"{'mt-' if is_test(quiz) else ''}{base}-"
+    numbers = [int(m["n"]) for k in taken if (m := _KEY_RE.match(k)) and m["prefix"] == prefix]
+    n = max(numbers, default=0) + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def put_question(data: dict, key: str | None, question: dict) -> dict:
+    """The draft with `question` replacing the one with `key`, or appended when key is None."""
+    questions = list(data["questions"])
+    index = find_question(data, key) if key else None
+    if index is None:
+        questions.append(question)
+    else:
+        questions[index] = question
+    return {**data, "questions": questions}
+
+
+def add_as_new_question(quiz: Quiz, data: dict, key: str, question: dict) -> dict:
+    """The instructor's version of an answered question goes in as a new question right after
+    it, and the answered one leaves the quiz (publishing retires it, keeping its answers)."""
+    index = find_question(data, key)
+    fresh = {
+        **question,
+        "id": None,
+        "key": new_key(quiz, data, question.get("lesson")),
+        "options": [{**o, "id": None} for o in question["options"]],
+    }
+    questions = list(data["questions"])
+    if index is None:
+        questions.append(fresh)
+    else:
+        questions[index] = fresh
+    return {**data, "questions": questions}
+
+
+def move_question(data: dict, key: str, step: int) -> dict:
+    questions = list(data["questions"])
+    index = find_question(data, key)
+    if index is not None and 0 <= index + step < len(questions):
+        questions[index], questions[index + step] = questions[index + step], questions[index]
+    return {**data, "questions": questions}
+
+
+def remove_question(data: dict, key: str) -> dict:
+    return {**data, "questions": [q for q in data["questions"] if q["key"] != key]}
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def publish_quiz(quiz: Quiz, data: dict, user: AbstractBaseUser, *, note: str = "") -> Revision:
+    """Apply the draft to the live quiz, questions and options in one transaction, render every
+    text once, record the revision and drop the draft. Raises AuthoringError."""
+    table = current_price_table()
+    with transaction.atomic():
+        live = Quiz.objects.select_for_update().select_related("module", "lesson").get(pk=quiz.pk)
+        data = clean_quiz(live, data)
+        # Checked inside the lock: an answer recorded since the draft was saved counts.
+        problems = quiz_problems(live, data, table)
+        if problems:
+            raise AuthoringError(problems)
+        before = quiz_snapshot(live)
+        if before == data:
+            raise AuthoringError("Nothing to publish: this is the published version.")
+        ensure_baseline(Kind.QUIZ, live.pk, before)
+        live.title = data["title"]
+        if is_test(live):
+            live.pass_mark = data["pass_mark"]
+        live.save()
+        lessons = {lesson.slug: lesson for lesson in live.module.lessons.all()}
+        kept: list[int] = []
+        for order, item in enumerate(data["questions"], start=1):
+            question = _apply_question(live, item, order, lessons, table)
+            item["id"] = question.pk
+            kept.append(question.pk)
+        removed = live.questions.filter(is_active=True).exclude(pk__in=kept)
+        answered_ids = set(
+            Answer.objects.filter(question__in=removed).values_list("question_id", flat=True)
+        )
+        removed.filter(pk__in=answered_ids).update(is_active=False)
+        removed.exclude(pk__in=answered_ids).delete()
+        revision = record_revision(
+            Kind.QUIZ, live.pk, quiz_snapshot(live), user=user, source=Revision.Source.APP,
+            note=note,
+        )  # fmt: skip
+        discard_draft(Kind.QUIZ, live.pk)
+    return revision
+
+
+def _apply_question(
+    quiz: Quiz, item: dict, order: int, lessons: dict, table: PriceTable
+) -> Question:
+    values = {
+        "order": order,
+        "stem_markdown": item["stem"],
+        "stem_html": render_markdown(item["stem"], table=table),
+        "lesson": lessons[item["lesson"]] if is_test(quiz) else quiz.lesson,
+        "is_active": True,
+    }
+    if item["id"]:
+        question = Question.objects.get(pk=item["id"], quiz=quiz)
+        for name, value in values.items():
+            setattr(question, name, value)
+        question.save()
+    else:
+        question = Question.objects.create(quiz=quiz, key=item["key"], **values)
+    keep = [o["id"] for o in item["options"] if o["id"]]
+    # Validation refused removing an answered option; PROTECT would stop it here anyway.
+    question.choices.exclude(pk__in=keep).delete()
+    # Free the order numbers first: (question, order) is unique.
+    question.choices.update(order=F("order") + 100)
+    for position, option in enumerate(item["options"], start=1):
+        values = {
+            "order": position,
+            "text_markdown": option["text"],
+            "text_html": render_markdown(option["text"], table=table),
+            "is_correct": option["correct"],
+            "feedback_markdown": option["feedback"],
+            "feedback_html": render_markdown(option["feedback"], table=table),
+        }
+        updated = option["id"] and Choice.objects.filter(pk=option["id"], question=question).update(
+            **values
+        )
+        if not updated:
+            Choice.objects.create(question=question, **values)
+    return question
