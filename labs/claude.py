@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.core.mail import mail_admins
 from django.utils.text import slugify
 
-from labs.calculator import CalculatorError
+from labs.calculator import CalculatorError, PriceTable, load_price_table
 from labs.calculator.tools import TOOLS, call_tool
 from labs.conversation import TurnResult
 from labs.models import Conversation, Lab, Message
@@ -180,13 +180,15 @@ def _params(block: Any) -> dict[str, Any]:
     return data
 
 
-def _run_tools(blocks: list[Any], calculations: list[ToolCall]) -> list[dict[str, Any]]:
+def _run_tools(
+    blocks: list[Any], calculations: list[ToolCall], table: PriceTable
+) -> list[dict[str, Any]]:
     results = []
     for block in blocks:
         if block.type != "tool_use":
             continue
         try:
-            output = call_tool(block.name, dict(block.input))
+            output = call_tool(block.name, dict(block.input), table)
         except CalculatorError as exc:
             # Claude sees the problem and can correct its call; the learner sees a card.
             calculations.append(ToolCall(block.name, dict(block.input), {"error": str(exc)}, True))
@@ -213,8 +215,10 @@ def run_claude_turn(
     on_text: Callable[[str], bool] | None = None,
     conversation: Conversation | None = None,
     message: Message | None = None,
+    table: PriceTable | None = None,
 ) -> TurnResult:
-    log_args = {"user": user, "lab": lab, "message": message}
+    table = table or load_price_table()
+    log_args = {"user": user, "lab": lab, "message": message, "table": table}
     client = make_client()
     try:
         return _loop(client, lab, history, text, on_text, conversation, log_args)
@@ -247,6 +251,7 @@ def _loop(
     client: anthropic.Anthropic, lab: Lab, history: list[Turn], text: str,
     on_text: Callable[[str], bool] | None, conversation: Conversation | None, log_args: dict,
 ) -> TurnResult:  # fmt: skip
+    table = log_args["table"]
     recent, summary = _windowed(client, history, conversation, **log_args)
     messages = _alternating([*recent, Turn("user", text)])
     history_end = len(messages) - 1  # messages before the new question
@@ -286,7 +291,7 @@ def _loop(
         if stopped or final is None or final.stop_reason != "tool_use":
             break
         messages.append({"role": "assistant", "content": [_params(b) for b in final.content]})
-        messages.append({"role": "user", "content": _run_tools(final.content, calculations)})
+        messages.append({"role": "user", "content": _run_tools(final.content, calculations, table)})
     else:
         parts.append("_(I stopped after the maximum number of calculator rounds for one reply.)_")
     return TurnResult(

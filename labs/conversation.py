@@ -53,9 +53,13 @@ def run_turn(
 ) -> TurnResult:
     """Answer `text` in `lab` given the earlier turns. `on_text(so_far)` is called as text
     arrives and returns False to stop early."""
+    from authoring.pricing import current_price_table
+
+    # The published price table: an instructor's price change reaches the labs at once.
+    table = current_price_table()
     reason = offline_reason(user)
     if offline or reason:
-        reply = tutor_answer(lab.engine, text, history)
+        reply = tutor_answer(lab.engine, text, history, table)
         return TurnResult(
             text=reply.text,
             calculations=reply.calculations,
@@ -66,7 +70,7 @@ def run_turn(
 
     return run_claude_turn(
         lab, history, text, user=user, on_text=on_text, conversation=conversation,
-        message=message,
+        message=message, table=table,
     )  # fmt: skip
 
 

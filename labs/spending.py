@@ -15,7 +15,13 @@ from django.core.mail import mail_admins
 from django.db.models import Sum
 from django.utils import timezone
 
-from labs.calculator import Usage, cost_of_api_usage, cost_of_call, load_price_table
+from labs.calculator import (
+    PriceTable,
+    Usage,
+    cost_of_api_usage,
+    cost_of_call,
+    load_price_table,
+)
 from labs.models import ApiCall
 
 log = logging.getLogger(__name__)
@@ -54,10 +60,10 @@ def budget_reason(user: Any) -> str:
 
 def log_call(
     *, model: str, usage: dict[str, Any], purpose: str, user: Any = None, lab: Any = None,
-    message: Any = None, request_id: str = "",
+    message: Any = None, request_id: str = "", table: PriceTable | None = None,
 ) -> ApiCall:  # fmt: skip
     """Store one API call with every usage field and its cost, then check for an anomaly."""
-    priced = load_price_table().get(model)
+    priced = (table or load_price_table()).get(model)
     cost = cost_of_api_usage(priced, usage)
     u = cost.usage
     # What the same call would have cost with no caching: every prompt token at the input price.

@@ -128,3 +128,20 @@ def test_the_sweep_requeues_undelivered_and_stuck_replies_and_fails_hopeless_one
     assert statuses[stuck.pk] == "done"
     assert statuses[hopeless.pk] == "failed"
     assert statuses[fresh.pk] == "queued"  # sent moments ago: not the sweep's business yet
+
+
+def test_a_published_price_change_reaches_the_lab_answers(learner, lab):
+    from authoring.models import PRICES_ID, Kind, Revision
+    from labs.calculator import load_price_table
+
+    data = load_price_table().to_data()
+    for model in data["models"]:
+        if model["id"] == "claude-haiku-4-5-20251001":
+            model["prices"]["input"] = "7"
+    Revision.objects.create(kind=Kind.PRICES, object_id=PRICES_ID, number=1, data=data,
+                            source=Revision.Source.APP)  # fmt: skip
+    message = pending_reply(learner, lab)
+    tasks.reply(message.pk)
+    calc = message.calculations.first()
+    assert calc is not None
+    assert "$7.00" in message.__class__.objects.get(pk=message.pk).text
