@@ -1,0 +1,299 @@
+"""The module test: start an attempt, move between its questions, review, submit once, result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from courses.models import Module
+from courses.progress import module_progress
+from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
+from quizzes.models import Attempt, Question, Quiz
+from quizzes.retakes import (
+    RetakeRefused,
+    cooldown,
+    describe_minutes,
+    describe_wait,
+    retake_status,
+    start_test_attempt,
+)
+from quizzes.review import QuestionItem, question_items
+
+
+def _get_test(module: str) -> tuple[Module, Quiz]:
+    module_obj = get_object_or_404(Module, slug=module)
+    quiz = get_object_or_404(Quiz, module=module_obj, kind=Quiz.Kind.TEST)
+    return module_obj, quiz
+
+
+def _get_attempt_for_user(request: HttpRequest, module: str, pk: int) -> Attempt:
+    """The learner's own test attempt in this module; anyone else's is a 404."""
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz__module"),
+        pk=pk,
+        user=request.user,
+        quiz__kind=Quiz.Kind.TEST,
+        quiz__module__slug=module,
+    )
+
+
+def _attempt_url(attempt: Attempt, name: str, *extra: object) -> str:
+    return reverse(f"quizzes:{name}", args=[attempt.quiz.module.slug, attempt.pk, *extra])
+
+
+def _test_url(module: Module) -> str:
+    return reverse("quizzes:test", args=[module.slug])
+
+
+def _attempt_items(attempt: Attempt, *, reveal: bool) -> tuple[list[QuestionItem], int]:
+    """The attempt's questions, in the test's order and the attempt's option order."""
+    ids = [int(key) for key in attempt.choice_order]
+    questions = list(
+        Question.objects.filter(pk__in=ids)
+        .select_related("lesson__module")
+        .prefetch_related("choices")
+        .order_by("order", "pk")
+    )
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    items = question_items(questions, answers, reveal_all=reveal, choice_order=attempt.choice_order)
+    return items, sum(item.answered for item in items)
+
+
+def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
+    """Where to send someone who opens a page of an attempt that can no longer change."""
+    if attempt.voided:
+        messages.warning(request, "That attempt was reset by an administrator.")
+        return redirect(_test_url(attempt.quiz.module))
+    if attempt.submitted_at is not None:
+        return redirect(_attempt_url(attempt, "result"))
+    return None
+
+
+@login_required
+@require_GET
+def test_page(request: HttpRequest, module: str) -> HttpResponse:
+    module_obj, quiz = _get_test(module)
+    status = retake_status(request.user, quiz)
+    question_count = quiz.questions.filter(is_active=True).count()
+    return render(
+        request,
+        "quizzes/test.html",
+        {
+            "module": module_obj,
+            "quiz": quiz,
+            "status": status,
+            "open_answered": status.open_attempt.answers.count() if status.open_attempt else 0,
+            "question_count": question_count,
+            "pass_count": -(-quiz.pass_mark * question_count // 100),
+            "cooldown": describe_minutes(int(cooldown().total_seconds())),
+            "wait": describe_wait(status.cooldown_seconds_left),
+            "progress": module_progress(request.user, module_obj),
+        },
+    )
+
+
+@login_required
+@require_POST
+def test_start(request: HttpRequest, module: str) -> HttpResponse:
+    module_obj, quiz = _get_test(module)
+    try:
+        attempt, created = start_test_attempt(request.user, quiz)
+    except RetakeRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(_test_url(module_obj))
+    if not created:
+        messages.info(request, "You have a test in progress: carry on where you left off.")
+    return redirect(_attempt_url(attempt, "attempt"))
+
+
+@login_required
+@require_GET
+def attempt_resume(request: HttpRequest, module: str, pk: int) -> HttpResponse:
+    """The attempt's own address: its first unanswered question, or its result."""
+    attempt = _get_attempt_for_user(request, module, pk)
+    if closed := _closed_redirect(request, attempt):
+        return closed
+    items, _ = _attempt_items(attempt, reveal=False)
+    first_open = next((item.number for item in items if not item.answered), None)
+    if first_open is None:
+        return redirect(_attempt_url(attempt, "review"))
+    return redirect(_attempt_url(attempt, "question", first_open))
+
+
+def _render_question(
+    request: HttpRequest,
+    attempt: Attempt,
+    number: int,
+    *,
+    error: str = "",
+    status: int = 200,
+    fragment: bool = False,
+) -> HttpResponse:
+    items, answered = _attempt_items(attempt, reveal=False)
+    if not 1 <= number <= len(items):
+        raise Http404("No such question in this attempt.")
+    item = items[number - 1]
+    item.error = error
+    context = {
+        "module": attempt.quiz.module,
+        "quiz": attempt.quiz,
+        "attempt": attempt,
+        "items": items,
+        "item": item,
+        "answered_count": answered,
+        "unanswered_count": len(items) - answered,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < len(items) else None,
+        "focus": fragment,
+    }
+    if fragment:
+        response = render(request, "quizzes/test_attempt.html#question", context, status=status)
+    else:
+        context["progress"] = module_progress(request.user, attempt.quiz.module)
+        response = render(request, "quizzes/test_attempt.html", context, status=status)
+    # The same address answers with a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    # A history restore (back button after a cache miss) needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@login_required
+@require_GET
+def attempt_question(request: HttpRequest, module: str, pk: int, number: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, module, pk)
+    if closed := _closed_redirect(request, attempt):
+        if request.htmx:
+            return HttpResponseClientRedirect(closed["Location"])
+        return closed
+    return _render_question(request, attempt, number, fragment=_wants_fragment(request))
+
+
+@login_required
+@require_POST
+def attempt_answer(request: HttpRequest, module: str, pk: int) -> HttpResponse:
+    """Save (or change) one answer, then go where the learner asked: next, back or review."""
+    attempt = _get_attempt_for_user(request, module, pk)
+    numbers = {int(key): n for n, key in enumerate(_ordered_keys(attempt), start=1)}
+    raw_question = request.POST.get("question", "")
+    current = numbers.get(int(raw_question)) if raw_question.isdigit() else None
+    try:
+        answer = record_test_answer(attempt, raw_question, request.POST.get("choice"))
+    except AnswerRefused as exc:
+        attempt.refresh_from_db()
+        if not request.htmx:
+            messages.error(request, exc.message)
+            if attempt.submitted_at or attempt.voided or current is None:
+                return redirect(_attempt_url(attempt, "attempt"))
+            return redirect(_attempt_url(attempt, "question", current))
+        if current is None:
+            return render(
+                request, "quizzes/test_attempt.html#refused", {"error": exc.message}, status=400
+            )
+        return _render_question(
+            request, attempt, current, error=exc.message, status=400, fragment=True
+        )
+    current = numbers[answer.question_id]
+    go = request.POST.get("go", "next")
+    if go == "review" or (go == "next" and current == len(numbers)):
+        target = _attempt_url(attempt, "review")
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+    target_number = max(1, current - 1) if go == "previous" else min(len(numbers), current + 1)
+    if go == "stay":
+        target_number = current
+    if not request.htmx:
+        return redirect(_attempt_url(attempt, "question", target_number))
+    response = _render_question(request, attempt, target_number, fragment=True)
+    return push_url(response, _attempt_url(attempt, "question", target_number))
+
+
+def _ordered_keys(attempt: Attempt) -> list[str]:
+    """The attempt's question ids in test order (a JSON object's key order is not kept)."""
+    ids = [int(key) for key in attempt.choice_order]
+    ordered = (
+        Question.objects.filter(pk__in=ids).order_by("order", "pk").values_list("pk", flat=True)
+    )
+    return [str(pk) for pk in ordered]
+
+
+@login_required
+@require_GET
+def attempt_review(request: HttpRequest, module: str, pk: int) -> HttpResponse:
+    """Before submitting: every question, which are answered, and which are not (by number)."""
+    attempt = _get_attempt_for_user(request, module, pk)
+    if closed := _closed_redirect(request, attempt):
+        return closed
+    items, answered = _attempt_items(attempt, reveal=False)
+    return render(
+        request,
+        "quizzes/test_review.html",
+        {
+            "module": attempt.quiz.module,
+            "quiz": attempt.quiz,
+            "attempt": attempt,
+            "items": items,
+            "answered_count": answered,
+            "unanswered": [item for item in items if not item.answered],
+            "progress": module_progress(request.user, attempt.quiz.module),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_submit(request: HttpRequest, module: str, pk: int) -> HttpResponse:
+    """Idempotent: a second submit (double click, other tab, replay) records nothing more."""
+    attempt = _get_attempt_for_user(request, module, pk)
+    if attempt.voided:
+        messages.error(
+            request, "That attempt was reset by an administrator and cannot be submitted."
+        )
+        target = _test_url(attempt.quiz.module)
+    else:
+        if finish_attempt(attempt):
+            verdict = "passed" if attempt.passed else "did not pass"
+            messages.success(
+                request,
+                f"Submitted. You scored {attempt.score} out of {attempt.total} and {verdict}.",
+            )
+        else:
+            messages.info(request, "This attempt was already submitted; its result is below.")
+        target = _attempt_url(attempt, "result")
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+
+@login_required
+@require_GET
+def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, module, pk)
+    if attempt.submitted_at is None:
+        if closed := _closed_redirect(request, attempt):
+            return closed
+        return redirect(_attempt_url(attempt, "review"))
+    items, answered = _attempt_items(attempt, reveal=True)
+    status = retake_status(request.user, attempt.quiz)
+    return render(
+        request,
+        "quizzes/test_result.html",
+        {
+            "module": attempt.quiz.module,
+            "quiz": attempt.quiz,
+            "attempt": attempt,
+            "items": items,
+            "answered_count": answered,
+            "wrong_count": sum(1 for item in items if not item.is_correct),
+            "unanswered_count": len(items) - answered,
+            "status": status,
+            "wait": describe_wait(status.cooldown_seconds_left),
+            "progress": module_progress(request.user, attempt.quiz.module),
+        },
+    )
