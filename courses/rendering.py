@@ -157,9 +157,7 @@ class LivingNumbersExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Before fenced_code (25) so ```calc blocks are ours, not code.
-        md.preprocessors.register(
-            _LivingNumbers(md, self.table, self.slots), "living_numbers", 30
-        )
+        md.preprocessors.register(_LivingNumbers(md, self.table, self.slots), "living_numbers", 30)
 
 
 def render_markdown(text: str, *, table: PriceTable | None = None) -> str:
