@@ -29,10 +29,10 @@ run: content
 
 # DEBUG is forced off for tests: they run with production-like settings.
 test: install
-	DEBUG=0 $(BIN)/python -m pytest
+	DEBUG=0 $(BIN)/python -m pytest -n auto
 
 test-fast: install
-	DEBUG=0 $(BIN)/python -m pytest -m "not browser and not services"
+	DEBUG=0 $(BIN)/python -m pytest -n auto -m "not browser and not services"
 
 lint: install
 	$(BIN)/ruff check .
