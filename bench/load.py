@@ -60,7 +60,7 @@ dupe_answers = Answer.objects.values("attempt", "question").annotate(n=Count("id
 per_conv = Message.objects.filter(conversation__user__{u}).values("conversation").annotate(
     users=Count("id", filter=__import__("django.db.models", fromlist=["Q"]).Q(role="user")),
     replies=Count("id", filter=__import__("django.db.models", fromlist=["Q"]).Q(role="assistant")))
-print(json.dumps({{
+print(json.dumps({
   "lesson_answers": Answer.objects.filter(attempt__quiz__kind="lesson", attempt__user__{u}).count(),
   "test_answers": Answer.objects.filter(attempt__quiz__kind="test", attempt__user__{u}).count(),
   "submitted_tests": Attempt.objects.filter(quiz__kind="test", submitted_at__isnull=False, user__{u}).count(),
@@ -69,7 +69,7 @@ print(json.dumps({{
   "replies_by_status": dict(replies.values_list("status").annotate(n=Count("id"))),
   "duplicate_answers": dupe_answers,
   "conversations_with_unmatched_replies": sum(1 for c in per_conv if c["users"] != c["replies"]),
-}}))
+}))
 """.replace("{u}", "username__startswith='load'")
 
 
