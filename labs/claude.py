@@ -17,6 +17,7 @@ course teaches:
 import json
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import anthropic
@@ -27,6 +28,7 @@ from django.core.mail import mail_admins
 from django.utils.text import slugify
 
 from labs.calculator import CalculatorError, PriceTable, load_price_table
+from labs.calculator.formatting import usd_str
 from labs.calculator.tools import TOOLS, call_tool
 from labs.conversation import TurnResult
 from labs.models import Conversation, Lab, Message
@@ -257,7 +259,8 @@ def _loop(
     history_end = len(messages) - 1  # messages before the new question
     calculations: list[ToolCall] = []
     parts: list[str] = []
-    usage_total: dict[str, int] = {}
+    usage_total: dict[str, Any] = {}
+    cost = uncached = Decimal(0)
     stopped = False
     for _round in range(settings.LAB_TOOL_ROUNDS):
         request = {
@@ -281,8 +284,10 @@ def _loop(
                 snapshot = final = stream.get_final_message()
             request_id = stream.response.headers.get("request-id", "")
         usage = snapshot.usage.model_dump()
-        log_call(model=settings.LAB_MODEL, usage=usage, purpose="reply", request_id=request_id,
-                 **log_args)  # fmt: skip
+        call = log_call(model=settings.LAB_MODEL, usage=usage, purpose="reply",
+                        request_id=request_id, **log_args)  # fmt: skip
+        cost += call.cost_usd
+        uncached += call.uncached_cost_usd
         for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
                     "output_tokens"):  # fmt: skip
             usage_total[key] = usage_total.get(key, 0) + (usage.get(key) or 0)
@@ -294,6 +299,9 @@ def _loop(
         messages.append({"role": "user", "content": _run_tools(final.content, calculations, table)})
     else:
         parts.append("_(I stopped after the maximum number of calculator rounds for one reply.)_")
+    # Each call's cost comes from the calculator (log_call); the turn's is their sum.
+    usage_total["cost_usd"] = usd_str(cost)
+    usage_total["without_caching_usd"] = usd_str(uncached)
     return TurnResult(
         text="\n\n".join(parts).strip() or "_(No text arrived before the reply was stopped.)_",
         calculations=calculations,

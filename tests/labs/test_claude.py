@@ -328,3 +328,22 @@ def test_no_prompt_contains_module_test_content(course, lab):
         snippet = text.strip()[:60]
         assert all(snippet not in prompt for prompt in prompts), snippet
     assert Conversation.objects.count() == 0
+
+
+def test_the_lab_command_goes_through_claude_with_a_key_and_reports_usage_and_cost(
+    claude_on, lab, monkeypatch, capsys
+):
+    import json
+
+    from django.core.management import call_command
+
+    FakeClaude([tool_reply("workload_cost", WORKLOAD), text_reply("Done.")]).install(monkeypatch)
+    call_command("lab", "cost-estimator", QUESTION, "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["engine"] == "claude"
+    assert data["reply"] == "Done."
+    assert data["calculations"][0]["output"]["command"] == "workload"
+    calls = list(ApiCall.objects.all())
+    assert len(calls) == 2
+    assert Decimal(data["usage"]["cost_usd"]) == sum(c.cost_usd for c in calls)
+    assert data["usage"]["cache_read_input_tokens"] == 4800
