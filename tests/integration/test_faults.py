@@ -88,3 +88,48 @@ def test_a_worker_killed_mid_reply_is_rerun_by_the_sweep_not_left_stuck(tmp_path
     status, attempts, cards = state.split()
     assert (status, attempts) == ("done", "2")
     assert int(cards) == 1
+
+
+SEND = """
+from django.contrib.auth.models import User
+from django.test import Client
+u = User.objects.create(username="offline_olga")
+c = Client(); c.force_login(u)
+r = c.post("/modules/cost-optimization/lessons/token-economics/lab/send/",
+           {"text": "What does Haiku 5.5 cost at 2,000 requests a day?"},
+           headers={"HX-Request": "true"})
+print(r.status_code, "saved" if "Your message is saved" in r.content.decode() else "silent")
+"""
+
+
+def test_a_message_sent_while_the_broker_is_down_is_kept_and_answered_once_it_is_back(tmp_path):
+    import shutil
+
+    from tests.conftest import free_port, need_service, wait_for_port
+
+    binary = shutil.which("redis-server")
+    need_service(binary is not None, "redis-server is not installed")
+    port = free_port()
+    env = service_env(tmp_path, REDIS_URL=f"redis://127.0.0.1:{port}/0", ALLOWED_HOSTS="testserver",
+                      SECURE_SSL_REDIRECT="0", LAB_SWEEP_GRACE_SECONDS="1")  # fmt: skip
+    prepare(env)
+    # The broker is down: nothing listens on the port.
+    sent = shell(env, SEND)
+    assert sent == "200 saved"
+    assert shell(env, STATE).startswith("queued 0")
+    redis = subprocess.Popen([binary, "--port", str(port), "--save", "", "--dir", str(tmp_path)],
+                             stdout=subprocess.DEVNULL)  # fmt: skip
+    worker = None
+    try:
+        wait_for_port(port)
+        worker = start_worker(env, tmp_path / "worker.log")
+        time.sleep(1.2)  # past the sweep's grace
+        subprocess.run([sys.executable, "manage.py", "sweep_labs"], cwd=ROOT, env=env, check=True,
+                       capture_output=True, timeout=60)  # fmt: skip
+        state = wait_for(env, "done")
+    finally:
+        if worker:
+            stop(worker)
+        redis.terminate()
+        redis.wait(timeout=10)
+    assert state.split()[:2] == ["done", "1"]
