@@ -1,17 +1,13 @@
 """The offline tutor in the production architecture advisor lab: workloads described in words
 become calculator plans; what-ifs re-plan before and after; missing facts are asked for."""
 
-from decimal import Decimal
-
 import pytest
 
-from labs.calculator.formatting import format_usd
-from labs.calculator.pricing import load_price_table
-from labs.calculator.tools import call_tool
-from labs.tutor import Turn, answer
+from tests.labs.tutor_helpers import TABLE, make_ask, make_converse, usd
 
-TABLE = load_price_table()
 ENGINE = "architecture-advisor"
+ask = make_ask(ENGINE)
+converse = make_converse(ENGINE)
 TRY_ASKING = (
     "I run two workloads. First, a customer support chat: 50,000 requests per day, real-time "
     "with a user waiting, a 3,000-token system prompt, 300-token user messages and 250-token "
@@ -35,27 +31,6 @@ TAGGING = {
     "prompt": {"system": 600, "user": 400},
     "current_model": "claude-sonnet-5-5",
 }
-
-
-def usd(value: str) -> str:
-    return format_usd(Decimal(value))
-
-
-def ask(message: str, history: list[Turn] | None = None):
-    reply = answer(ENGINE, message, history or [], TABLE)
-    for call in reply.calculations:
-        assert not call.is_error, call.output
-        assert call.output == call_tool(call.tool, call.input, TABLE)
-    return reply
-
-
-def converse(*messages: str):
-    history: list[Turn] = []
-    reply = None
-    for message in messages:
-        reply = ask(message, history)
-        history += [Turn("user", message), Turn("assistant", reply.text)]
-    return reply
 
 
 def without(spec: dict, *keys: str) -> dict:

@@ -5,40 +5,17 @@ from decimal import Decimal
 
 import pytest
 
-from labs.calculator.formatting import format_usd
-from labs.calculator.pricing import load_price_table
-from labs.calculator.tools import call_tool
-from labs.tutor import Turn, answer
+from tests.labs.tutor_helpers import make_ask, make_converse, usd
 
-TABLE = load_price_table()
 ENGINE = "caching-strategist"
+ask = make_ask(ENGINE)
+converse = make_converse(ENGINE)
 TRY_ASKING = (
     "My support bot runs on Sonnet 5.5 with 40,000 requests a day. Each request has 2,500 tokens "
     "of tool definitions, a 3,000-token system prompt and a 150-token user message, and the "
     "answer is about 300 output tokens. Where should the cache breakpoints go, should I use the "
     "5-minute or the 1-hour TTL, and how much would caching save per day?"
 )
-
-
-def usd(value: str) -> str:
-    return format_usd(Decimal(value))
-
-
-def ask(message: str, history: list[Turn] | None = None):
-    reply = answer(ENGINE, message, history or [], TABLE)
-    for call in reply.calculations:
-        assert not call.is_error, call.output
-        assert call.output == call_tool(call.tool, call.input, TABLE)
-    return reply
-
-
-def converse(*messages: str):
-    history: list[Turn] = []
-    reply = None
-    for message in messages:
-        reply = ask(message, history)
-        history += [Turn("user", message), Turn("assistant", reply.text)]
-    return reply
 
 
 REPHRASINGS = [

@@ -7,13 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from labs.calculator.formatting import format_pct, format_usd
-from labs.calculator.pricing import load_price_table
-from labs.calculator.tools import call_tool
-from labs.tutor import Turn, answer
+from labs.calculator.formatting import format_pct
+from tests.labs.tutor_helpers import TABLE, make_ask, make_converse, usd
 
-TABLE = load_price_table()
 ENGINE = "cost-estimator"
+ask = make_ask(ENGINE)
+converse = make_converse(ENGINE)
 TRY_ASKING = (
     "My support assistant runs on Sonnet 5.5 and handles 50,000 requests a day. Each request has "
     "a 1,200-token system prompt, 2,000 tokens of retrieved documents and a 150-token user "
@@ -23,29 +22,8 @@ TRY_ASKING = (
 SHAPE = {"system_tokens": 1200, "documents_tokens": 2000, "user_tokens": 150, "output_tokens": 300}
 
 
-def usd(value: str) -> str:
-    return format_usd(Decimal(value))
-
-
-def ask(message: str, history: list[Turn] | None = None):
-    reply = answer(ENGINE, message, history or [], TABLE)
-    for call in reply.calculations:
-        assert not call.is_error, call.output
-        assert call.output == call_tool(call.tool, call.input, TABLE)  # the real calculator
-    return reply
-
-
 def tools(reply) -> list[str]:
     return [c.tool for c in reply.calculations]
-
-
-def converse(*messages: str):
-    history: list[Turn] = []
-    reply = None
-    for message in messages:
-        reply = ask(message, history)
-        history += [Turn("user", message), Turn("assistant", reply.text)]
-    return reply
 
 
 REPHRASINGS = [

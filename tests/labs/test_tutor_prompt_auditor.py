@@ -6,14 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from labs.calculator.formatting import format_pct, format_usd
-from labs.calculator.pricing import load_price_table
-from labs.calculator.tools import call_tool
-from labs.tutor import Turn, answer
+from labs.calculator.formatting import format_pct
+from labs.tutor import answer
 from labs.tutor.prompt_auditor import DEFAULT_REQUESTS
+from tests.labs.tutor_helpers import TABLE, make_ask, make_converse, usd
 
-TABLE = load_price_table()
 ENGINE = "prompt-auditor"
+ask = make_ask(ENGINE)
+converse = make_converse(ENGINE)
 PROMPT = (
     "You are an incredibly helpful, friendly and knowledgeable AI assistant who loves helping "
     "people. Please be thorough and comprehensive. Always answer in full detail, and remember to "
@@ -23,27 +23,6 @@ TRY_ASKING = (
     f'Audit this system prompt: "{PROMPT}" It runs at 20,000 requests a day on Sonnet 5.5. What '
     "is wasteful, what would a trimmed version look like, and how much would it save?"
 )
-
-
-def usd(value: str) -> str:
-    return format_usd(Decimal(value))
-
-
-def ask(message: str, history: list[Turn] | None = None):
-    reply = answer(ENGINE, message, history or [], TABLE)
-    for call in reply.calculations:
-        assert not call.is_error, call.output
-        assert call.output == call_tool(call.tool, call.input, TABLE)
-    return reply
-
-
-def converse(*messages: str):
-    history: list[Turn] = []
-    reply = None
-    for message in messages:
-        reply = ask(message, history)
-        history += [Turn("user", message), Turn("assistant", reply.text)]
-    return reply
 
 
 REPHRASINGS = [
