@@ -125,7 +125,7 @@ def sync_from_files(content_dir: Path, *, force: bool = False) -> SyncReport:
                 Kind.PRICES, PRICES_ID, table_data, user=None, source=Revision.Source.FILES,
                 note=f"Loaded from {PRICE_FILE}", in_files=True,
             )  # fmt: skip
-            report.updated.append("price table")
+            (report.created if latest is None else report.updated).append("price table")
         for kind, pk in sorted(owners):
             record_revision(
                 kind, pk, _snapshot(kind, pk), user=None, source=Revision.Source.FILES,
