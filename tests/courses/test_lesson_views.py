@@ -102,3 +102,11 @@ def test_pages_use_a_small_fixed_number_of_queries(client, learner, course, url)
         assert client.get(url).status_code == 200
     # 10: the nav's "Author" link asks once whether the user is an instructor.
     assert len(queries) <= 10, [q["sql"][:120] for q in queries]
+
+
+def test_objectives_show_backticked_names_as_code_and_escape_the_rest():
+    from courses.templatetags.course_text import inline_code
+
+    assert inline_code("Use `cache_control` <b>now</b>") == (
+        "Use <code>cache_control</code> &lt;b&gt;now&lt;/b&gt;"
+    )
