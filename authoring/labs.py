@@ -103,6 +103,8 @@ def publish_lab(lab: Lab, data: dict, user: AbstractBaseUser, *, note: str = "")
 @dataclass(frozen=True)
 class TryResult:
     message: str
+    # A Claude trial runs in a worker, like a learner's message: the page polls this reply.
+    pending_message_id: int | None = None
     reply_html: str = ""
     cards: tuple[str, ...] = ()
     engine: str = ""
@@ -117,19 +119,42 @@ class TryResult:
         return cls(**{**data, "cards": tuple(data.get("cards", ()))})
 
 
+def _enqueue_trial(lab: Lab, data: dict, message: str, user: AbstractBaseUser) -> int:
+    """Claude answers in a Celery worker, never in the request: save the trial as a
+    conversation holding the edited fields, and queue the reply."""
+    from labs.models import Conversation, Message
+    from labs.views import enqueue_reply
+
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            user=user, lab=lab, title=f"Trial: {message[:70]}", is_trial=True,
+            lab_overrides=data,
+        )  # fmt: skip
+        Message.objects.create(conversation=conversation, role=Message.Role.USER, text=message)
+        pending = Message.objects.create(
+            conversation=conversation, role=Message.Role.ASSISTANT, status=Message.Status.QUEUED
+        )
+    enqueue_reply(pending.pk)
+    return pending.pk
+
+
 def try_lab(lab: Lab, data: dict, message: str, user: AbstractBaseUser) -> TryResult:
     """Ask the lab as it would be with `data` published: the offline tutor, or Claude when it
     is configured and the budget allows (labs.conversation decides, as for learners).
     Nothing is saved. Synchronous: the offline tutor answers in milliseconds; a Claude turn is
     bounded by CLAUDE_TIMEOUT_SECONDS and LAB_TOOL_ROUNDS."""
     from labs.cards import render_card, render_error_card
-    from labs.conversation import run_turn
+    from labs.conversation import offline_reason, run_turn
     from labs.models import Message
 
     if len(message) > settings.LAB_MAX_MESSAGE_CHARS:
         return TryResult(
             message=message,
             error=f"Keep the message under {settings.LAB_MAX_MESSAGE_CHARS:,} characters.",
+        )
+    if not offline_reason(user):
+        return TryResult(
+            message=message, pending_message_id=_enqueue_trial(lab, data, message, user)
         )
     try:
         result = run_turn(lab_with(lab, data), [], message, user=user)

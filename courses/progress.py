@@ -94,6 +94,7 @@ def module_progress(
         Message.objects.filter(
             conversation__user=user,
             conversation__lab__lesson__module=module,
+            conversation__is_trial=False,
             role=Message.Role.USER,
         )
         .order_by()

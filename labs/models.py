@@ -32,6 +32,10 @@ class Conversation(models.Model):
     # Older turns, summarized by a cheap model once the conversation grows long.
     summary = models.TextField(blank=True)
     summary_turns = models.PositiveIntegerField(default=0, help_text="Turns the summary covers")
+    # An instructor trying an unpublished edit of the lab: the edited fields, used in place of
+    # the lab's own. Trials stay out of learners' lists and progress.
+    is_trial = models.BooleanField(default=False)
+    lab_overrides = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from courses.rendering import render_untrusted_markdown
 from labs.cards import render_card, render_error_card
 from labs.conversation import history_before, run_turn
-from labs.models import Calculation, Message
+from labs.models import Calculation, Conversation, Lab, Message
 from labs.tutor import ToolCall
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,15 @@ def card_html(call: ToolCall) -> str:
     if call.is_error:
         return render_error_card(call.tool, call.input, str(call.output.get("error", "")))
     return render_card(call.output, call.input)
+
+
+def lab_for(conversation: Conversation) -> Lab:
+    """The lab as this conversation asks it: an instructor's trial uses the edited fields."""
+    if conversation.lab_overrides:
+        from authoring.labs import lab_with
+
+        return lab_with(conversation.lab, conversation.lab_overrides)
+    return conversation.lab
 
 
 def claim(message_id: int) -> bool:
@@ -72,7 +81,7 @@ def reply(message_id: int) -> None:
 
     try:
         result = run_turn(
-            message.conversation.lab, history, question,
+            lab_for(message.conversation), history, question,
             user=message.conversation.user, on_text=on_text,
             conversation=message.conversation, message=message,
         )  # fmt: skip

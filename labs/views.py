@@ -32,7 +32,7 @@ def _get_lab(module: str, lesson: str) -> Lab:
 def _get_conversation_for_user(
     request: HttpRequest, pk: int, lab: Lab | None = None
 ) -> Conversation:
-    filters = {"pk": pk, "user": request.user}
+    filters = {"pk": pk, "user": request.user, "is_trial": False}
     if lab is not None:
         filters["lab"] = lab
     return get_object_or_404(Conversation.objects.select_related("lab__lesson__module"), **filters)
@@ -92,9 +92,9 @@ def _lab_context(
         "module": lab.lesson.module,
         "conversation": conversation,
         "messages_list": _messages(conversation),
-        "conversations": Conversation.objects.filter(user=request.user, lab=lab).only(
-            "pk", "title", "updated_at"
-        )[:20],
+        "conversations": Conversation.objects.filter(
+            user=request.user, lab=lab, is_trial=False
+        ).only("pk", "title", "updated_at")[:20],
         "meter": _meter(conversation),
         "offline_label": OFFLINE_LABEL,
         "offline_reason": offline_reason(request.user),
@@ -113,7 +113,7 @@ def lab_page(
     elif request.GET.get("new"):
         current = None
     else:
-        current = Conversation.objects.filter(user=request.user, lab=lab).first()
+        current = Conversation.objects.filter(user=request.user, lab=lab, is_trial=False).first()
     context = _lab_context(request, lab, current)
     if request.GET.get("ask"):
         context["draft"] = lab.try_asking

@@ -23,6 +23,19 @@ from labs.conversation import offline_reason
 from labs.models import Lab
 
 
+def _trial_reply(tried: TryResult | None) -> dict:
+    """The queued Claude reply of a trial, for the page to show and poll."""
+    if tried is None or tried.pending_message_id is None:
+        return {}
+    from labs.conversation import OFFLINE_LABEL
+    from labs.models import Message
+
+    message = (
+        Message.objects.prefetch_related("calculations").filter(pk=tried.pending_message_id).first()
+    )
+    return {"message": message, "offline_label": OFFLINE_LABEL} if message else {}
+
+
 def _get_lab(slug: str) -> Lab:
     return get_object_or_404(Lab.objects.select_related("lesson__module"), slug=slug)
 
@@ -62,6 +75,7 @@ def _page(
         "preview": _preview(lab, data),
         "problems": problems or [],
         "tried": tried,
+        **_trial_reply(tried),
         "try_message": tried.message if tried else clean_lab(data)["try_asking"],
         "offline_notice": offline_reason(request.user),
         "diff": diff_draft(Kind.LAB, lab_snapshot(lab), draft.data) if draft else [],
@@ -114,7 +128,10 @@ def lab_try(request: HttpRequest, slug: str) -> HttpResponse:
     message = request.POST.get("message", "").strip() or data["try_asking"]
     tried = try_lab(lab, data, message, request.user)
     if request.htmx:
-        return render(request, "authoring/lab_edit.html#tried", {"tried": tried, "lab": lab})
+        return render(
+            request, "authoring/lab_edit.html#tried",
+            {"tried": tried, "lab": lab, **_trial_reply(tried)},
+        )  # fmt: skip
     request.session[_session_key(lab)] = tried.to_session()
     return redirect(reverse("authoring:lab", args=[lab.slug]) + "#try")
 

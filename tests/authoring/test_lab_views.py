@@ -142,3 +142,37 @@ def test_a_too_long_message_is_refused(author, lab, tutor, settings):
 
 def test_an_unknown_lab_is_404(author, course):
     assert author.get(reverse("authoring:lab", args=["nope"])).status_code == 404
+
+
+def test_with_claude_configured_a_trial_is_answered_by_the_worker_not_the_request(
+    author, lab, settings, monkeypatch
+):
+    from labs.models import Conversation, Message
+    from tests.labs.fake_claude import FakeClaude, text_reply
+
+    settings.ANTHROPIC_API_KEY = "sk-ant-test"
+    settings.LABS_OFFLINE = False
+    sent = []
+    monkeypatch.setattr("labs.views.reply.delay", sent.append)  # what the worker would get
+    fake = FakeClaude([text_reply("Edited lab says hi.")]).install(monkeypatch)
+    data = lab_form_data(lab)
+    data["system_prompt"] = "An edited system prompt for the trial."
+    response = author.post(reverse("authoring:lab_try", args=[lab.slug]), data, **HTMX)
+    assert response.status_code == 200
+    trial = Conversation.objects.get(is_trial=True)
+    pending = trial.messages.get(role="assistant")
+    assert sent == [pending.pk]
+    assert fake.requests == []  # nothing called Claude inside the request
+    html = response.content.decode()
+    assert f'id="message-{pending.pk}"' in html and 'hx-trigger="every' in html
+
+    from labs.tasks import reply
+
+    reply(pending.pk)  # the worker's turn
+    pending.refresh_from_db()
+    assert pending.status == "done" and pending.text == "Edited lab says hi."
+    assert "An edited system prompt for the trial." in fake.requests[0]["system"][0]["text"]
+    # Trials stay out of the instructor's own lab history and progress.
+    page = author.get(f"/modules/cost-optimization/lessons/{lab.lesson.slug}/lab/").content.decode()
+    assert "Trial:" not in page
+    assert Message.objects.filter(conversation__is_trial=False).count() == 0
