@@ -139,10 +139,9 @@ def _enqueue_trial(lab: Lab, data: dict, message: str, user: AbstractBaseUser) -
 
 
 def try_lab(lab: Lab, data: dict, message: str, user: AbstractBaseUser) -> TryResult:
-    """Ask the lab as it would be with `data` published: the offline tutor, or Claude when it
-    is configured and the budget allows (labs.conversation decides, as for learners).
-    Nothing is saved. Synchronous: the offline tutor answers in milliseconds; a Claude turn is
-    bounded by CLAUDE_TIMEOUT_SECONDS and LAB_TOOL_ROUNDS."""
+    """Ask the lab as it would be with `data` published. The offline tutor answers here, in
+    milliseconds, and nothing is saved. When Claude may answer (a key, budget left), the trial
+    is queued for a worker like a learner's message (`_enqueue_trial`) and the page polls it."""
     from labs.cards import render_card, render_error_card
     from labs.conversation import offline_reason, run_turn
     from labs.models import Message
