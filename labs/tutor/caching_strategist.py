@@ -29,6 +29,7 @@ from .parsing import PART_LABELS, PART_ORDER, Facts
 from .types import TutorReply
 from .writing import (
     Reply,
+    a_or_an,
     cache_prices,
     describe_parts,
     join_words,
@@ -322,7 +323,8 @@ def _eligibility_only(
         verdict = "Yes" if prefix >= minimum else "No"
         relation = "reaches" if prefix >= minimum else "is below"
         reply.add(
-            f"**{verdict}**: a {tokens(prefix)}-token prefix {relation} {row['display_name']}'s "
+            f"**{verdict}**: {a_or_an(prefix)} {tokens(prefix)}-token prefix {relation} "
+            f"{row['display_name']}'s "
             f"minimum of {tokens(minimum)} tokens."
         )
     reply.add(_breakpoint_text(model, parts, minimum))

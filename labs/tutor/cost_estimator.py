@@ -27,6 +27,7 @@ from .parsing import PART_LABELS, PART_ORDER, Facts, Modifier
 from .types import TutorReply
 from .writing import (
     Reply,
+    a_or_an,
     describe_parts,
     join_words,
     model_prices,
@@ -228,7 +229,8 @@ def _what_if(ctx: Context, scenario: Scenario) -> Scenario | None:
             changed.changes.append(f"cache the first {tokens(prefix)} prompt tokens")
             changed.cache_prefix = prefix
             changed.notes.append(
-                f"Caching a {tokens(prefix)}-token prefix (tools, then system prompt, examples "
+                f"Caching {a_or_an(prefix)} {tokens(prefix)}-token prefix (tools, then system "
+                "prompt, examples "
                 "and documents, up to the last part you named) with the 5-minute TTL; requests "
                 "arrive at random over the day (Poisson), and a gap over 5 minutes means a "
                 "new write."

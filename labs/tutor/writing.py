@@ -15,6 +15,12 @@ from labs.calculator.pricing import Model
 from .parsing import PART_LABELS, PART_ORDER
 
 
+def a_or_an(n: int) -> str:
+    """The article for a number read aloud: "an 800-token prompt", "a 1,200-token prompt"."""
+    lead = int(f"{n:,}".split(",")[0])
+    return "an" if lead in (8, 11, 18) or 80 <= lead <= 89 or 800 <= lead <= 899 else "a"
+
+
 def usd(value: str | Decimal) -> str:
     """A calculator `_usd` string (or Decimal) as "$1,234.56"."""
     return format_usd(Decimal(value))
@@ -83,7 +89,7 @@ def describe_parts(parts: Mapping[str, int], output: int | None = None) -> str:
         if part in ("documents", "examples", "history", "tools"):
             pieces.append(f"{tokens(n)} tokens of {label}")
         else:
-            pieces.append(f"a {tokens(n)}-token {label}")
+            pieces.append(f"{a_or_an(n)} {tokens(n)}-token {label}")
     text = join_words(pieces)
     if output is not None:
         text += f"{'; ' if text else ''}{tokens(output)} output tokens"

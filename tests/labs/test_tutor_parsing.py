@@ -376,3 +376,14 @@ def test_cache_lifetimes_are_told_apart_from_millions(message, ttls, requests):
     facts = extract_facts(message, TABLE)
     assert facts.ttls == ttls
     assert facts.requests == requests
+
+
+@pytest.mark.parametrize(
+    ("n", "article"),
+    [(800, "an"), (8, "an"), (11, "an"), (18, "an"), (8000, "an"), (11000, "an"), (80, "an"),
+     (1200, "a"), (150, "a"), (100000, "a"), (1, "a"), (3000, "a")],
+)  # fmt: skip
+def test_token_counts_get_the_article_they_are_read_with(n, article):
+    from labs.tutor.writing import a_or_an
+
+    assert a_or_an(n) == article
