@@ -40,7 +40,9 @@ def _get_conversation_for_user(
 
 def _get_message_for_user(request: HttpRequest, pk: int) -> Message:
     return get_object_or_404(
-        Message.objects.select_related("conversation__lab__lesson__module"),
+        Message.objects.select_related("conversation__lab__lesson__module").prefetch_related(
+            "calculations"
+        ),
         pk=pk, conversation__user=request.user, role=Message.Role.ASSISTANT,
     )  # fmt: skip
 
@@ -190,7 +192,6 @@ def message_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     message = _get_message_for_user(request, pk)
     if not request.htmx:
         return redirect(_conversation_url(message.conversation.lab, message.conversation))
-    message = Message.objects.prefetch_related("calculations").get(pk=message.pk)
     context = {"message": message, "offline_label": OFFLINE_LABEL}
     if message.status not in PENDING:
         context["meter"] = _meter(message.conversation)

@@ -228,3 +228,18 @@ def test_the_lab_page_uses_a_fixed_number_of_queries(client, learner, lab):
         client.get(url)
     assert len(large) == len(small)
     assert len(large) <= 14
+
+
+def test_polling_a_reply_costs_a_fixed_handful_of_queries(client, learner, lab):
+    conversation = make_conversation(learner, lab)
+    reply = Message.objects.create(conversation=conversation, role="assistant", status="done",
+                                   text="x", html="<p>x</p>")  # fmt: skip
+    for order in range(1, 4):
+        Calculation.objects.create(message=reply, order=order, tool="t", input={}, output={})
+    client.force_login(learner)
+    url = f"/labs/messages/{reply.pk}/"
+    client.get(url, headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    # session, user, the message with its lab, its cards, the conversation's cost totals
+    assert len(queries) == 5, [q["sql"][:90] for q in queries]
