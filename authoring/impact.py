@@ -7,7 +7,6 @@ every text's HTML again under the new table.
 """
 
 import re
-import shlex
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,7 +22,7 @@ from courses.rendering import (
     render_markdown,
 )
 from labs.calculator import PriceTable
-from labs.calculator.cli import run_command
+from labs.calculator.commands import run_command_line
 from labs.calculator.errors import CalculatorError
 from labs.cards import TITLES, format_value, label
 from labs.models import Lab
@@ -129,8 +128,8 @@ def _leaves(value: Any, path: str = "", context: str = "") -> dict[str, tuple[st
 
 def _answer(command: str, table: PriceTable) -> dict | str:
     try:
-        return run_command([*shlex.split(command), "--json"], table=table)
-    except (CalculatorError, ValueError) as exc:
+        return run_command_line(command, table)
+    except (CalculatorError, ArithmeticError, ValueError) as exc:
         return f"cannot be computed: {exc}"
 
 

@@ -11,12 +11,15 @@ price change in the table changes every lesson (see content/README.md):
     COMMAND ARGS...
     ```
 
+Calculations go through `labs.calculator.commands.run_command_line`, the typed entry point that
+Claude's tools use too: only a command's own options, each bounded; nothing can read a file or
+stdin (`audit --file` is the terminal's alone).
+
 Everything that comes out goes through nh3, so even an instructor's raw HTML cannot run script.
 """
 
 import re
 import secrets
-import shlex
 from decimal import Decimal
 from html import escape
 
@@ -26,7 +29,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from labs.calculator import PriceTable, load_price_table
-from labs.calculator.cli import run_command
+from labs.calculator.commands import run_command_line
 from labs.calculator.errors import CalculatorError
 from labs.calculator.formatting import format_price
 from labs.cards import format_value, render_card
@@ -105,20 +108,20 @@ def evaluate_shortcode(shortcode: str, table: PriceTable) -> tuple[str, str]:
             raise LivingNumberError(
                 f"{{{{ {shortcode} }}}}: write {{{{ calc COMMAND ARGS | FIELD }}}}"
             )
-        answer = run_command([*shlex.split(command), "--json"], table=table)
+        answer = run_command_line(command, table)
         field = path.strip()
         return format_value(
             field.rsplit(".", 1)[-1], _dig(answer, field, shortcode)
         ), command.strip()
-    except CalculatorError as exc:
+    except (CalculatorError, ArithmeticError) as exc:
         raise LivingNumberError(f"{{{{ {shortcode} }}}}: {exc}") from exc
 
 
 def render_calc_block(command: str, table: PriceTable) -> str:
     """A whole calculator answer as a card (trusted HTML: built from numbers, all escaped)."""
     try:
-        answer = run_command([*shlex.split(command), "--json"], table=table)
-    except CalculatorError as exc:
+        answer = run_command_line(command, table)
+    except (CalculatorError, ArithmeticError) as exc:
         raise LivingNumberError(f"calc block {command!r}: {exc}") from exc
     return render_card(answer, caption=command)
 

@@ -10,29 +10,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .audit import audit_prompt
-from .caching import PERIOD_MINUTES, TRAFFIC_MODELS, TTL_MINUTES, plan_cache
-from .calls import Usage, cost_of_call
-from .costs import (
-    PromptParts,
-    Workload,
-    batch_savings,
-    compare_models,
-    cost_of_workload,
-    stack_savings,
-)
+from .caching import PERIOD_MINUTES, TRAFFIC_MODELS, TTL_MINUTES
+from .commands import execute
 from .errors import CalculatorError
 from .formatting import render_text, to_jsonable
-from .history import conversation_history
-from .plan import plan_architecture
-from .pricing import PRICE_FIELDS, Model, PriceTable, load_price_table
-from .routing import route_traffic
-from .workload_specs import load_workloads
+from .pricing import PriceTable, load_price_table
+from .workload_specs import read_workloads_file
 
 PROG = "python -m labs.calculator"
 
@@ -201,201 +189,35 @@ def build_parser() -> CalculatorArgumentParser:
     return parser
 
 
-# -- commands -----------------------------------------------------------------------------------
-def _workload(args: argparse.Namespace, *, batch: bool | None = None) -> Workload:
-    parts = PromptParts(
-        tools=args.tools,
-        system=args.system,
-        examples=args.examples,
-        documents=args.documents,
-        history=args.history,
-        user=args.user,
-    )
-    return Workload(
-        requests=args.requests,
-        per=args.per,
-        parts=parts,
-        output_tokens=args.output,
-        cache_prefix_tokens=args.cache_prefix,
-        ttl=args.ttl,
-        traffic=args.traffic,
-        batch=getattr(args, "batch", False) if batch is None else batch,
-    )
+# -- running --------------------------------------------------------------------------------------
+# The terminal is the one door that may read a file (or stdin): it reads the prompt or the
+# workloads itself and hands them to the typed command layer as values, like every other caller.
+_TERMINAL_ONLY = ("command", "json", "file")
 
 
-def model_row(model: Model) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "id": model.id,
-        "display_name": model.display_name,
-        "tier": model.tier,
-        "status": model.status,
-        "released": model.released,
-        "retired": model.retired,
-    }
-    row |= {f"{kind}_per_mtok_usd": model.prices.get(kind) for kind in PRICE_FIELDS}
-    row |= {
-        "batch_discount": model.batch_discount,
-        "min_cacheable_tokens": model.min_cacheable_tokens,
-        "bands": [
-            {"above_prompt_tokens": b.above_prompt_tokens}
-            | {f"{kind}_per_mtok_usd": b.prices.get(kind) for kind in PRICE_FIELDS}
-            | {"note": b.note}
-            for b in model.bands
-        ],
-        "unconfirmed": model.unconfirmed,
-        "note": model.note,
-        "source": model.source,
-        "price_date": model.price_date,
-        "aliases": list(model.aliases),
-    }
-    return row
-
-
-def _models(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    models = table.models if args.all else table.available()
-    return {
-        "command": "models",
-        "unit": "USD per million tokens",
-        "include_retired": args.all,
-        "models": [model_row(m) for m in models],
-        "assumptions": [
-            "Prices are USD per million tokens; a batch request pays batch_discount x each.",
-            "A band's prices bill every token of a request whose prompt (input + cache writes + "
-            "cache reads) is above its threshold.",
-        ],
-        "warnings": [f"{m.display_name}: prices [UNCONFIRMED]." for m in models if m.unconfirmed],
-    }
-
-
-def _cost(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    usage = Usage(
-        input_tokens=args.input,
-        output_tokens=args.output,
-        cache_write_5m_tokens=args.cache_write_5m,
-        cache_write_1h_tokens=args.cache_write_1h,
-        cache_read_tokens=args.cache_read,
-    )
-    return cost_of_call(table.get(args.model), usage, batch=args.batch).as_dict()
-
-
-def _workload_cmd(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    return cost_of_workload(table.get(args.model), _workload(args)).as_dict()
-
-
-def _compare(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    models = [table.get(name) for name in args.models]
-    return compare_models(models, _workload(args)).as_dict()
-
-
-def _cache(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    plan = plan_cache(
-        table.get(args.model), args.prefix, args.requests, args.per, args.ttl, args.traffic
-    )
-    return plan.as_dict()
-
-
-def _batch(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    return batch_savings(table.get(args.model), _workload(args, batch=False)).as_dict()
-
-
-def _routing(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    mix: dict[str, Decimal] = {}
-    for tier, share in args.mix:
-        try:
-            mix[tier] = Decimal(share)
-        except InvalidOperation:
-            raise UsageError(
-                f"argument --mix: share of {tier!r} is not a number: {share!r}"
-            ) from None
-    models = {tier: table.get(name) for tier, name in args.models}
-    classifier = None
-    if args.classifier:
-        for flag in ("classifier_input", "classifier_output"):
-            if getattr(args, flag) is None:
-                raise UsageError(f"--classifier needs --{flag.replace('_', '-')}")
-        classifier = table.get(args.classifier)
-    elif args.classifier_input is not None or args.classifier_output is not None:
-        raise UsageError("--classifier-input and --classifier-output need --classifier M")
-    return route_traffic(
-        mix,
-        models,
-        table.get(args.baseline),
-        args.requests,
-        args.per,
-        args.input,
-        args.output,
-        classifier=classifier,
-        classifier_input=args.classifier_input or 0,
-        classifier_output=args.classifier_output or 0,
-    ).as_dict()
-
-
-def _history(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    if args.summary is not None and args.window is None:
-        raise UsageError("--summary needs --window K")
-    return conversation_history(
-        args.turns,
-        args.turn_tokens,
-        args.system,
-        window=args.window,
-        summary=args.summary or 0,
-        model=table.get(args.model) if args.model else None,
-        cache=args.cache,
-        ttl=args.ttl,
-    ).as_dict()
-
-
-def _stack(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    workload = _workload(args, batch=False)
-    return stack_savings(
-        table.get(args.from_model), table.get(args.to_model), workload, include_batch=args.batch
-    ).as_dict()
-
-
-def _audit(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    if args.file is not None and args.text is not None:
-        raise UsageError("give the prompt with --file or --text, not both")
-    if args.text is not None:
-        text = args.text
-    elif args.file is not None:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {args.file}: {exc.strerror}") from exc
-    else:
-        text = sys.stdin.read()
-    model = table.get(args.model) if args.model else None
-    if model is not None and args.requests is None:
-        raise UsageError("--model needs --requests N to price the saving")
-    if model is None and args.requests is not None:
-        raise UsageError("--requests needs --model M to price the saving")
-    return audit_prompt(text, model, args.requests, args.per).as_dict()
-
-
-def _plan(args: argparse.Namespace, table: PriceTable) -> dict[str, Any]:
-    return plan_architecture(load_workloads(args.file), table).as_dict()
-
-
-COMMANDS: dict[str, Callable[[argparse.Namespace, PriceTable], dict[str, Any]]] = {
-    "models": _models,
-    "cost": _cost,
-    "workload": _workload_cmd,
-    "compare": _compare,
-    "cache": _cache,
-    "batch": _batch,
-    "routing": _routing,
-    "history": _history,
-    "stack": _stack,
-    "audit": _audit,
-    "plan": _plan,
-}
+def _values(args: argparse.Namespace) -> dict[str, Any]:
+    values = {k: v for k, v in vars(args).items() if k not in _TERMINAL_ONLY}
+    if args.command == "audit":
+        if args.file is not None and args.text is not None:
+            raise UsageError("give the prompt with --file or --text, not both")
+        if args.text is None:
+            if args.file is not None:
+                try:
+                    values["text"] = args.file.read_text(encoding="utf-8")
+                except OSError as exc:
+                    raise UsageError(f"cannot read {args.file}: {exc.strerror}") from exc
+            else:
+                values["text"] = sys.stdin.read()
+    elif args.command == "plan":
+        values["workloads"] = read_workloads_file(args.file)
+    return values
 
 
 def _run(
     argv: Sequence[str], table: PriceTable | None
 ) -> tuple[argparse.Namespace, dict[str, Any]]:
     args = build_parser().parse_args(list(argv))
-    return args, COMMANDS[args.command](args, table or load_price_table())
+    return args, execute(args.command, _values(args), table or load_price_table())
 
 
 def run_command(argv: Sequence[str], table: PriceTable | None = None) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 `TOOLS` holds the tool definitions to pass as `tools=` to the Messages API; `call_tool(name,
 input)` runs one and returns the same JSON-able dict the command line prints with `--json`
-(money as `_usd` strings). Each tool maps onto one CLI command, so both answer identically.
+(money as `_usd` strings). Each tool maps onto one command of `commands.py`, the same typed,
+bounded entry point the command line and the living numbers use, so all three answer alike.
 Bad input and unknown tools raise CalculatorError with a one-line message to return to Claude
 as an `is_error` tool result.
 """
@@ -12,12 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .cli import run_command
+from .commands import COMMANDS, run, tool_values
 from .errors import CalculatorError
-from .formatting import to_jsonable
-from .plan import plan_architecture
 from .pricing import PriceTable, load_price_table
-from .workload_specs import parse_workloads
 
 
 def _int(description: str, minimum: int = 0) -> dict[str, Any]:
@@ -201,34 +199,31 @@ _SPECS: dict[str, tuple[str, str, dict[str, Any], list[str]]] = {
     ),
 }
 
-# tool field -> CLI flag, where the name differs from the flag
-_FLAGS = {
-    "input_tokens": "--input",
-    "output_tokens": "--output",
-    "cache_write_5m_tokens": "--cache-write-5m",
-    "cache_write_1h_tokens": "--cache-write-1h",
-    "cache_read_tokens": "--cache-read",
-    "prefix_tokens": "--prefix",
-    "cache_prefix_tokens": "--cache-prefix",
-    "classifier_input_tokens": "--classifier-input",
-    "classifier_output_tokens": "--classifier-output",
-    "turn_tokens": "--turn-tokens",
-    "summary_tokens": "--summary",
-    "from_model": "--from",
-    "to_model": "--to",
-    "prompt": "--text",
-    "include_retired": "--all",
-}
-for _part in ("system", "tools", "examples", "documents", "history", "user"):
-    _FLAGS[f"{_part}_tokens"] = f"--{_part}"
+
+def _bounded(command: str, props: dict[str, Any]) -> dict[str, Any]:
+    """The tool's properties with each number's upper bound from the command layer, so Claude
+    sees the limit that `call_tool` enforces."""
+    params = {p.tool_field: p for p in COMMANDS[command].params}
+    out = {}
+    for field, schema in props.items():
+        param = params[field]  # a KeyError here is a tool naming a field its command lacks
+        if schema.get("type") == "integer" and param.limit is not None:
+            schema = {**schema, "maximum": param.limit}
+        out[field] = schema
+    return out
+
 
 TOOLS: list[dict[str, Any]] = [
     {
         "name": name,
         "description": description,
-        "input_schema": {"type": "object", "properties": props, "required": required},
+        "input_schema": {
+            "type": "object",
+            "properties": _bounded(command, props),
+            "required": required,
+        },
     }
-    for name, (_, description, props, required) in _SPECS.items()
+    for name, (command, description, props, required) in _SPECS.items()
 ]
 
 
@@ -256,23 +251,6 @@ def _check(tool: str, field: str, value: Any, schema: Mapping[str, Any]) -> None
             _check(tool, f"{field}.{key}", item, schema["additionalProperties"])
 
 
-def _argv(command: str, tool_input: Mapping[str, Any]) -> list[str]:
-    argv = [command]
-    for field, value in tool_input.items():
-        flag = _FLAGS.get(field, "--" + field.replace("_", "-"))
-        if isinstance(value, bool):
-            if value:
-                argv.append(flag)
-        # "--flag=value" keeps a value that starts with "-" (a prompt, say) from reading as a flag.
-        elif isinstance(value, list):
-            argv.append(f"{flag}={','.join(str(v) for v in value)}")
-        elif isinstance(value, Mapping):
-            argv.append(f"{flag}={','.join(f'{k}={v}' for k, v in value.items())}")
-        else:
-            argv.append(f"{flag}={value}")
-    return argv
-
-
 def call_tool(
     name: str, tool_input: Mapping[str, Any], table: PriceTable | None = None
 ) -> dict[str, Any]:
@@ -291,7 +269,9 @@ def call_tool(
         if value is not None:
             _check(name, field, value, props[field])
     given = {k: v for k, v in tool_input.items() if v is not None}
-    table = table or load_price_table()
-    if command == "plan":
-        return to_jsonable(plan_architecture(parse_workloads(given["workloads"]), table).as_dict())
-    return run_command(_argv(command, given), table)
+    return run(
+        command,
+        tool_values(command, given),
+        table or load_price_table(),
+        label=lambda param: f"{name}: {param.tool_field}",
+    )

@@ -90,7 +90,12 @@ def parse_workloads(data: Any) -> list[WorkloadSpec]:
 
 
 def load_workloads(path: Path) -> list[WorkloadSpec]:
-    """Read workloads from a YAML or JSON file."""
+    """Read and validate workloads from a YAML or JSON file (the terminal's `plan --file`)."""
+    return parse_workloads(read_workloads_file(path))
+
+
+def read_workloads_file(path: Path) -> Any:
+    """The raw data of a YAML or JSON workloads file; only the terminal reads files."""
     import yaml
 
     try:
@@ -101,7 +106,7 @@ def load_workloads(path: Path) -> list[WorkloadSpec]:
         data = json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise CalculatorError(f"{Path(path).name}: not valid YAML or JSON: {exc}") from exc
-    return parse_workloads(data)
+    return data
 
 
 def _parse_spec(raw: Any, position: int) -> WorkloadSpec:

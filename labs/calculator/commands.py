@@ -1,0 +1,710 @@
+"""The calculator's commands as one typed, validated entry point.
+
+Three doors lead to the engines: the terminal (`cli.py`, argparse), Claude's tools (`tools.py`,
+JSON) and the course's living numbers (`{{ calc ... }}` shortcodes and ```calc blocks, parsed by
+`parse_command_line`). All three end in `run(name, values, table)`, which knows each command's
+parameters, their types and their bounds, and refuses everything else. Two consequences matter:
+
+- Nothing here reads a file, stdin or the network. A prompt to audit and the workloads of a plan
+  arrive as values; only the terminal may read them from a file, and it does so itself, before
+  calling `run`.
+- Every number has an upper bound, so no input can make an engine compute for long or return a
+  huge answer (an instructor's preview runs on every keystroke; a learner reaches the tools
+  through Claude). Out of range is a CalculatorError naming the parameter and its limit.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .audit import audit_prompt
+from .caching import PERIOD_MINUTES, TRAFFIC_MODELS, TTL_MINUTES, plan_cache
+from .calls import Usage, cost_of_call
+from .costs import (
+    PromptParts,
+    Workload,
+    batch_savings,
+    compare_models,
+    cost_of_workload,
+    stack_savings,
+)
+from .errors import CalculatorError
+from .formatting import to_jsonable
+from .history import conversation_history
+from .plan import plan_architecture
+from .pricing import PRICE_FIELDS, Model, PriceTable
+from .routing import route_traffic
+from .workload_specs import parse_workloads
+
+# Bounds. Generous for any real workload (the largest context window is a million tokens; a
+# billion requests a day is far past any one application), small enough that the engines answer
+# in milliseconds and Decimal never overflows its context.
+MAX_TOKENS = 10_000_000
+MAX_REQUESTS = 10_000_000_000
+MAX_TURNS = 1_000
+MAX_MODELS = 12
+MAX_TIERS = 10
+MAX_WORKLOADS = 20
+MAX_PROMPT_CHARS = 100_000
+MAX_NAME_CHARS = 100
+MAX_COMMAND_LINE_CHARS = 2_000
+
+
+class CommandError(CalculatorError):
+    """A value the command does not accept; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a command.
+
+    kind: count (whole >= 0), positive (whole >= 1), choice, flag, model, models (a list of
+    model ids), pairs (tier=model), shares (tier=fraction), text, workloads (a list of mappings).
+    """
+
+    name: str
+    kind: str
+    help: str = ""
+    required: bool = False
+    default: Any = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    flag: str = ""  # the command-line flag, when it is not --name-with-dashes
+    tool: str = ""  # the field name in Claude's tool input, when it differs from name
+
+    @property
+    def cli_flag(self) -> str:
+        return self.flag or "--" + self.name.replace("_", "-")
+
+    @property
+    def tool_field(self) -> str:
+        return self.tool or self.name
+
+    @property
+    def limit(self) -> int | None:
+        if self.maximum is not None:
+            return self.maximum
+        return {
+            "count": MAX_TOKENS,
+            "positive": MAX_REQUESTS,
+            "models": MAX_MODELS,
+            "pairs": MAX_TIERS,
+            "shares": MAX_TIERS,
+            "text": MAX_PROMPT_CHARS,
+            "workloads": MAX_WORKLOADS,
+            "model": MAX_NAME_CHARS,
+        }.get(self.kind)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    params: tuple[Param, ...]
+    run: Callable[[dict[str, Any], PriceTable], Any]
+    checks: tuple[Callable[[dict[str, Any]], None], ...] = field(default=())
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+# -- coercion -----------------------------------------------------------------------------------
+def _fmt(number: int) -> str:
+    return f"{number:,}"
+
+
+def _whole(param: Param, value: Any, label: str, *, from_text: bool) -> int:
+    minimum = 1 if param.kind == "positive" else 0
+    if isinstance(value, bool):
+        raise CommandError(f"{label}: expected a whole number, got {value!r}")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif from_text and isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        # ASCII only: "²".isdigit() is true and Decimal reads Arabic-Indic digits; a living
+        # number or a tool call has no business with either.
+        if not text.isascii():
+            raise CommandError(f"{label}: not a number: {value!r}")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CommandError(f"{label}: not a number: {value!r}") from None
+    else:
+        raise CommandError(f"{label}: expected integer, got {value!r}")
+    if not number.is_finite():
+        raise CommandError(f"{label}: expected a finite whole number, got {value!r}")
+    limit = param.limit
+    # Compare before converting: Decimal("1e400") is finite and integral, but int() of it is a
+    # 400-digit number that overflows every later quantize.
+    if limit is not None and number > limit:
+        raise CommandError(f"{label}: must be at most {_fmt(limit)}, got {value}")
+    if number < minimum:
+        raise CommandError(f"{label}: must be at least {minimum}, got {value}")
+    if number != number.to_integral_value():
+        raise CommandError(f"{label}: expected a whole number, got {value!r}")
+    return int(number)
+
+
+def _name(value: Any, label: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise CommandError(f"{label}: expected string, got {value!r}")
+    if len(value) > MAX_NAME_CHARS:
+        raise CommandError(f"{label}: at most {MAX_NAME_CHARS} characters")
+    return value.strip()
+
+
+def _split_list(value: Any, label: str) -> list[Any]:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, list | tuple):
+        return list(value)
+    raise CommandError(f"{label}: expected a list, got {value!r}")
+
+
+def _mapping(value: Any, label: str) -> list[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        return [(str(k), v) for k, v in value.items()]
+    if isinstance(value, str):
+        out = []
+        for item in (i.strip() for i in value.split(",") if i.strip()):
+            key, sep, val = item.partition("=")
+            if not sep or not key.strip() or not val.strip():
+                raise CommandError(f"{label}: expected name=value pairs, got {item!r}")
+            out.append((key.strip(), val.strip()))
+        return out
+    if isinstance(value, list | tuple) and all(
+        isinstance(i, tuple | list) and len(i) == 2 for i in value
+    ):
+        return [(str(k), v) for k, v in value]
+    raise CommandError(f"{label}: expected name=value pairs, got {value!r}")
+
+
+def _share(value: Any, label: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise CommandError(f"{label}: expected number, got {value!r}")
+    text = str(value).strip()
+    if not text.isascii():
+        raise CommandError(f"{label}: not a number: {value!r}")
+    try:
+        share = Decimal(text)
+    except InvalidOperation:
+        raise CommandError(f"{label}: not a number: {value!r}") from None
+    if not share.is_finite() or not (0 <= share <= 1):
+        raise CommandError(f"{label}: expected a share from 0 to 1, got {value!r}")
+    return share
+
+
+def coerce(param: Param, value: Any, label: str, *, from_text: bool = False) -> Any:
+    """One value for one parameter, checked and converted; raises CommandError naming `label`."""
+    kind = param.kind
+    if kind in ("count", "positive"):
+        return _whole(param, value, label, from_text=from_text)
+    if kind == "flag":
+        if isinstance(value, bool):
+            return value
+        raise CommandError(f"{label}: expected boolean, got {value!r}")
+    if kind == "choice":
+        if value not in param.choices:
+            raise CommandError(f"{label}: expected one of {', '.join(param.choices)}")
+        return value
+    if kind == "model":
+        return _name(value, label)
+    if kind == "models":
+        items = _split_list(value, label)
+        if not items:
+            raise CommandError(f"{label}: expected model ids separated by commas")
+        if len(items) > MAX_MODELS:
+            raise CommandError(f"{label}: at most {MAX_MODELS} models")
+        return [_name(item, f"{label}[{i}]") for i, item in enumerate(items)]
+    if kind in ("pairs", "shares"):
+        items = _mapping(value, label)
+        if not items:
+            raise CommandError(f"{label}: expected name=value pairs separated by commas")
+        if len(items) > MAX_TIERS:
+            raise CommandError(f"{label}: at most {MAX_TIERS} tiers")
+        if kind == "pairs":
+            return {_name(k, label): _name(v, f"{label}.{k}") for k, v in items}
+        return {_name(k, label): _share(v, f"{label}.{k}") for k, v in items}
+    if kind == "text":
+        if not isinstance(value, str):
+            raise CommandError(f"{label}: expected string, got {value!r}")
+        if len(value) > MAX_PROMPT_CHARS:
+            raise CommandError(
+                f"{label}: at most {_fmt(MAX_PROMPT_CHARS)} characters, got {_fmt(len(value))}"
+            )
+        return value
+    if kind == "workloads":
+        if isinstance(value, Mapping) and "workloads" in value:
+            value = value["workloads"]
+        if not isinstance(value, list):
+            raise CommandError(f"{label}: expected array, got {value!r}")
+        if len(value) > MAX_WORKLOADS:
+            raise CommandError(f"{label}: at most {MAX_WORKLOADS} workloads")
+        return value
+    raise AssertionError(f"unknown parameter kind {kind!r}")  # a bug in COMMANDS, not input
+
+
+# -- the commands -------------------------------------------------------------------------------
+_PARTS = ("system", "tools", "examples", "documents", "history", "user")
+
+
+def _workload_params(*, model: bool = True, batch: bool = True, prefix_required: bool = False):
+    params = []
+    if model:
+        params.append(Param("model", "model", "Model id or alias.", required=True))
+    params += [
+        Param("requests", "positive", "Requests per period.", required=True),
+        Param("per", "choice", "Period of requests.", required=True, choices=tuple(PERIOD_MINUTES)),
+        *(
+            Param(part, "count", f"{part} tokens per request.", default=0, tool=f"{part}_tokens")
+            for part in _PARTS
+        ),
+        Param("output", "count", "Output tokens per request.", required=True, tool="output_tokens"),
+        Param(
+            "cache_prefix",
+            "count",
+            "Tokens at the start of the prompt to cache (0: none).",
+            default=0,
+            required=prefix_required,
+            tool="cache_prefix_tokens",
+        ),
+        Param("ttl", "choice", "Cache lifetime.", default="5m", choices=tuple(TTL_MINUTES)),
+        Param("traffic", "choice", "Arrival model.", default="steady", choices=TRAFFIC_MODELS),
+    ]
+    if batch:
+        params.append(Param("batch", "flag", "Message Batches API (half price).", default=False))
+    return tuple(params)
+
+
+def _workload(v: dict[str, Any], *, batch: bool | None = None) -> Workload:
+    return Workload(
+        requests=v["requests"],
+        per=v["per"],
+        parts=PromptParts(**{part: v[part] for part in _PARTS}),
+        output_tokens=v["output"],
+        cache_prefix_tokens=v["cache_prefix"],
+        ttl=v["ttl"],
+        traffic=v["traffic"],
+        batch=v.get("batch", False) if batch is None else batch,
+    )
+
+
+def model_row(model: Model) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": model.id,
+        "display_name": model.display_name,
+        "tier": model.tier,
+        "status": model.status,
+        "released": model.released,
+        "retired": model.retired,
+    }
+    row |= {f"{kind}_per_mtok_usd": model.prices.get(kind) for kind in PRICE_FIELDS}
+    row |= {
+        "batch_discount": model.batch_discount,
+        "min_cacheable_tokens": model.min_cacheable_tokens,
+        "bands": [
+            {"above_prompt_tokens": b.above_prompt_tokens}
+            | {f"{kind}_per_mtok_usd": b.prices.get(kind) for kind in PRICE_FIELDS}
+            | {"note": b.note}
+            for b in model.bands
+        ],
+        "unconfirmed": model.unconfirmed,
+        "note": model.note,
+        "source": model.source,
+        "price_date": model.price_date,
+        "aliases": list(model.aliases),
+    }
+    return row
+
+
+def _models(v: dict[str, Any], table: PriceTable) -> dict[str, Any]:
+    models = table.models if v["all"] else table.available()
+    return {
+        "command": "models",
+        "unit": "USD per million tokens",
+        "include_retired": v["all"],
+        "models": [model_row(m) for m in models],
+        "assumptions": [
+            "Prices are USD per million tokens; a batch request pays batch_discount x each.",
+            "A band's prices bill every token of a request whose prompt (input + cache writes + "
+            "cache reads) is above its threshold.",
+        ],
+        "warnings": [f"{m.display_name}: prices [UNCONFIRMED]." for m in models if m.unconfirmed],
+    }
+
+
+def _cost(v: dict[str, Any], table: PriceTable) -> Any:
+    usage = Usage(
+        input_tokens=v["input"],
+        output_tokens=v["output"],
+        cache_write_5m_tokens=v["cache_write_5m"],
+        cache_write_1h_tokens=v["cache_write_1h"],
+        cache_read_tokens=v["cache_read"],
+    )
+    return cost_of_call(table.get(v["model"]), usage, batch=v["batch"]).as_dict()
+
+
+def _routing(v: dict[str, Any], table: PriceTable) -> Any:
+    classifier = None
+    if v["classifier"]:
+        for name in ("classifier_input", "classifier_output"):
+            if v[name] is None:
+                raise CommandError(f"--classifier needs --{name.replace('_', '-')}")
+        classifier = table.get(v["classifier"])
+    elif v["classifier_input"] is not None or v["classifier_output"] is not None:
+        raise CommandError("--classifier-input and --classifier-output need --classifier M")
+    return route_traffic(
+        v["mix"],
+        {tier: table.get(name) for tier, name in v["models"].items()},
+        table.get(v["baseline"]),
+        v["requests"],
+        v["per"],
+        v["input"],
+        v["output"],
+        classifier=classifier,
+        classifier_input=v["classifier_input"] or 0,
+        classifier_output=v["classifier_output"] or 0,
+    ).as_dict()
+
+
+def _history(v: dict[str, Any], table: PriceTable) -> Any:
+    if v["summary"] is not None and v["window"] is None:
+        raise CommandError("--summary needs --window K")
+    return conversation_history(
+        v["turns"],
+        v["turn_tokens"],
+        v["system"],
+        window=v["window"],
+        summary=v["summary"] or 0,
+        model=table.get(v["model"]) if v["model"] else None,
+        cache=v["cache"],
+        ttl=v["ttl"],
+    ).as_dict()
+
+
+def _audit(v: dict[str, Any], table: PriceTable) -> Any:
+    model = table.get(v["model"]) if v["model"] else None
+    if model is not None and v["requests"] is None:
+        raise CommandError("--model needs --requests N to price the saving")
+    if model is None and v["requests"] is not None:
+        raise CommandError("--requests needs --model M to price the saving")
+    return audit_prompt(v["text"], model, v["requests"], v["per"]).as_dict()
+
+
+_PER = Param("per", "choice", "Period of requests.", required=True, choices=tuple(PERIOD_MINUTES))
+_TTL = Param("ttl", "choice", "Cache lifetime.", default="5m", choices=tuple(TTL_MINUTES))
+
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        Command(
+            "models",
+            "the price table (models the API serves; --all adds retired ones)",
+            (
+                Param(
+                    "all",
+                    "flag",
+                    "Also list retired models.",
+                    default=False,
+                    tool="include_retired",
+                ),
+            ),
+            _models,
+        ),
+        Command(
+            "cost",
+            "one call from its usage",
+            (
+                Param("model", "model", "Model id or alias.", required=True),
+                Param(
+                    "input", "count", "Uncached input tokens.", required=True, tool="input_tokens"
+                ),
+                Param("output", "count", "Output tokens.", required=True, tool="output_tokens"),
+                Param(
+                    "cache_write_5m",
+                    "count",
+                    "5-minute cache writes.",
+                    default=0,
+                    tool="cache_write_5m_tokens",
+                ),
+                Param(
+                    "cache_write_1h",
+                    "count",
+                    "1-hour cache writes.",
+                    default=0,
+                    tool="cache_write_1h_tokens",
+                ),
+                Param("cache_read", "count", "Cache reads.", default=0, tool="cache_read_tokens"),
+                Param("batch", "flag", "Billed through the Batches API.", default=False),
+            ),
+            _cost,
+        ),
+        Command(
+            "workload",
+            "a workload per request, day, month and year",
+            _workload_params(),
+            lambda v, t: cost_of_workload(t.get(v["model"]), _workload(v)).as_dict(),
+        ),
+        Command(
+            "compare",
+            "one workload across models, savings against the first",
+            (
+                Param("models", "models", "Model ids; the first is the baseline.", required=True),
+                *_workload_params(model=False),
+            ),
+            lambda v, t: compare_models([t.get(n) for n in v["models"]], _workload(v)).as_dict(),
+        ),
+        Command(
+            "cache",
+            "prompt caching of a prefix: cost with and without, break-even",
+            (
+                Param("model", "model", "Model id or alias.", required=True),
+                Param(
+                    "prefix",
+                    "count",
+                    "Tokens in the cached prefix.",
+                    required=True,
+                    tool="prefix_tokens",
+                ),
+                Param("requests", "positive", "Requests per period.", required=True),
+                _PER,
+                _TTL,
+                Param(
+                    "traffic", "choice", "Arrival model.", default="steady", choices=TRAFFIC_MODELS
+                ),
+            ),
+            lambda v, t: plan_cache(
+                t.get(v["model"]), v["prefix"], v["requests"], v["per"], v["ttl"], v["traffic"]
+            ).as_dict(),
+        ),
+        Command(
+            "batch",
+            "real time against batch, per month",
+            _workload_params(batch=False),
+            lambda v, t: batch_savings(t.get(v["model"]), _workload(v, batch=False)).as_dict(),
+        ),
+        Command(
+            "routing",
+            "a traffic mix across tiers against one model",
+            (
+                Param("mix", "shares", "Share of traffic per tier.", required=True),
+                Param("models", "pairs", "Model per tier.", required=True),
+                Param("baseline", "model", "The one model to compare against.", required=True),
+                Param("requests", "positive", "Requests per period.", required=True),
+                _PER,
+                Param(
+                    "input",
+                    "count",
+                    "Input tokens per request.",
+                    required=True,
+                    tool="input_tokens",
+                ),
+                Param(
+                    "output",
+                    "count",
+                    "Output tokens per request.",
+                    required=True,
+                    tool="output_tokens",
+                ),
+                Param("classifier", "model", "Classifier model."),
+                Param(
+                    "classifier_input",
+                    "count",
+                    "Classifier input tokens.",
+                    tool="classifier_input_tokens",
+                ),
+                Param(
+                    "classifier_output",
+                    "count",
+                    "Classifier output tokens.",
+                    tool="classifier_output_tokens",
+                ),
+            ),
+            _routing,
+        ),
+        Command(
+            "history",
+            "input tokens per turn: full replay against a window",
+            (
+                Param("turns", "positive", "Number of turns.", required=True, maximum=MAX_TURNS),
+                Param("turn_tokens", "count", "Tokens each turn adds.", required=True),
+                Param("system", "count", "System prompt tokens.", default=0, tool="system_tokens"),
+                Param("window", "positive", "Turns kept in the window.", maximum=MAX_TURNS),
+                Param("summary", "count", "Summary tokens.", tool="summary_tokens"),
+                Param("model", "model", "Model to price the input."),
+                Param("cache", "flag", "Cost with prompt caching.", default=False),
+                _TTL,
+            ),
+            _history,
+        ),
+        Command(
+            "stack",
+            "model switch, then caching, then batch: each step's monthly cost",
+            (
+                Param("from_model", "model", "Model today.", required=True, flag="--from"),
+                Param("to_model", "model", "Model after the switch.", required=True, flag="--to"),
+                *_workload_params(model=False, prefix_required=True),
+            ),
+            lambda v, t: stack_savings(
+                t.get(v["from_model"]),
+                t.get(v["to_model"]),
+                _workload(v, batch=False),
+                include_batch=v["batch"],
+            ).as_dict(),
+        ),
+        Command(
+            "audit",
+            "audit a prompt",
+            (
+                Param("text", "text", "The prompt text to audit.", required=True, tool="prompt"),
+                Param("model", "model", "Model to price the saving."),
+                Param("requests", "count", "Requests per period, to price the saving."),
+                Param(
+                    "per",
+                    "choice",
+                    "Period of requests.",
+                    default="day",
+                    choices=tuple(PERIOD_MINUTES),
+                ),
+            ),
+            _audit,
+        ),
+        Command(
+            "plan",
+            "an architecture plan for a list of workloads",
+            (Param("workloads", "workloads", "Workloads to plan.", required=True),),
+            lambda v, t: plan_architecture(parse_workloads(v["workloads"]), t).as_dict(),
+        ),
+    )
+}
+
+
+# -- entry points -------------------------------------------------------------------------------
+def run(
+    name: str,
+    values: Mapping[str, Any],
+    table: PriceTable,
+    *,
+    from_text: bool = False,
+    label: Callable[[Param], str] | None = None,
+) -> dict[str, Any]:
+    """Run one command on checked values; returns the JSON-able answer (money as `_usd` strings)."""
+    return to_jsonable(execute(name, values, table, from_text=from_text, label=label))
+
+
+def execute(
+    name: str,
+    values: Mapping[str, Any],
+    table: PriceTable,
+    *,
+    from_text: bool = False,
+    label: Callable[[Param], str] | None = None,
+) -> dict[str, Any]:
+    """Run one command on checked values; returns the engine's answer (Decimals, dataclasses).
+
+    `values` maps parameter names to values (None means not given). `from_text` accepts numbers
+    written as text ("25,000"), as a command line gives them. `label` names a parameter in an
+    error message (default: its command-line flag).
+    """
+    command = COMMANDS.get(name)
+    if command is None:
+        raise CommandError(f"unknown command {name!r}; the commands are {', '.join(COMMANDS)}")
+    label = label or (lambda p: p.cli_flag)
+    known = {p.name for p in command.params}
+    unknown = [key for key in values if key not in known]
+    if unknown:
+        raise CommandError(f"{name}: unknown parameter {unknown[0]!r}")
+    checked: dict[str, Any] = {}
+    for param in command.params:
+        value = values.get(param.name)
+        if value is None:
+            if param.required:
+                raise CommandError(f"{name}: missing required {label(param)}")
+            checked[param.name] = param.default
+        else:
+            checked[param.name] = coerce(param, value, label(param), from_text=from_text)
+    return command.run(checked, table)
+
+
+def parse_command_line(line: str) -> tuple[str, dict[str, Any]]:
+    """A living number's command line (`cache --model M --prefix 4000 ...`) as (name, values).
+
+    Only the command's own flags are accepted, each once; there is no --file and no stdin, so a
+    shortcode can compute but never read. Raises CommandError with a message for the author.
+    """
+    if len(line) > MAX_COMMAND_LINE_CHARS:
+        raise CommandError(
+            f"the command line is longer than {_fmt(MAX_COMMAND_LINE_CHARS)} characters"
+        )
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        raise CommandError(f"cannot read the command line: {exc}") from None
+    if not words:
+        raise CommandError("no command given")
+    name, *rest = words
+    command = COMMANDS.get(name)
+    if command is None:
+        raise CommandError(f"unknown command {name!r}; the commands are {', '.join(COMMANDS)}")
+    flags = {p.cli_flag: p for p in command.params}
+    values: dict[str, Any] = {}
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        flag, eq, inline = word.partition("=")
+        param = flags.get(flag)
+        if param is None:
+            if flag in ("--file", "--stdin", "-"):
+                raise CommandError(
+                    f"{name}: {flag} is not allowed here: a living number cannot read files"
+                )
+            if flag == "--json":
+                i += 1
+                continue  # harmless: the answer is JSON anyway
+            allowed = ", ".join(flags) or "none"
+            raise CommandError(f"{name}: unknown option {flag!r}; its options are {allowed}")
+        if param.name in values:
+            raise CommandError(f"{name}: {flag} is given twice")
+        if param.kind == "flag":
+            if eq:
+                raise CommandError(f"{name}: {flag} takes no value")
+            values[param.name] = True
+            i += 1
+            continue
+        if eq:
+            values[param.name] = inline
+            i += 1
+        elif i + 1 < len(rest):
+            values[param.name] = rest[i + 1]
+            i += 2
+        else:
+            raise CommandError(f"{name}: {flag} needs a value")
+    return name, values
+
+
+def run_command_line(line: str, table: PriceTable) -> dict[str, Any]:
+    """Parse and run a living number's command line; the only way content reaches the engines."""
+    name, values = parse_command_line(line)
+    return run(name, values, table, from_text=True, label=lambda p: p.cli_flag)
+
+
+def tool_values(name: str, tool_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Claude's tool input (field names) as parameter values (names); unknown fields refused."""
+    command = COMMANDS[name]
+    by_field = {p.tool_field: p for p in command.params}
+    values = {}
+    for key, value in tool_input.items():
+        param = by_field.get(key)
+        if param is None:
+            raise CommandError(f"unknown field {key!r}")
+        values[param.name] = value
+    return values
+
+
+def describe(params: Sequence[Param]) -> str:
+    """The options of a command, for error messages and the authoring help."""
+    return " ".join(p.cli_flag + ("" if p.kind == "flag" else " N") for p in params)
