@@ -214,6 +214,10 @@ _GREETING_RE = re.compile(
 )
 
 
+def is_greeting(text: str) -> bool:
+    return bool(_GREETING_RE.match(text))
+
+
 def helpful_reply(
     ctx: Context, capabilities: Sequence[str], example: str, *, topic: str, extra: str = ""
 ) -> TutorReply:

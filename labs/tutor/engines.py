@@ -13,7 +13,15 @@ from labs.calculator.pricing import PriceTable, load_price_table
 
 from . import architecture_advisor, caching_strategist, cost_estimator, prompt_auditor
 from .calc import Calculator
-from .common import Context, assessment_reply, is_assessment_question
+from .common import (
+    Context,
+    assessment_reply,
+    helpful_reply,
+    is_assessment_question,
+    is_greeting,
+)
+from .concept_answers import concept_text
+from .intents import read_intent
 from .parsing import conversation_facts
 from .types import Turn, TutorReply
 
@@ -23,6 +31,23 @@ ENGINES: dict[str, ModuleType] = {
     "prompt-auditor": prompt_auditor,
     "architecture-advisor": architecture_advisor,
 }
+
+
+# Numbers that describe a workload; "5x", "20 s" or "5-minute" alone do not.
+SCENARIO_KINDS = frozenset({"tokens", "volume", "count", "turns", "users"})
+
+
+def _has_scenario(conv: object) -> bool:
+    """The message gives figures to price, or changes the scenario of the turns before."""
+    new, base = conv.new, conv.base  # type: ignore[attr-defined]
+    if any(n.kind in SCENARIO_KINDS for n in new.numbers):
+        return True
+    return base.has_numbers and bool(new.modifiers or new.models or new.batch)
+
+
+def _refusal(reply: TutorReply) -> TutorReply:
+    reply.kind = "refuse"
+    return reply
 
 
 def answer(
@@ -36,7 +61,22 @@ def answer(
     history = [t for t in history if getattr(t, "text", "")]
     conv = conversation_facts(message, history, table, read_prompt=engine == "prompt-auditor")
     ctx = Context(engine, message, history, table, Calculator(table), conv)
-    if is_assessment_question(message):
-        return assessment_reply(ctx, module.EXAMPLE)
+    # The learner's own words: a prompt pasted for audit may mention a test or a cache backend.
+    own_words = conv.new.text if conv.new.prompt_text else message
+    if conv.new.prompt_text is None and is_assessment_question(message):
+        return _refusal(assessment_reply(ctx, module.EXAMPLE))
+    intent = read_intent(
+        own_words,
+        has_scenario=_has_scenario(conv),
+        prompt_pasted=conv.new.prompt_text is not None,
+        follow_up=conv.base.has_numbers or bool(conv.expect) or bool(conv.user_turns),
+    )
+    if intent.kind == "assessment":
+        return _refusal(assessment_reply(ctx, module.EXAMPLE))
+    if intent.kind == "off-topic":
+        reply = helpful_reply(ctx, module.CAPABILITIES, module.EXAMPLE, topic=module.TOPIC)
+        return _refusal(reply) if own_words.strip() and not is_greeting(own_words) else reply
+    if intent.kind == "concept" and intent.concept is not None:
+        return TutorReply(concept_text(intent.concept, table), kind="concept")
     run: Callable[[Context], TutorReply] = module.answer
     return run(ctx)

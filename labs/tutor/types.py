@@ -24,3 +24,5 @@ class TutorReply:
     calculations: list[ToolCall] = field(default_factory=list)
     # True when the tutor needs one more fact and asked a follow-up question.
     asked_follow_up: bool = False
+    # answer (a calculation), ask, concept (from the concept base) or refuse.
+    kind: str = "answer"

@@ -1,0 +1,94 @@
+"""The reply to a concept question: the concept base's answer, its living numbers filled in
+from the price table, and the lesson section to read."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from labs.calculator.pricing import PriceTable
+
+from .concepts import Concept, Match
+
+_SHORTCODE = re.compile(r"\{\{\s*((?:price|model|calc)\b[^{}]*?)\s*\}\}")
+
+
+def fill_living_numbers(markdown: str, table: PriceTable) -> str:
+    """The concept's Markdown with each living number replaced by its value as plain text."""
+    from courses.rendering import LivingNumberError, evaluate_shortcode
+
+    def value(match: re.Match[str]) -> str:
+        try:
+            return evaluate_shortcode(match[1].strip(), table)[0]
+        except LivingNumberError:
+            return "(a figure the price table cannot give)"
+
+    return _SHORTCODE.sub(value, markdown)
+
+
+_HEADING = re.compile(r"^#{2,3}\s+(.+?)\s*$", re.M)
+
+
+@lru_cache(maxsize=16)
+def _lesson_titles(content_dir: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Lesson titles by slug, and heading texts by (lesson slug, heading anchor)."""
+    from markdown.extensions.toc import slugify
+
+    titles: dict[str, str] = {}
+    headings: dict[tuple[str, str], str] = {}
+    for path in Path(content_dir).glob("modules/*/lessons/*.md"):
+        head = path.read_text(encoding="utf-8").split("---", 2)
+        if len(head) != 3:
+            continue
+        slug = title = ""
+        for line in head[1].splitlines():
+            key, _, val = line.partition(":")
+            if key.strip() == "slug":
+                slug = val.strip()
+            elif key.strip() == "title":
+                title = val.strip()
+        titles[slug] = title or slug
+        for text in _HEADING.findall(head[2]):
+            headings[(slug, slugify(text, "-"))] = text.replace("`", "")
+    return titles, headings
+
+
+def lesson_title(slug: str) -> str:
+    from django.conf import settings
+
+    titles, _ = _lesson_titles(str(settings.CONTENT_DIR))
+    return titles.get(slug, slug.replace("-", " ").capitalize())
+
+
+def section_title(concept: Concept) -> str:
+    from django.conf import settings
+
+    if not concept.section:
+        return ""
+    _, headings = _lesson_titles(str(settings.CONTENT_DIR))
+    return headings.get(
+        (concept.lesson, concept.section), concept.section.replace("-", " ").capitalize()
+    )
+
+
+def link(concept: Concept) -> str:
+    where = lesson_title(concept.lesson)
+    if concept.section:
+        where += f" \u203a {section_title(concept)}"
+    return f"[{where}]({concept.url})"
+
+
+def concept_text(match: Match, table: PriceTable) -> str:
+    concept = match.concept
+    parts = [
+        f"**{concept.title}**",
+        fill_living_numbers(concept.answer, table),
+        f"Read more in {link(concept)}.",
+    ]
+    if match.runner_up is not None:
+        parts.append(
+            f"If you meant something closer to \u201c{match.runner_up.title}\u201d, see "
+            f"{link(match.runner_up)}, or ask me that directly."
+        )
+    return "\n\n".join(parts) + "\n"
