@@ -3,6 +3,7 @@
 Environments differ in values, not in code: see README.md, "Configuration".
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -128,9 +129,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Failed logins allowed per username and per client address in LOGIN_THROTTLE_WINDOW seconds.
+# Password guesses (login, the old password of a change) allowed per username from one client
+# address; then a wait of LOGIN_THROTTLE_WINDOW seconds that doubles with each further failure,
+# up to LOGIN_THROTTLE_MAX_WAIT. See accounts/throttle.py.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 300, minimum=1)
+LOGIN_THROTTLE_MAX_WAIT = env_int("LOGIN_THROTTLE_MAX_WAIT", 3600, minimum=1)
+# Password-reset requests allowed per client address and per email address in the window.
+PASSWORD_RESET_THROTTLE_ATTEMPTS = env_int("PASSWORD_RESET_THROTTLE_ATTEMPTS", 5, minimum=1)
+PASSWORD_RESET_THROTTLE_WINDOW = env_int("PASSWORD_RESET_THROTTLE_WINDOW", 3600, minimum=1)
+
+# A reverse proxy in front of the app. Only when TRUSTED_PROXY is on are its headers believed:
+# without a proxy anyone can send X-Forwarded-For or X-Forwarded-Proto. TRUSTED_PROXY_HOPS is how
+# many proxies append to TRUSTED_PROXY_HEADER; the client is the address the outermost one saw.
+TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "X-Forwarded-For").strip()
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1, minimum=1)
+if TRUSTED_PROXY and not re.fullmatch(r"[A-Za-z0-9-]+", TRUSTED_PROXY_HEADER):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_HEADER must be a header name such as X-Forwarded-For, "
+        f"got {TRUSTED_PROXY_HEADER!r}"
+    )
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -160,7 +181,6 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie: the token travels in hx-headers
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Off only for load tests over plain HTTP on loopback.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -196,6 +216,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# A request that sends mail (a password reset) must not hang on a slow mail server.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "course@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

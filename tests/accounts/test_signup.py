@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,49 @@ def test_signup_needs_a_csrf_token():
     response = strict.post(reverse("accounts:signup"), signup_data())
     assert response.status_code == 403
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "Lena",  # case
+        "LENA",
+        "l\N{CYRILLIC SMALL LETTER IE}na",  # Cyrillic e
+        "len\N{CYRILLIC SMALL LETTER A}",  # Cyrillic a
+        "\N{FULLWIDTH LATIN SMALL LETTER L}\N{FULLWIDTH LATIN SMALL LETTER E}"
+        "\N{FULLWIDTH LATIN SMALL LETTER N}\N{FULLWIDTH LATIN SMALL LETTER A}",
+        "1ena",  # digit one for l
+        "Iena",  # capital I for l
+        "L\N{GREEK CAPITAL LETTER EPSILON}NA",  # a Greek capital epsilon
+    ],
+)
+def test_signup_refuses_a_name_that_looks_like_a_taken_one(client, learner, lookalike):
+    response = client.post(
+        reverse("accounts:signup"), signup_data(username=lookalike, email="other@example.com")
+    )
+    assert response.status_code == 200
+    assert User.objects.count() == 1
+    form = response.context["form"]
+    assert form.errors["username"], lookalike
+    # What was typed stays in the form.
+    assert b'value="other@example.com"' in response.content
+
+
+def test_the_lookalike_message_says_why(client, learner):
+    response = client.post(
+        reverse("accounts:signup"),
+        signup_data(username="l\N{CYRILLIC SMALL LETTER IE}na", email="other@example.com"),
+    )
+    assert b"looks too much like one that is already taken" in response.content
+
+
+def test_a_digit_zero_is_taken_for_an_o(client):
+    make_user("bob")
+    response = client.post(reverse("accounts:signup"), signup_data(username="b0b"))
+    assert b"looks too much like one that is already taken" in response.content
+
+
+def test_signup_accepts_a_name_that_only_resembles_a_taken_one_in_spelling(client, learner):
+    response = client.post(reverse("accounts:signup"), signup_data(username="lenny"))
+    assert response.status_code == 302
+    assert User.objects.filter(username="lenny").exists()

@@ -12,7 +12,11 @@ from quizzes.models import Attempt, Quiz
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"courses:dashboard", "accounts:signup", "accounts:login", "accounts:logout", "healthz"}
+PUBLIC = {
+    "courses:dashboard", "accounts:signup", "accounts:login", "accounts:logout", "healthz",
+    "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}  # fmt: skip
 # Learners' own pages: login required.
 LEARNER = {
     "courses:module", "courses:lesson", "courses:lesson_complete", "quizzes:quiz",
@@ -81,7 +85,7 @@ def world(course, learner, other_learner, instructor, admin_user):
     values = {
         "module": "cost-optimization", "lesson": "token-economics", "number": 1, "key": "te-q1",
         "slug": "cost-estimator", "model_id": "claude-haiku-5-5", "kind": "lesson",
-        "object_id": lesson.pk, "conversation": conversation.pk,
+        "object_id": lesson.pk, "conversation": conversation.pk, "uidb64": "MQ", "token": "x-y",
     }  # fmt: skip
     per_name_pk = {
         "quizzes": attempt.pk, "labs": reply.pk, "report": other_learner.pk,
