@@ -92,7 +92,7 @@ def test_unconfirmed_facts_are_labelled_as_such():
     markers = [
         r"fable 5\.2",
         r"inference_geo",
-        r"how much output is billed",
+        r"is billed after an abort",
         r"1-hour entry must come before",
     ]
     for c in all_concepts():
