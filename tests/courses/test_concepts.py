@@ -1,0 +1,145 @@
+"""The concept base the offline tutor answers idea questions from (content/.../concepts/)."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from courses.rendering import render_markdown
+from tests.conftest import ROOT
+
+CONCEPTS = ROOT / "content" / "modules" / "07-cost-optimization" / "concepts"
+REFERENCE = ROOT.parent / "shared" / "reference"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HEADING_ID = re.compile(r'<h([23])[^>]*\bid="([^"]+)"')
+RUN = 9  # words: a run this long shared with a lesson or a reference file is a copied sentence
+
+
+def load_concepts() -> dict[str, list[dict]]:
+    by_lesson = {}
+    for path in sorted(CONCEPTS.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        assert data["lesson"] == path.stem, path.name
+        by_lesson[data["lesson"]] = data["concepts"]
+    return by_lesson
+
+
+def all_concepts() -> list[dict]:
+    return [concept for concepts in load_concepts().values() for concept in concepts]
+
+
+def headings(body_html: str) -> dict[str, str]:
+    """Heading id -> level ('2' or '3') of a rendered lesson."""
+    return {anchor: level for level, anchor in HEADING_ID.findall(body_html)}
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9$%.,'-]+", text.lower())
+
+
+def test_every_lesson_has_at_least_sixteen_concepts(course_sources):
+    (module,) = course_sources
+    by_lesson = load_concepts()
+    assert sorted(by_lesson) == sorted(lesson.slug for lesson in module.lessons)
+    assert all(len(concepts) >= 16 for concepts in by_lesson.values()), {
+        lesson: len(concepts) for lesson, concepts in by_lesson.items()
+    }
+
+
+def test_each_concept_has_the_fields_in_the_format():
+    for c in all_concepts():
+        assert set(c) == {"slug", "section", "title", "questions", "keywords", "answer"}, c
+        assert SLUG.match(c["slug"]), c["slug"]
+        assert c["title"].endswith("?"), c["slug"]
+        assert 4 <= len(c["questions"]) <= 6, c["slug"]
+        assert all(isinstance(q, str) and q.strip() for q in c["questions"]), c["slug"]
+        assert len(set(q.lower() for q in c["questions"])) == len(c["questions"]), c["slug"]
+        assert c["keywords"] and all(isinstance(k, str) and k for k in c["keywords"]), c["slug"]
+        sentences = re.findall(r"[.!?](?:\s|$)", c["answer"].strip())
+        assert 2 <= len(sentences) <= 5, (c["slug"], len(sentences))
+
+
+def test_slugs_are_unique_across_all_files():
+    slugs = [c["slug"] for c in all_concepts()]
+    assert len(slugs) == len(set(slugs)), sorted(s for s in slugs if slugs.count(s) > 1)
+
+
+def test_each_section_is_a_heading_of_its_lesson_and_every_h2_is_covered(course_sources):
+    (module,) = course_sources
+    by_lesson = load_concepts()
+    for lesson in module.lessons:
+        ids = headings(lesson.body_html)
+        used = {c["section"] for c in by_lesson[lesson.slug]}
+        assert used <= set(ids), (lesson.slug, used - set(ids))
+        h2 = {anchor for anchor, level in ids.items() if level == "2"}
+        uncovered = h2 - used - {"summary", "checklist"}
+        assert not uncovered, (lesson.slug, uncovered)
+
+
+def test_answers_render_with_living_prices_and_no_typed_ones():
+    for c in all_concepts():
+        answer = c["answer"]
+        assert "{{ calc" not in answer, c["slug"]
+        assert not re.search(r"\$\s?\d", answer), f"{c['slug']}: type prices as {{{{ price }}}}"
+        assert "source page" not in answer.lower(), c["slug"]
+        html = render_markdown(answer)  # raises on a shortcode the price table cannot fill
+        assert "{{" not in html and "—" not in html, c["slug"]  # "—": a field with no value
+
+
+def test_unconfirmed_facts_are_labelled_as_such():
+    """Facts API-FACTS.md marks [UNCONFIRMED] keep the label wherever an answer states them."""
+    markers = [
+        r"fable 5\.2",
+        r"inference_geo",
+        r"is billed after an abort",
+        r"1-hour entry must come before",
+    ]
+    for c in all_concepts():
+        for marker in markers:
+            if re.search(marker, c["answer"], re.I):
+                assert "[UNCONFIRMED]" in c["answer"], (c["slug"], marker)
+
+
+def reference_files() -> list[Path]:
+    lessons = sorted((CONCEPTS.parent / "lessons").glob("*.md"))
+    return lessons + sorted(REFERENCE.glob("*")) if REFERENCE.exists() else lessons
+
+
+def test_answers_are_in_our_own_words():
+    grams = set()
+    for path in reference_files():
+        src = words(path.read_text(errors="ignore"))
+        grams.update(tuple(src[i : i + RUN]) for i in range(len(src) - RUN + 1))
+    copied = {}
+    for c in all_concepts():
+        for text in [c["title"], c["answer"], *c["questions"]]:
+            ours = words(text)
+            runs = [
+                " ".join(ours[i : i + RUN])
+                for i in range(len(ours) - RUN + 1)
+                if tuple(ours[i : i + RUN]) in grams
+            ]
+            if runs:
+                copied[c["slug"]] = runs[0]
+    assert copied == {}
+
+
+@pytest.mark.parametrize(
+    ("slug", "must_say"),
+    [
+        ("cache-refreshed-on-hit", ["each hit", "five minutes"]),
+        ("batch-size-limit", ["100,000 requests", "256 MB"]),
+        ("batch-timing-and-expiry", ["24 hours", "`expired`", "29 days"]),
+        ("ephemeral-means-five-minutes", ['"ttl": "1h"', "twice the base input"]),
+        ("closed-stream-billing", ["charged", "[UNCONFIRMED]"]),
+        ("cache-break-even", ["first hit", "second"]),
+        ("input-tokens-excludes-cached", ["sum of those three fields"]),
+        ("cache-scope-keys-and-workspaces", ["workspace", "2026-02-05"]),
+        ("thinking-billed-as-output", ["output price", "`usage.output_tokens`"]),
+    ],
+)
+def test_key_answers_state_the_current_facts(slug, must_say):
+    (concept,) = [c for c in all_concepts() if c["slug"] == slug]
+    for phrase in must_say:
+        assert phrase in concept["answer"], (slug, phrase)
