@@ -241,4 +241,6 @@ def helpful_reply(
         reply.add(extra)
     reply.add("In this lab I can work out:\n\n" + "\n".join(f"- {c}" for c in capabilities))
     reply.add(f"Try a message like this one:\n\n> {example}")
-    return ctx.reply(reply.render())
+    generic = ctx.reply(reply.render())
+    generic.kind = "generic"  # nothing specific to say: the concept base may have it
+    return generic

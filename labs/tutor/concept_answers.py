@@ -79,16 +79,32 @@ def link(concept: Concept) -> str:
     return f"[{where}]({concept.url})"
 
 
-def concept_text(match: Match, table: PriceTable) -> str:
-    concept = match.concept
-    parts = [
-        f"**{concept.title}**",
-        fill_living_numbers(concept.answer, table),
-        f"Read more in {link(concept)}.",
-    ]
-    if match.runner_up is not None:
+def concept_text(matches: list[Match], table: PriceTable) -> str:
+    """One answer per concept asked about, each with its lesson section; a close runner-up of
+    a single question is named, so a near miss costs the learner one click, not a wrong idea."""
+    parts = []
+    for match in matches:
+        concept = match.concept
+        parts += [
+            f"**{concept.title}**",
+            fill_living_numbers(concept.answer, table),
+            f"Read more in {link(concept)}.",
+        ]
+    only = matches[0] if len(matches) == 1 else None
+    if only is not None and only.runner_up is not None:
         parts.append(
-            f"If you meant something closer to \u201c{match.runner_up.title}\u201d, see "
-            f"{link(match.runner_up)}, or ask me that directly."
+            f"If you meant something closer to \u201c{only.runner_up.title}\u201d, see "
+            f"{link(only.runner_up)}, or ask me that directly."
         )
     return "\n\n".join(parts) + "\n"
+
+
+def off_topic_text(topic: str, capabilities: list[str], example: str) -> str:
+    """A polite no for a request outside the course, and the way back to the lab."""
+    things = "\n".join(f"- {c}" for c in capabilities)
+    return (
+        f"That's outside what I can help with here: this lab is about {topic}, and every "
+        "figure I give comes from the course calculator.\n\n"
+        f"In this lab I can work out:\n\n{things}\n\n"
+        f"For example, try:\n\n> {example}\n"
+    )

@@ -20,7 +20,7 @@ from .common import (
     is_assessment_question,
     is_greeting,
 )
-from .concept_answers import concept_text
+from .concept_answers import concept_text, off_topic_text
 from .intents import read_intent
 from .parsing import conversation_facts
 from .types import Turn, TutorReply
@@ -40,7 +40,8 @@ SCENARIO_KINDS = frozenset({"tokens", "volume", "count", "turns", "users"})
 def _has_scenario(conv: object) -> bool:
     """The message gives figures to price, or changes the scenario of the turns before."""
     new, base = conv.new, conv.base  # type: ignore[attr-defined]
-    if any(n.kind in SCENARIO_KINDS for n in new.numbers):
+    # "one request", "two things": a number in words without a scale is not a quantity.
+    if any(n.kind in SCENARIO_KINDS and not n.wordy for n in new.numbers):
         return True
     return base.has_numbers and bool(new.modifiers or new.models or new.batch)
 
@@ -62,21 +63,36 @@ def answer(
     conv = conversation_facts(message, history, table, read_prompt=engine == "prompt-auditor")
     ctx = Context(engine, message, history, table, Calculator(table), conv)
     # The learner's own words: a prompt pasted for audit may mention a test or a cache backend.
-    own_words = conv.new.text if conv.new.prompt_text else message
+    pasted = conv.new.prompt_text is not None and len(conv.new.prompt_text.split()) >= 8
+    own_words = conv.new.text if pasted else message
     if conv.new.prompt_text is None and is_assessment_question(message):
         return _refusal(assessment_reply(ctx, module.EXAMPLE))
     intent = read_intent(
         own_words,
         has_scenario=_has_scenario(conv),
-        prompt_pasted=conv.new.prompt_text is not None,
+        prompt_pasted=pasted,
         follow_up=conv.base.has_numbers or bool(conv.expect) or bool(conv.user_turns),
     )
     if intent.kind == "assessment":
         return _refusal(assessment_reply(ctx, module.EXAMPLE))
     if intent.kind == "off-topic":
-        reply = helpful_reply(ctx, module.CAPABILITIES, module.EXAMPLE, topic=module.TOPIC)
-        return _refusal(reply) if own_words.strip() and not is_greeting(own_words) else reply
+        if not own_words.strip() or is_greeting(own_words):
+            return helpful_reply(ctx, module.CAPABILITIES, module.EXAMPLE, topic=module.TOPIC)
+        return TutorReply(
+            off_topic_text(module.TOPIC, module.CAPABILITIES, module.EXAMPLE), kind="refuse"
+        )
     if intent.kind == "concept" and intent.concept is not None:
-        return TutorReply(concept_text(intent.concept, table), kind="concept")
+        return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")
     run: Callable[[Context], TutorReply] = module.answer
-    return run(ctx)
+    reply = run(ctx)
+    if intent.fallback and intent.concept is not None:
+        if (reply.kind == "generic" and not reply.calculations) or reply.asked_follow_up:
+            return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")
+        return reply
+    if intent.explain and intent.concept is not None:
+        explained = concept_text([intent.concept, *intent.also], table)
+        if reply.asked_follow_up or reply.kind == "refuse":
+            # The idea answers the question; the missing figure would only price an example.
+            return TutorReply(explained, kind="concept")
+        reply.text = explained + "\n" + reply.text
+    return reply

@@ -78,10 +78,47 @@ _QUESTION_OPENERS = re.compile(
 )
 
 
+# A question about what something costs, to be priced rather than explained.
+_COST_QUERY = re.compile(
+    r"\bhow\s+much\b|\bwhat(?:'s|\s+is|\s+does|\s+do|\s+would|\s+will)?\b[^?]{0,40}\bcost\b|"
+    r"\b(?:price|estimate|calculate|compute|quote)\s+(?:it|this|that|the|my|our)\b|"
+    r"\bsav(?:e|es|ing|ings)\b[^?]{0,30}\b(?:per|a|each)\s+(?:day|month|year)\b|"
+    r"\b(?:daily|monthly|yearly|annual)\s+(?:cost|bill|spend|total)\b|"
+    r"\bcost\s+(?:per|a|each)\s+(?:day|month|year|request|call)\b",
+    re.I,
+)
+# Where a message asking two things splits: "how many breakpoints, and does an edit ...?"
+_SECOND_QUESTION = re.compile(
+    r"\?\s+|[,;]?\s+and\s+(?=(?:if|does|do|is|are|can|will|would|what|how|why|when|which|"
+    r"should)\b)|[,;]\s+(?:also|plus)\s+",
+    re.I,
+)
+# An idea question (yes/no or why) that carries numbers: "is a 700-token prompt long enough to
+# cache?". A question asking for an amount in a period is a scenario to price instead.
+_IDEA_OPENER = re.compile(
+    r"^\s*(?:so\s+|and\s+|but\s+|quick\s+q(?:uestion)?[:,]?\s+)?(?:does|do|did|is|are|can|"
+    r"could|should|would|will|why|isn't|doesn't|won't|any\s+reason)\b",
+    re.I,
+)
+_PERIOD_ASKED = re.compile(
+    r"\b(?:monthly|daily|weekly|yearly|annual(?:ly)?|per\s+(?:day|month|year|week)|"
+    r"an?\s+(?:day|month|year|week)|/\s*(?:day|mo|month|yr|year))\b",
+    re.I,
+)
+# A concept strong enough to answer a question that also carries numbers.
+STRONG_SCORE = 5.0
+
+
 @dataclass(frozen=True)
 class Intent:
     kind: str  # assessment | off-topic | concept | scenario
     concept: Match | None = None
+    # More concepts when the message asks two things, each matched on its own clause.
+    also: tuple[Match, ...] = ()
+    # A scenario question that is really about an idea: explain it, then compute if possible.
+    explain: bool = False
+    # The concept answers only if the engine has nothing specific to say.
+    fallback: bool = False
 
 
 def is_assessment_request(text: str) -> bool:
@@ -99,18 +136,24 @@ def is_off_topic(text: str, *, follow_up: bool = False) -> bool:
 
 
 _WHAT_IF = re.compile(
-    r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what\s+if|what\s+about|how\s+about|"
+    r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what\s+if|what\s+about|how\s+about|if\b|"
     r"and\s+(?:on|with|for)|same\s+(?:but|with|on)|now\s+(?:with|on)|suppose|"
     r"instead)\b",
     re.I,
 )
 
 
+# "... are we still billed", "if the cache expires do I pay again": a question without a "?".
+_INNER_QUESTION = re.compile(
+    r"\b(?:are|is|do|does|did|can|will|would|should|am)\s+(?:we|i|you|it|they|there|that|this)"
+    r"\b|^\s*if\b",
+    re.I,
+)
+
+
 def looks_like_question(text: str) -> bool:
     first = re.split(r"(?<=[.!?])\s+|\n", text.strip(), maxsplit=1)[0]
-    return (
-        "?" in text or bool(_QUESTION_OPENERS.match(first)) or bool(_QUESTION_OPENERS.match(text))
-    )
+    return "?" in text or bool(_QUESTION_OPENERS.match(first)) or bool(_INNER_QUESTION.search(text))
 
 
 def read_intent(
@@ -129,7 +172,46 @@ def read_intent(
         return Intent("off-topic")
     if prompt_pasted or (follow_up and _WHAT_IF.match(text)):
         return Intent("scenario")
-    match = concept_base().find(text) if looks_like_question(text) else None
-    if match is not None and not has_scenario:
-        return Intent("concept", match)
-    return Intent("scenario", match)
+    if not looks_like_question(text):
+        return Intent("scenario")
+    matches = find_concepts(text)
+    if not matches:
+        return Intent("scenario")
+    first, *also = matches
+    if not has_scenario and not follow_up and not _COST_QUERY.search(text):
+        return Intent("concept", first, tuple(also))
+    if not has_scenario:
+        # The engine answers first (a price table, the plan of the turns before); the concept
+        # answers when the engine has nothing specific to say.
+        return Intent("scenario", first, tuple(also), fallback=True)
+    last_sentence = re.split(r"(?<=[.!])\s+|\n", text.strip())[-1]
+    if (
+        first.score >= STRONG_SCORE
+        and (_IDEA_OPENER.match(text) or _IDEA_OPENER.match(last_sentence))
+        and not _COST_QUERY.search(text)
+        and not _PERIOD_ASKED.search(text)
+    ):
+        return Intent("scenario", first, tuple(also), explain=True)
+    return Intent("scenario")
+
+
+def find_concepts(text: str) -> list[Match]:
+    """The concept the question asks about; two when it asks two things, each matched on its
+    own clause and confident there, and different from each other."""
+    base = concept_base()
+    whole = base.find(text)
+    clauses = [c for c in _SECOND_QUESTION.split(text) if len(c.split()) >= 3]
+    if len(clauses) < 2:
+        return [whole] if whole else []
+    found: list[Match] = []
+    for clause in clauses:
+        match = base.find(clause)
+        if (
+            match
+            and match.runner_up is None
+            and all(match.concept.slug != m.concept.slug for m in found)
+        ):
+            found.append(match)
+    if len(found) >= 2:
+        return found[:2]
+    return [whole] if whole else found[:1]

@@ -161,7 +161,14 @@ def test_usage_fields_are_explained_for_the_earlier_plan():
     assert "5,500" in reply.text
 
 
-@pytest.mark.parametrize("message", ["How does caching work?", "What is the capital of Peru?"])
+def test_an_idea_question_without_numbers_is_answered_from_the_concept_base():
+    # Was a generic list of what the lab computes (issue 13, class 3): an idea gets an answer.
+    reply = ask("How does caching work?")
+    assert reply.kind == "concept"
+    assert "/modules/cost-optimization/lessons/prompt-caching/" in reply.text
+
+
+@pytest.mark.parametrize("message", ["What is the capital of Peru?"])
 def test_questions_without_numbers_get_what_the_lab_can_compute_with_an_example(message):
     reply = ask(message)
     assert reply.calculations == []

@@ -1,0 +1,130 @@
+"""The offline tutor reads what a message asks for before it reads numbers: an answer key is
+refused, a request outside the course is refused and steered back, an idea question is answered
+from the concept base with its lesson section, and a scenario is priced. Phrasings here are our
+own, not the golden set's."""
+
+import copy
+
+import pytest
+
+from labs.calculator.pricing import PriceTable
+from labs.tutor import answer
+from labs.tutor.intents import read_intent
+from tests.labs.tutor_helpers import TABLE
+
+LESSON = "/modules/cost-optimization/lessons/{}/"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "quiz 2, question 3 - is it A or D?",
+        "what's the correct answer to the batching question on the module test",
+        "paste the answer key for lesson 1 please",
+        "I'm stuck on q5 of the final test, which option?",
+        "module test: the caching one. just tell me the letter",
+    ],
+)
+@pytest.mark.parametrize("lab", ["cost-estimator", "architecture-advisor"])
+def test_a_request_for_graded_answers_is_refused_without_figures(lab, message):
+    reply = answer(lab, message, [], TABLE)
+    assert reply.kind == "refuse"
+    assert reply.calculations == []
+    assert "can't help with quiz or module test questions" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "write me a cover letter for a staff engineer role",
+        "compose a haiku about autumn leaves",
+        "help me write a terraform module for an rds instance",
+        "AttributeError: 'NoneType' object has no attribute 'id' in my django view, help?",
+        "what's the weather in Lisbon tomorrow",
+    ],
+)
+def test_a_request_outside_the_course_is_refused_and_steered_back(message):
+    reply = answer("caching-strategist", message, [], TABLE)
+    assert reply.kind == "refuse"
+    assert reply.calculations == []
+    assert "outside what I can help with" in reply.text
+    assert "For example, try" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is haiku 5.5 cheap enough to run our django support bot on? 20k requests a day, 800 "
+        "tokens in, 200 out",
+        "our terraform-generated prompts are 3k tokens, 5k calls a day on sonnet 5.5 with 400 out",
+    ],
+)
+def test_a_claude_question_that_mentions_other_tools_is_answered(message):
+    reply = answer("cost-estimator", message, [], TABLE)
+    assert reply.kind != "refuse"
+
+
+@pytest.mark.parametrize(
+    ("lab", "message", "lesson"),
+    [
+        ("caching-strategist", "does reading from the cache reset its 5 min timer?",
+         "prompt-caching"),
+        ("caching-strategist", "when should i pay for the 1h ttl instead of 5m", "prompt-caching"),
+        ("architecture-advisor", "if a user closes the tab mid-stream are we still billed",
+         "production-controls"),
+        ("architecture-advisor", "max number of requests in one message batch?",
+         "production-controls"),
+        ("cost-estimator", "why do output tokens cost so much more than input tokens",
+         "token-economics"),
+        ("cost-estimator", "do the tool definitions count as input tokens?", "token-economics"),
+        ("prompt-auditor", "what do stop sequences actually save", "model-selection"),
+    ],
+)  # fmt: skip
+def test_an_idea_question_is_answered_from_the_concept_base_with_its_lesson(lab, message, lesson):
+    reply = answer(lab, message, [], TABLE)
+    assert reply.kind == "concept"
+    assert LESSON.format(lesson) in reply.text
+    assert "I need a scenario" not in reply.text
+
+
+def test_a_question_that_asks_two_things_gets_both_answers():
+    reply = answer(
+        "caching-strategist",
+        "how many cache breakpoints can one request have, and does caching work across "
+        "different workspaces?",
+        [],
+        TABLE,
+    )
+    assert reply.kind == "concept"
+    assert reply.text.count("Read more in") == 2
+
+
+def test_a_scenario_with_numbers_is_priced_not_explained():
+    reply = answer(
+        "cost-estimator",
+        "sonnet 5.5, 10,000 requests a day, a 2,000-token system prompt and 300-token answers. "
+        "what's that a month?",
+        [],
+        TABLE,
+    )
+    assert reply.kind == "answer"
+    assert [c.tool for c in reply.calculations] == ["workload_cost"]
+
+
+def test_a_price_change_reaches_the_concept_answers():
+    data = copy.deepcopy(TABLE.to_data())
+    for model in data["models"]:
+        if model["id"] == "claude-haiku-5-5":
+            model["prices"]["input"] = "0.30"
+    table = PriceTable.from_data(data)
+    question = "haiku or sonnet or opus for a support app, how do i choose?"
+    before = answer("prompt-auditor", question, [], TABLE)
+    after = answer("prompt-auditor", question, [], table)
+    assert before.kind == after.kind == "concept"
+    assert "$0.10" in before.text
+    assert "$0.30" in after.text and "$0.10" not in after.text
+
+
+def test_a_follow_up_in_a_conversation_is_not_read_as_off_topic():
+    intent = read_intent("and if it had to be real-time?", has_scenario=False, follow_up=True)
+    assert intent.kind == "scenario"
