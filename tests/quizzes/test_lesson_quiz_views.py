@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def answer(client, question, choice, htmx=True):
     """Post an answer as the page would: the option's token for the logged-in learner."""
-    user = client.session and User.objects.filter(pk=client.session.get("_auth_user_id")).first()
-    token = quiz_token(user, choice) if user else "0" * 20
+    user_id = client.session.get("_auth_user_id")
+    token = quiz_token(User.objects.get(pk=user_id), choice) if user_id else "0" * 20
     data = {"question": question.pk, "choice": token}
     return client.post(QUIZ_URL + "answer/", data, headers=HTMX if htmx else {})
 
