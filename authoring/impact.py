@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from authoring.drafts import AuthoringError
-from courses.content import glossary_markdown
+from courses.content import glossary_markdown, identical_options
 from courses.models import Lesson
 from courses.rendering import (
     CALC_FENCE,
@@ -189,6 +189,35 @@ def figure_changes(
                 seen.add(key)
                 changes.append(item)
     return changes
+
+
+def option_collisions(table: PriceTable) -> list[str]:
+    """Every live question under which two options would read the same with `table`, named:
+    'Module test question mt-te-1: options A and C both read "$14.00"'. A price change can do
+    this to options written as living numbers; publishing such a table is refused, since one of
+    the two may be right and the other wrong. An option that does not compute is left to
+    `rerender_course`, which names it."""
+    problems = []
+    questions = (
+        Question.objects.filter(is_active=True)
+        .select_related("quiz")
+        .prefetch_related("choices")
+        .order_by("quiz__kind", "quiz_id", "order")
+    )
+    for question in questions:
+        try:
+            rendered = [
+                render_markdown(c.text_markdown, table=table) for c in question.choices.all()
+            ]
+        except LivingNumberError:
+            continue
+        where = "Module test" if question.quiz.kind == "test" else "Quiz"
+        problems += [
+            f"{where} question {question.key}: {same} under this price table, so a learner "
+            "could not tell them apart. Change the prices, or reword the question first."
+            for same in identical_options(rendered)
+        ]
+    return problems
 
 
 def _size(change: dict) -> Decimal:

@@ -115,8 +115,9 @@ def table_changes(old: dict, new: dict) -> list[str]:
 def publish_prices(data: dict, user: AbstractBaseUser) -> Revision:
     """Publish a new price table: re-render every lesson, quiz and lab text through it and
     record which living numbers moved. All or nothing: a text whose living number no longer
-    computes stops the publish, named. Raises AuthoringError."""
-    from authoring.impact import figure_changes, rerender_course
+    computes, or a question under which two options would read the same, stops the publish,
+    named. Raises AuthoringError."""
+    from authoring.impact import figure_changes, option_collisions, rerender_course
 
     new_table = build_table(data)
     with transaction.atomic():
@@ -133,6 +134,10 @@ def publish_prices(data: dict, user: AbstractBaseUser) -> Revision:
         ensure_baseline(Kind.PRICES, PRICES_ID, old_data)
         effects = figure_changes(old_table, new_table)
         rerender_course(new_table)
+        # After the re-render, which names any text that no longer computes; raising here
+        # still undoes everything the transaction wrote.
+        if collisions := option_collisions(new_table):
+            raise AuthoringError(collisions)
         revision = record_revision(
             Kind.PRICES, PRICES_ID, new_data, user=user, source=Revision.Source.APP,
             note="; ".join(table_changes(old_data, new_data)), effects=effects,

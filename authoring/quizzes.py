@@ -23,7 +23,7 @@ from authoring.drafts import AuthoringError, clean_text, discard_draft
 from authoring.history import ensure_baseline, record_revision
 from authoring.models import Kind, Revision
 from authoring.pricing import current_price_table
-from courses.content import MIN_TEST_QUESTIONS_PER_LESSON
+from courses.content import MIN_TEST_QUESTIONS_PER_LESSON, identical_options
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import PriceTable
 from quizzes.models import Answer, Choice, Question, Quiz
@@ -194,6 +194,14 @@ def question_problems(
             texts.append((option["text"], f"{label}, option {letter(i)} text"))
             texts.append((option["feedback"], f"{label}, option {letter(i)} feedback"))
         problems += [p for text, where in texts if (p := _render_problem(text, where, table))]
+    if table is not None and not problems:
+        # Two options a learner cannot tell apart (typed alike, or living numbers that come to
+        # the same figure under the published prices) make the question unanswerable.
+        shown = [render_markdown(option["text"], table=table) for option in options]
+        problems += [
+            f"{label}: {same} under the published prices. Make them differ."
+            for same in identical_options(shown)
+        ]
     return problems
 
 

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULE = "/modules/cost-optimization"
 LESSONS = ["token-economics", "prompt-caching", "model-selection", "production-controls"]
 QUESTION = re.compile(r'name="question" value="(\d+)"')
-CHOICE = re.compile(r'name="choice" value="(\d+)"')
+CHOICE = re.compile(r'name="choice" value="([0-9a-f]+)"')  # option tokens, not ids
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 SETUP = """

@@ -281,6 +281,14 @@ LAB_ANOMALY_FLOOR_USD = env_decimal("LAB_ANOMALY_FLOOR_USD", "1.00")
 
 # Module test retakes.
 TEST_RETAKE_COOLDOWN_SECONDS = env_int("TEST_RETAKE_COOLDOWN_SECONDS", 600)
+# When a test result shows the right option of a question missed: "after-passing" (until then a
+# retake still tests what the learner knows), "always" or "never" (quizzes/review.py).
+TEST_REVIEW_RIGHT_ANSWERS = env_str("TEST_REVIEW_RIGHT_ANSWERS", "after-passing").strip().lower()
+if TEST_REVIEW_RIGHT_ANSWERS not in ("after-passing", "always", "never"):
+    raise ImproperlyConfigured(
+        "TEST_REVIEW_RIGHT_ANSWERS must be after-passing, always or never, "
+        f"got {TEST_REVIEW_RIGHT_ANSWERS!r}"
+    )
 
 LOGGING = {
     "version": 1,

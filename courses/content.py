@@ -7,12 +7,16 @@ slug in one transaction and touches only rows whose values changed, so a re-run 
 writes nothing.
 """
 
+import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import ascii_uppercase
 from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.html import strip_tags
 
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import PriceTable, load_price_table
@@ -151,6 +155,28 @@ class _Renderer:
             raise ContentError(path, field_name, str(exc)) from None
 
 
+def shown_text(option_html: str) -> str:
+    """What a learner reads of a rendered option: its text without tags (a living number's
+    title, the command behind it, is not shown), whitespace collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(option_html))).strip()
+
+
+def identical_options(options_html: list[str]) -> list[str]:
+    """Sentences naming each pair of a question's options that read the same, by their letters
+    in the file's (and the editor's) order: 'options A and C both read "$14.00"'. A learner could
+    not tell them apart, and when one is right and one wrong the question cannot be answered."""
+    problems = []
+    first_seen: dict[str, int] = {}
+    for i, option in enumerate(options_html):
+        text = shown_text(option)
+        if text in first_seen:
+            a, b = (ascii_uppercase[n] if n < 26 else str(n + 1) for n in (first_seen[text], i))
+            problems.append(f'options {a} and {b} both read "{text}"')
+        else:
+            first_seen[text] = i
+    return problems
+
+
 # --- reading each kind of file ----------------------------------------------------------------
 
 
@@ -222,6 +248,12 @@ def _read_questions(
                     feedback_markdown=feedback,
                     feedback_html=render(feedback, path, owhere + "feedback"),
                 )
+            )
+        if same := identical_options([c.text_html for c in choices]):
+            raise ContentError(
+                path,
+                where + "options",
+                f"{'; '.join(same)} under this price table: make them differ",
             )
         stem = _req(q, "stem", path, str, where)
         result.append(

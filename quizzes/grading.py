@@ -1,6 +1,7 @@
 """Grading: checking a learner's answer and scoring an attempt, on the server only.
 
-The browser only ever sends ids. Whether a choice is right is decided here, stored on the
+The browser sends a question id and an opaque option token (quizzes/tokens.py), never a choice
+id, whose order would rank the options. Whether a choice is right is decided here, stored on the
 Answer, and shown to the learner after they answer; nothing about correctness is sent before.
 """
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
+from quizzes.tokens import choice_for_token, quiz_scope, test_scope
 
 
 class AnswerRefused(Exception):
@@ -56,13 +58,24 @@ def question_ids_of(attempt: Attempt) -> list[int]:
     )
 
 
-def check_choice(
-    quiz: Quiz, question_raw: object, choice_raw: object, choice_order: dict | None = None
-) -> tuple[Question, Choice]:
-    """Validate a (question, choice) pair against a quiz. Reads only; raises AnswerRefused.
+OPTION_NOT_SHOWN = (
+    "That option is not one of this question's options as they were shown to you. "
+    "Reload the page and pick again."
+)
 
-    With `choice_order` (a module-test attempt's snapshot) the question and the option must be
-    ones that attempt showed; otherwise the question must be one of the quiz's active ones.
+
+def check_choice(
+    quiz: Quiz,
+    question_raw: object,
+    token_raw: object,
+    scope: str,
+    choice_order: dict | None = None,
+) -> tuple[Question, Choice]:
+    """Validate a (question, option token) pair against a quiz. Reads only; raises AnswerRefused.
+
+    The option arrives as a token of `scope` (quizzes/tokens.py), never as a database id. With
+    `choice_order` (a module-test attempt's snapshot) the question and the option must be ones
+    that attempt showed; otherwise the question must be one of the quiz's active ones.
     """
     question_id = parse_id(question_raw, "The answer did not say which question it is for.")
     questions = Question.objects.filter(pk=question_id, quiz=quiz)
@@ -74,21 +87,13 @@ def check_choice(
     if question is None:
         raise AnswerRefused("That question is not part of this quiz.")
     # From here on the refusal names its question, so the form can be shown again.
-    try:
-        choice_id = parse_id(choice_raw, "Pick one of the options first.")
-    except AnswerRefused as exc:
-        raise AnswerRefused(exc.message, question) from None
+    if token_raw is None or str(token_raw).strip() == "":
+        raise AnswerRefused("Pick one of the options first.", question)
     shown = choice_order[str(question_id)] if choice_order is not None else None
-    choice = next(
-        (
-            c
-            for c in question.choices.all()
-            if c.pk == choice_id and (shown is None or c.pk in shown)
-        ),
-        None,
-    )
+    candidates = [c for c in question.choices.all() if shown is None or c.pk in shown]
+    choice = choice_for_token(scope, candidates, token_raw)
     if choice is None:
-        raise AnswerRefused("That option is not one of this question's options.", question)
+        raise AnswerRefused(OPTION_NOT_SHOWN, question)
     return question, choice
 
 
@@ -120,7 +125,7 @@ def record_lesson_answer(
     The first answer starts an attempt. A question is answered once per attempt (the feedback
     has been shown); taking the quiz again starts a fresh attempt.
     """
-    question, choice = check_choice(quiz, question_raw, choice_raw)
+    question, choice = check_choice(quiz, question_raw, choice_raw, quiz_scope(user.pk, quiz))
     with transaction.atomic():
         lock_user(user)
         attempt = current_lesson_attempt(user, quiz)
@@ -153,7 +158,9 @@ def record_lesson_answer(
 
 def record_test_answer(attempt: Attempt, question_raw: object, choice_raw: object) -> Answer:
     """Store (or change) a module-test answer. A submitted or reset attempt is refused."""
-    question, choice = check_choice(attempt.quiz, question_raw, choice_raw, attempt.choice_order)
+    question, choice = check_choice(
+        attempt.quiz, question_raw, choice_raw, test_scope(attempt), attempt.choice_order
+    )
     with transaction.atomic():
         # Lock the attempt row: an answer racing a submit either lands before the submit claims
         # the attempt, or sees it submitted and is refused. It never slips in after scoring.

@@ -38,6 +38,11 @@ class RetakeStatus:
         return [a for a in self.attempts if a.submitted_at and not a.voided]
 
     @property
+    def has_passed(self) -> bool:
+        """Passed in an attempt that still counts (an admin's reset takes it back)."""
+        return any(a.passed for a in self.submitted)
+
+    @property
     def can_start(self) -> bool:
         return self.open_attempt is None and (self.next_start_at is None or self.grant is not None)
 

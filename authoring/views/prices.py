@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import instructor_required
 from authoring.drafts import AuthoringError, discard_draft, get_draft, save_draft
 from authoring.forms import PriceModelForm
-from authoring.impact import figure_changes, group_by_lesson
+from authoring.impact import figure_changes, group_by_lesson, option_collisions
 from authoring.models import PRICES_ID, Kind, Revision
 from authoring.pricing import (
     build_table,
@@ -38,13 +38,16 @@ def _page(
 ) -> HttpResponse:
     published = current_price_table()
     draft = get_draft(Kind.PRICES, PRICES_ID)
-    changes, impact, draft_problems = [], [], []
+    changes, impact, draft_problems, collisions = [], [], [], []
     changed_models: set[str] = set()
     if draft:
         changes = table_changes(published.to_data(), draft.data)
         changed_models = {line.split(":", 1)[0] for line in changes}
         try:
-            impact = group_by_lesson(figure_changes(published, build_table(draft.data)))
+            draft_table = build_table(draft.data)
+            # First in the report: questions the draft would make unanswerable.
+            collisions = option_collisions(draft_table)
+            impact = group_by_lesson(figure_changes(published, draft_table))
         except AuthoringError as exc:
             draft_problems = exc.problems
     models = []
@@ -55,6 +58,7 @@ def _page(
         "draft": draft,
         "changes": changes,
         "impact": impact,
+        "collisions": collisions,
         "problems": (problems or []) + draft_problems,
         "latest": Revision.objects.filter(kind=Kind.PRICES, object_id=PRICES_ID)
         .select_related("author")

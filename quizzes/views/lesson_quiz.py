@@ -17,6 +17,7 @@ from courses.progress import lessons_of, module_progress
 from quizzes.grading import AnswerRefused, current_lesson_attempt, lock_user, record_lesson_answer
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.review import question_items
+from quizzes.tokens import learner_order, quiz_scope
 
 TEMPLATE = "quizzes/quiz.html"
 
@@ -68,12 +69,22 @@ def _context(
     attempt = current_lesson_attempt(request.user, quiz)
     questions = list(Question.objects.filter(quiz=quiz, is_active=True).prefetch_related("choices"))
     answers = {a.question_id: a for a in attempt.answers.all()} if attempt else {}
+    # Options in the learner's own order (the content file's order puts the right one first
+    # too often), the same on every visit.
+    order = {
+        str(q.pk): learner_order(request.user.pk, q.pk, [c.pk for c in q.choices.all()])
+        for q in questions
+    }
+    items = question_items(
+        questions, answers, scope=quiz_scope(request.user.pk, quiz), reveal_answered=True,
+        choice_order=order,
+    )  # fmt: skip
     context = {
         "module": module,
         "lesson": lesson,
         "quiz": quiz,
         "attempt": attempt,
-        "items": question_items(questions, answers, reveal_answered=True),
+        "items": items,
         "question_count": len(questions),
         "answered_count": sum(q.pk in answers for q in questions),
         "summary": _summary(request, quiz, attempt),
@@ -100,12 +111,16 @@ def quiz_answer(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
             request.user, quiz, request.POST.get("question"), request.POST.get("choice")
         )
     except AnswerRefused as exc:
-        if not request.htmx:
-            messages.error(request, exc.message)
-            anchor = f"#q-{exc.question.key}" if exc.question else ""
-            return redirect(url + anchor)
-        context = _context(request, module_obj, lesson_obj, quiz, with_progress=False)
+        context = _context(request, module_obj, lesson_obj, quiz, with_progress=not request.htmx)
         item = next((i for i in context["items"] if exc.question and i.pk == exc.question.pk), None)
+        if not request.htmx:
+            if item is None:
+                messages.error(request, exc.message)
+                return redirect(url)
+            # Bad input on a question of this quiz: the page again, the message at the
+            # question, as a 400.
+            item.error = exc.message
+            return render(request, TEMPLATE, context, status=400)
         if item is None:
             return render(request, TEMPLATE + "#refused", {"error": exc.message}, status=400)
         item.error = exc.message

@@ -23,7 +23,13 @@ from quizzes.retakes import (
     retake_status,
     start_test_attempt,
 )
-from quizzes.review import QuestionItem, question_items
+from quizzes.review import (
+    QuestionItem,
+    describe_review_policy,
+    question_items,
+    review_shows_right_answers,
+)
+from quizzes.tokens import test_scope
 
 
 def _get_test(module: str) -> tuple[Module, Quiz]:
@@ -51,8 +57,11 @@ def _test_url(module: Module) -> str:
     return reverse("quizzes:test", args=[module.slug])
 
 
-def _attempt_items(attempt: Attempt, *, reveal: bool) -> tuple[list[QuestionItem], int]:
-    """The attempt's questions, in the test's order and the attempt's option order."""
+def _attempt_items(
+    attempt: Attempt, *, reveal: bool, show_right_answers: bool = False
+) -> tuple[list[QuestionItem], int]:
+    """The attempt's questions, in the test's order and the attempt's option order, with the
+    attempt's own option tokens."""
     ids = [int(key) for key in attempt.choice_order]
     questions = list(
         Question.objects.filter(pk__in=ids)
@@ -61,7 +70,10 @@ def _attempt_items(attempt: Attempt, *, reveal: bool) -> tuple[list[QuestionItem
         .order_by("order", "pk")
     )
     answers = {a.question_id: a for a in attempt.answers.all()}
-    items = question_items(questions, answers, reveal_all=reveal, choice_order=attempt.choice_order)
+    items = question_items(
+        questions, answers, scope=test_scope(attempt), reveal_all=reveal,
+        show_right_answers=show_right_answers, choice_order=attempt.choice_order,
+    )  # fmt: skip
     return items, sum(item.answered for item in items)
 
 
@@ -93,6 +105,7 @@ def test_page(request: HttpRequest, module: str) -> HttpResponse:
             "pass_count": -(-quiz.pass_mark * question_count // 100),
             "cooldown": describe_minutes(int(cooldown().total_seconds())),
             "wait": describe_wait(status.cooldown_seconds_left),
+            "review_policy": describe_review_policy(),
             "progress": module_progress(request.user, module_obj),
         },
     )
@@ -191,10 +204,12 @@ def attempt_answer(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     except AnswerRefused as exc:
         attempt.refresh_from_db()
         if not request.htmx:
-            messages.error(request, exc.message)
             if attempt.submitted_at or attempt.voided or current is None:
+                messages.error(request, exc.message)
                 return redirect(_attempt_url(attempt, "attempt"))
-            return redirect(_attempt_url(attempt, "question", current))
+            # Bad input (a forged or foreign option token, none at all): the question again,
+            # with the message and the answer stored so far, as a 400.
+            return _render_question(request, attempt, current, error=exc.message, status=400)
         if current is None:
             return render(
                 request, "quizzes/test_attempt.html#refused", {"error": exc.message}, status=400
@@ -243,6 +258,7 @@ def attempt_review(request: HttpRequest, module: str, pk: int) -> HttpResponse:
             "items": items,
             "answered_count": answered,
             "unanswered": [item for item in items if not item.answered],
+            "review_policy": describe_review_policy(),
             "progress": module_progress(request.user, attempt.quiz.module),
         },
     )
@@ -279,8 +295,11 @@ def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
         if closed := _closed_redirect(request, attempt):
             return closed
         return redirect(_attempt_url(attempt, "review"))
-    items, answered = _attempt_items(attempt, reveal=True)
     status = retake_status(request.user, attempt.quiz)
+    # The review policy: the right option of a question missed only once the learner has
+    # passed (by default), so that a blank attempt does not hand over the answer key.
+    show_right = review_shows_right_answers(status.has_passed)
+    items, answered = _attempt_items(attempt, reveal=True, show_right_answers=show_right)
     return render(
         request,
         "quizzes/test_result.html",
@@ -292,6 +311,8 @@ def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
             "answered_count": answered,
             "wrong_count": sum(1 for item in items if not item.is_correct),
             "unanswered_count": len(items) - answered,
+            "right_answers_shown": show_right,
+            "review_policy": describe_review_policy(),
             "status": status,
             "wait": describe_wait(status.cooldown_seconds_left),
             "progress": module_progress(request.user, attempt.quiz.module),

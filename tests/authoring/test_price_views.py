@@ -7,6 +7,7 @@ from authoring.models import PRICES_ID, Draft, Kind, Revision
 from authoring.pricing import current_price_table, publish_prices
 from courses.models import Lesson
 from labs.calculator import load_price_table
+from quizzes.models import Choice
 from tests.authoring.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,28 @@ def test_percent_changes_read_as_people_expect():
     assert percent_change("95.6%", "95.7%") == "+0.1 pts"
     assert percent_change("$0.00", "$1.00") == ""
     assert percent_change("current", "retired") == ""
+
+
+def test_a_price_change_that_makes_two_options_read_the_same_is_shown_first_and_refused(
+    author, learner_client, course
+):
+    sonnet_5_5 = load_price_table().get(SONNET).to_data()["prices"]
+    form = {**price_form(), "status": "legacy", **sonnet_5_5}
+    assert author.post(edit_url("claude-sonnet-4-6"), form).status_code == 302
+    collision = 'Module test question mt-te-1: options C and D both read "$14.00"'
+
+    page = author.get(reverse("authoring:prices")).content.decode().replace("&quot;", '"')
+    assert collision in page
+    # The impact report leads with it, before the figures that move.
+    assert page.index(collision) < page.index("Figures publishing would change")
+
+    table_before = current_price_table().to_data()
+    question_html = {c.pk: c.text_html for c in Choice.objects.all()}
+    response = author.post(reverse("authoring:prices_publish"))
+    assert response.status_code == 422
+    assert "Not published. Please fix:" in response.content.decode()
+    assert collision in response.content.decode().replace("&quot;", '"')
+    assert current_price_table().to_data() == table_before
+    assert not Revision.objects.filter(source="app").exists()
+    assert {c.pk: c.text_html for c in Choice.objects.all()} == question_html
+    assert Draft.objects.filter(kind=Kind.PRICES).exists()  # the draft is kept to fix

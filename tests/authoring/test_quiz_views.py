@@ -71,13 +71,17 @@ def test_a_question_edit_goes_to_the_draft_and_publishing_updates_the_quiz(autho
             "needs 2 to 6 options; it has 7",
         ),
         ({"stem": "Costs {{ price claude-imaginary-9 input }}?"}, "claude-imaginary-9"),
+        (
+            {"option-3-text": "{{ price claude-sonnet-5-5 output }}", "option-1-text": "$10.00"},
+            'options B and D both read "$10.00" under the published prices',
+        ),
     ],
 )
 def test_a_bad_question_is_refused_with_the_reason_and_nothing_saved(author, quiz, change, reason):
     data = question_form_data(draft_question(quiz, "te-q2"), **change)
     response = author.post(question_url(quiz, "te-q2"), data)
     assert response.status_code == 422
-    assert reason in response.content.decode()
+    assert reason in response.content.decode().replace("&quot;", '"')
     assert not Draft.objects.exists()
 
 

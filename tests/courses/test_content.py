@@ -203,3 +203,33 @@ def test_export_then_sync_changes_nothing(db, content, tmp_path):
     assert not report.changed, report
     # And exporting again writes nothing new.
     assert export_course(out) == []
+
+
+def sonnet_4_6_priced_as_sonnet_5_5(data: dict) -> None:
+    """Under this table two options of mt-te-1 (Sonnet 5.5 and Sonnet 4.6 at the same token
+    counts; the first right, the second wrong) both read "$14.00"."""
+    sonnet_5_5 = next(m for m in data["models"] if m["id"] == "claude-sonnet-5-5")
+    sonnet_4_6 = next(m for m in data["models"] if m["id"] == "claude-sonnet-4-6")
+    sonnet_4_6["prices"] = dict(sonnet_5_5["prices"])
+
+
+def test_a_price_table_that_makes_two_options_read_the_same_is_refused_at_sync(db, content):
+    edit_yaml(content / "pricing.yaml", sonnet_4_6_priced_as_sonnet_5_5)
+    expected = (
+        r'test\.yaml: questions\[0\] \(mt-te-1\)\.options: options C and D both read "\$14\.00"'
+    )
+    with pytest.raises(CommandError, match=expected):
+        call_command("sync_content", path=str(content), check=True)
+    with pytest.raises(CommandError, match=expected):
+        call_command("sync_content", path=str(content))
+    assert not Question.objects.exists()
+
+
+def test_two_options_that_read_the_same_in_a_file_are_refused_naming_the_question(content):
+    def same_text(data: dict) -> None:
+        options = data["questions"][1]["options"]
+        options[3]["text"] = f"  {options[0]['text']}  "
+
+    edit_yaml(content / MODULE / "quizzes" / "prompt-caching.yaml", same_text)
+    with pytest.raises(ContentError, match=r"questions\[1\] \(pc-q2\)\.options: options A and D"):
+        load_course(content)

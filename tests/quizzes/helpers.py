@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
+from quizzes.tokens import option_token, quiz_scope, test_scope
 
 MODULE = "cost-optimization"
 LESSON = "token-economics"
@@ -36,6 +37,16 @@ def wrong_choice(question: Question) -> Choice:
     return question.choices.filter(is_correct=False).order_by("order").first()
 
 
+def attempt_token(attempt: Attempt, choice: Choice) -> str:
+    """What the test page's radio button for `choice` sends in this attempt."""
+    return option_token(test_scope(attempt), choice.question_id, choice.pk)
+
+
+def quiz_token(user: User, choice: Choice) -> str:
+    """What the lesson quiz page's radio button for `choice` sends for this learner."""
+    return option_token(quiz_scope(user.pk, choice.question.quiz), choice.question_id, choice.pk)
+
+
 def attempt_url(attempt: Attempt, tail: str = "") -> str:
     return f"{TEST_URL}attempts/{attempt.pk}/{tail}"
 
@@ -51,7 +62,8 @@ def answer_test(client: object, attempt: Attempt, right: int) -> None:
         question = Question.objects.get(pk=question_id)
         choice = right_choice(question) if number <= right else wrong_choice(question)
         response = client.post(
-            attempt_url(attempt, "answer/"), {"question": question_id, "choice": choice.pk}
+            attempt_url(attempt, "answer/"),
+            {"question": question_id, "choice": attempt_token(attempt, choice)},
         )
         assert response.status_code == 302, response.content[:300]
 

@@ -3,7 +3,7 @@ import pytest
 from quizzes.grading import AnswerRefused, parse_id, passes, record_lesson_answer
 from quizzes.models import Answer, Attempt
 from quizzes.retakes import describe_wait, start_test_attempt
-from tests.quizzes.helpers import lesson_quiz, module_test, questions_of, right_choice
+from tests.quizzes.helpers import lesson_quiz, module_test, questions_of, quiz_token, right_choice
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_a_refused_answer_starts_no_attempt(learner, course):
         record_lesson_answer(learner, lesson_quiz(), question.pk, "")
     assert not Attempt.objects.exists()
     attempt, answer = record_lesson_answer(
-        learner, lesson_quiz(), question.pk, right_choice(question).pk
+        learner, lesson_quiz(), question.pk, quiz_token(learner, right_choice(question))
     )
     assert answer.is_correct and attempt.submitted_at is None
     assert Answer.objects.count() == 1

@@ -1,15 +1,17 @@
 import re
 
 import pytest
+from django.contrib.auth.models import User
 
 from courses.progress import module_progress
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, Choice
 from tests.quizzes.helpers import (
     HTMX,
     QUIZ_URL,
     lesson_quiz,
     module_test,
     questions_of,
+    quiz_token,
     right_choice,
     wrong_choice,
 )
@@ -18,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def answer(client, question, choice, htmx=True):
-    data = {"question": question.pk, "choice": choice.pk}
+    """Post an answer as the page would: the option's token for the logged-in learner."""
+    user_id = client.session.get("_auth_user_id")
+    token = quiz_token(User.objects.get(pk=user_id), choice) if user_id else "0" * 20
+    data = {"question": question.pk, "choice": token}
     return client.post(QUIZ_URL + "answer/", data, headers=HTMX if htmx else {})
 
 
@@ -44,7 +49,7 @@ def test_the_quiz_page_shows_every_question_and_option_but_no_answer(client, lea
     for question in questions_of(lesson_quiz()):
         assert f'name="question" value="{question.pk}"' in html
         for choice in question.choices.all():
-            assert f'value="{choice.pk}"' in html
+            assert f'name="choice" value="{quiz_token(learner, choice)}"' in html
         correct = right_choice(question)
         # Neither which option is right nor any explanation reaches the page before answering.
         assert correct.feedback_html not in html
@@ -162,40 +167,50 @@ def test_a_retake_while_an_attempt_is_in_progress_starts_nothing(client, learner
         ("question of the module test", "not part of this quiz"),
         ("missing choice", "Pick one of the options first"),
         ("missing question", "did not say which question"),
-        ("choice not a number", "must be sent as a number"),
+        ("a choice id instead of a token", "not one of this question"),
+        ("a forged token", "not one of this question"),
+        ("another learner's token", "not one of this question"),
         ("question not a number", "must be sent as a number"),
-        ("unknown choice", "not one of this question"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_stored(
-    client, learner, course, case, message
+    client, learner, other_learner, course, case, message
 ):
     client.force_login(learner)
     first, second, _ = questions_of(lesson_quiz())
     other_quiz_question = questions_of(lesson_quiz("prompt-caching"))[0]
     test_question = questions_of(module_test())[0]
+
+    def token(choice):
+        return quiz_token(learner, choice)
+
     data = {
-        "choice of another question": {"question": first.pk, "choice": right_choice(second).pk},
+        "choice of another question": {"question": first.pk, "choice": token(right_choice(second))},
         "question of another quiz": {
             "question": other_quiz_question.pk,
-            "choice": right_choice(other_quiz_question).pk,
+            "choice": token(right_choice(other_quiz_question)),
         },
         "question of the module test": {
             "question": test_question.pk,
             "choice": right_choice(test_question).pk,
         },
         "missing choice": {"question": first.pk},
-        "missing question": {"choice": right_choice(first).pk},
-        "choice not a number": {"question": first.pk, "choice": "1 OR 1=1"},
-        "question not a number": {"question": "first", "choice": right_choice(first).pk},
-        "unknown choice": {"question": first.pk, "choice": 999999},
+        "missing question": {"choice": token(right_choice(first))},
+        "a choice id instead of a token": {"question": first.pk, "choice": right_choice(first).pk},
+        "a forged token": {"question": first.pk, "choice": "f" * 20},
+        "another learner's token": {
+            "question": first.pk,
+            "choice": quiz_token(other_learner, right_choice(first)),
+        },
+        "question not a number": {"question": "first", "choice": token(right_choice(first))},
     }[case]
+    known_question = data.get("question") == first.pk
     response = client.post(QUIZ_URL + "answer/", data, headers=HTMX)
     assert response.status_code == 400
     html = response.content.decode()
-    assert message in html
+    assert message in html.replace("&#x27;", "'")
     assert "<html" not in html
-    if case in ("choice of another question", "missing choice", "choice not a number"):
+    if known_question:
         # The question's form comes back, with the message, ready for another try.
         assert f'name="question" value="{first.pk}"' in html
         assert 'role="alert"' in html
@@ -203,8 +218,14 @@ def test_bad_input_is_refused_with_a_message_and_nothing_stored(
     assert not Attempt.objects.exists()
 
     response = client.post(QUIZ_URL + "answer/", data)
-    assert response.status_code == 302
-    page = client.get(response.url).content.decode()
+    if known_question:
+        # Without htmx: the whole quiz page again, the message at the question, as a 400.
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f'name="question" value="{first.pk}"' in page
+    else:
+        assert response.status_code == 302
+        page = client.get(response.url).content.decode()
     assert message in page.replace("&#x27;", "'")
     assert not Answer.objects.exists()
     assert not Attempt.objects.exists()
@@ -270,3 +291,61 @@ def test_the_quiz_page_needs_the_same_few_queries_however_many_attempts(
     with django_assert_max_num_queries(16):
         html = client.get(QUIZ_URL).content.decode()
     assert "Finished attempts" in html and "<dd>8</dd>" in html
+
+
+RADIO_VALUE = re.compile(r'<input type="radio" name="choice" value="([^"]*)"')
+LESSONS = ["token-economics", "prompt-caching", "model-selection", "production-controls"]
+
+
+def quiz_url(lesson: str) -> str:
+    return f"/modules/cost-optimization/lessons/{lesson}/quiz/"
+
+
+def test_no_quiz_page_sends_a_choice_id_as_a_radio_value(client, learner, course):
+    client.force_login(learner)
+    ids = {str(pk) for pk in Choice.objects.values_list("pk", flat=True)}
+    for lesson in LESSONS:
+        values = RADIO_VALUE.findall(client.get(quiz_url(lesson)).content.decode())
+        assert len(values) == 12
+        for value in values:
+            assert value not in ids and re.fullmatch(r"[0-9a-f]{20}", value), value
+
+
+def shown_order(client, user, lesson: str) -> list[list[int]]:
+    """The choice ids of each question, in the order the learner's page shows them."""
+    html = client.get(quiz_url(lesson)).content.decode()
+    orders = []
+    for question in questions_of(lesson_quiz(lesson)):
+        by_token = {quiz_token(user, c): c.pk for c in question.choices.all()}
+        orders.append([by_token[v] for v in RADIO_VALUE.findall(html) if v in by_token])
+    return orders
+
+
+def test_the_options_are_shuffled_for_each_learner_and_stay_put_on_a_reload(
+    client, learner, other_learner, course
+):
+    client.force_login(learner)
+    mine = {lesson: shown_order(client, learner, lesson) for lesson in LESSONS}
+    assert mine == {lesson: shown_order(client, learner, lesson) for lesson in LESSONS}
+    file_order = {
+        lesson: [
+            list(q.choices.order_by("order").values_list("pk", flat=True))
+            for q in questions_of(lesson_quiz(lesson))
+        ]
+        for lesson in LESSONS
+    }
+    # 12 questions of 4 options: the chance that a shuffle keeps the file's order everywhere,
+    # or gives two learners the same order everywhere, is (1/24)^12.
+    assert mine != file_order
+    client.force_login(other_learner)
+    assert mine != {lesson: shown_order(client, other_learner, lesson) for lesson in LESSONS}
+
+
+def test_the_feedback_names_the_letter_the_learner_saw(client, learner, course):
+    client.force_login(learner)
+    question = questions_of(lesson_quiz())[0]
+    wrong = wrong_choice(question)
+    letters = "ABCD"
+    position = shown_order(client, learner, "token-economics")[0].index(wrong.pk)
+    html = answer(client, question, wrong).content.decode()
+    assert f"You picked {letters[position]}." in html

@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from courses.progress import module_progress
 from quizzes.grading import finish_attempt
-from quizzes.models import Answer, Attempt, Question, RetakeGrant
+from quizzes.models import Answer, Attempt, Choice, Question, RetakeGrant
 from quizzes.retakes import grant_retake
 from tests.quizzes.helpers import (
     HTMX,
     TEST_URL,
     answer_test,
+    attempt_token,
     attempt_url,
     lesson_quiz,
     module_test,
@@ -80,12 +81,15 @@ def test_starting_shuffles_the_options_once_and_keeps_that_order(client, learner
     url = attempt_url(attempt, "questions/1/")
     question = first_question(attempt)
     first_html = client.get(url).content.decode()
-    positions = [first_html.index(f'value="{pk}"') for pk in attempt.choice_order[str(question.pk)]]
-    assert positions == sorted(positions)  # the page shows the attempt's order
-    shown = re.findall(r'name="choice" value="(\d+)"', first_html)
-    assert [int(pk) for pk in shown] == attempt.choice_order[str(question.pk)]
+    shown = re.findall(r'name="choice" value="([^"]*)"', first_html)
+    choices = {c.pk: c for c in question.choices.all()}
+    # The page shows the attempt's order, each option as this attempt's token.
+    expected = [
+        attempt_token(attempt, choices[pk]) for pk in attempt.choice_order[str(question.pk)]
+    ]
+    assert shown == expected
     again = client.get(url).content.decode()
-    assert re.findall(r'name="choice" value="(\d+)"', again) == shown  # and keeps it
+    assert re.findall(r'name="choice" value="([^"]*)"', again) == shown  # and keeps it
 
 
 def test_each_attempt_gets_its_own_option_order(client, learner, course, settings):
@@ -129,14 +133,23 @@ def test_an_answer_is_stored_and_can_change_until_submitting(client, learner, co
     attempt = start(client)
     question = first_question(attempt)
     url = attempt_url(attempt, "answer/")
-    response = client.post(url, {"question": question.pk, "choice": wrong_choice(question).pk})
+    response = client.post(
+        url, {"question": question.pk, "choice": attempt_token(attempt, wrong_choice(question))}
+    )
     assert response.status_code == 302
     assert response.url == attempt_url(attempt, "questions/2/")
-    client.post(url, {"question": question.pk, "choice": right_choice(question).pk, "go": "stay"})
+    client.post(
+        url,
+        {
+            "question": question.pk,
+            "choice": attempt_token(attempt, right_choice(question)),
+            "go": "stay",
+        },
+    )
     stored = Answer.objects.get()
     assert stored.choice == right_choice(question) and stored.is_correct
     html = client.get(attempt_url(attempt, "questions/1/")).content.decode()
-    assert f'value="{right_choice(question).pk}" required checked' in html
+    assert f'value="{attempt_token(attempt, right_choice(question))}" required checked' in html
     assert "1 answered, 14 to go" in html
 
 
@@ -146,7 +159,11 @@ def test_with_htmx_an_answer_returns_the_next_question_fragment(client, learner,
     question = first_question(attempt)
     response = client.post(
         attempt_url(attempt, "answer/"),
-        {"question": question.pk, "choice": right_choice(question).pk, "go": "next"},
+        {
+            "question": question.pk,
+            "choice": attempt_token(attempt, right_choice(question)),
+            "go": "next",
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -177,7 +194,7 @@ def test_the_last_question_leads_to_the_review(client, learner, course):
     client.force_login(learner)
     attempt = start(client)
     last = Question.objects.get(pk=ordered_question_ids(attempt)[-1])
-    data = {"question": last.pk, "choice": right_choice(last).pk, "go": "next"}
+    data = {"question": last.pk, "choice": attempt_token(attempt, right_choice(last)), "go": "next"}
     response = client.post(attempt_url(attempt, "answer/"), data)
     assert response.url == attempt_url(attempt, "review/")
     response = client.post(attempt_url(attempt, "answer/"), data, headers=HTMX)
@@ -192,7 +209,7 @@ def test_the_review_names_the_unanswered_questions(client, learner, course):
         question = Question.objects.get(pk=question_id)
         client.post(
             attempt_url(attempt, "answer/"),
-            {"question": question_id, "choice": right_choice(question).pk},
+            {"question": question_id, "choice": attempt_token(attempt, right_choice(question))},
         )
     html = client.get(attempt_url(attempt, "review/")).content.decode()
     assert "You have not answered questions" in html
@@ -289,7 +306,7 @@ def test_another_learners_attempt_is_404_and_untouched(client, learner, other_le
         client.get(attempt_url(attempt, "questions/1/")),
         client.post(
             attempt_url(attempt, "answer/"),
-            {"question": question.pk, "choice": right_choice(question).pk},
+            {"question": question.pk, "choice": attempt_token(attempt, right_choice(question))},
         ),
         client.get(attempt_url(attempt, "review/")),
         client.post(attempt_url(attempt, "submit/")),
@@ -314,40 +331,65 @@ def test_an_attempt_under_another_module_address_is_404(client, learner, course)
         ("choice of another question", "not one of this question"),
         ("question of a lesson quiz", "not part of this quiz"),
         ("missing choice", "Pick one of the options first"),
-        ("choice not a number", "must be sent as a number"),
+        ("a choice id instead of a token", "not one of this question"),
+        ("a forged token", "not one of this question"),
+        ("a token of another attempt", "not one of this question"),
+        ("a token far too long", "not one of this question"),
         ("question not a number", "must be sent as a number"),
         ("unknown question", "not part of this quiz"),
     ],
 )
 def test_bad_answers_are_refused_with_a_message_and_nothing_stored(
-    client, learner, course, case, message
+    client, learner, course, settings, case, message
 ):
     client.force_login(learner)
+    settings.TEST_RETAKE_COOLDOWN_SECONDS = 0
+    earlier = start(client)
+    client.post(attempt_url(earlier, "submit/"))
     attempt = start(client)
     first_id, second_id = ordered_question_ids(attempt)[:2]
     first, second = Question.objects.get(pk=first_id), Question.objects.get(pk=second_id)
     quiz_question = questions_of(lesson_quiz())[0]
     data = {
-        "choice of another question": {"question": first.pk, "choice": right_choice(second).pk},
+        "choice of another question": {
+            "question": first.pk,
+            "choice": attempt_token(attempt, right_choice(second)),
+        },
         "question of a lesson quiz": {
             "question": quiz_question.pk,
-            "choice": right_choice(quiz_question).pk,
+            "choice": attempt_token(attempt, right_choice(quiz_question)),
         },
         "missing choice": {"question": first.pk},
-        "choice not a number": {"question": first.pk, "choice": "two"},
-        "question not a number": {"question": "1e3", "choice": right_choice(first).pk},
-        "unknown question": {"question": 987654, "choice": right_choice(first).pk},
+        "a choice id instead of a token": {"question": first.pk, "choice": right_choice(first).pk},
+        "a forged token": {"question": first.pk, "choice": "0123456789abcdef0123"},
+        "a token of another attempt": {
+            "question": first.pk,
+            "choice": attempt_token(earlier, right_choice(first)),
+        },
+        "a token far too long": {"question": first.pk, "choice": "a" * 100_000},
+        "question not a number": {
+            "question": "1e3",
+            "choice": attempt_token(attempt, right_choice(first)),
+        },
+        "unknown question": {
+            "question": 987654,
+            "choice": attempt_token(attempt, right_choice(first)),
+        },
     }[case]
     url = attempt_url(attempt, "answer/")
     response = client.post(url, data, headers=HTMX)
     assert response.status_code == 400
     html = response.content.decode()
-    assert message in html and "<html" not in html
+    assert message in html.replace("&#x27;", "'") and "<html" not in html
     if data.get("question") == first.pk:
         assert "Question 1 of 15" in html and 'role="alert"' in html
     assert not Answer.objects.exists()
 
     response = client.post(url, data, follow=True)
+    if data.get("question") == first.pk:
+        # Without htmx: the question's page again, with the message, as a 400.
+        assert response.status_code == 400
+        assert "Question 1 of 15" in response.content.decode()
     assert message in response.content.decode().replace("&#x27;", "'")
     assert not Answer.objects.exists()
 
@@ -358,7 +400,7 @@ def test_a_submitted_attempt_cannot_be_changed(client, learner, course):
     answer_test(client, attempt, 11)
     client.post(attempt_url(attempt, "submit/"))
     last = Question.objects.get(pk=ordered_question_ids(attempt)[-1])
-    data = {"question": last.pk, "choice": right_choice(last).pk}
+    data = {"question": last.pk, "choice": attempt_token(attempt, right_choice(last))}
     response = client.post(attempt_url(attempt, "answer/"), data, headers=HTMX)
     assert response.status_code == 400
     assert "has been submitted" in response.content.decode()
@@ -439,7 +481,7 @@ def test_a_reset_attempt_in_progress_takes_no_answers(client, learner, admin_use
     attempt = start(client)
     grant_retake(learner, module_test(), "reset", "Wrong account", admin_user)
     question = first_question(attempt)
-    data = {"question": question.pk, "choice": right_choice(question).pk}
+    data = {"question": question.pk, "choice": attempt_token(attempt, right_choice(question))}
     response = client.post(attempt_url(attempt, "answer/"), data, headers=HTMX)
     assert response.status_code == 400
     assert "reset by an administrator" in response.content.decode()
@@ -474,3 +516,25 @@ def test_test_pages_need_the_same_few_queries_however_many_attempts(
     client.post(attempt_url(attempt, "submit/"))
     with django_assert_max_num_queries(14):
         assert client.get(attempt_url(attempt, "result/")).status_code == 200
+
+
+RADIO_VALUE = re.compile(r'<input type="radio" name="choice" value="([^"]*)"')
+
+
+def test_no_test_page_sends_a_choice_id_as_a_radio_value(client, learner, course, settings):
+    settings.TEST_RETAKE_COOLDOWN_SECONDS = 0
+    client.force_login(learner)
+    first = start(client)
+    client.post(attempt_url(first, "submit/"))
+    attempt = start(client)
+    ids = {str(pk) for pk in Choice.objects.values_list("pk", flat=True)}
+    earlier_tokens = {
+        attempt_token(first, c) for c in Choice.objects.filter(question__quiz=module_test())
+    }
+    for number in range(1, 16):
+        html = client.get(attempt_url(attempt, f"questions/{number}/")).content.decode()
+        values = RADIO_VALUE.findall(html)
+        assert len(values) == 4
+        for value in values:
+            assert value not in ids and re.fullmatch(r"[0-9a-f]{20}", value), value
+            assert value not in earlier_tokens  # tokens are the attempt's own

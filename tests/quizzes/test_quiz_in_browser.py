@@ -4,7 +4,14 @@ import pytest
 
 from quizzes.models import Answer, Attempt
 from tests.conftest import PASSWORD, make_user
-from tests.quizzes.helpers import QUIZ_URL, lesson_quiz, questions_of, right_choice, wrong_choice
+from tests.quizzes.helpers import (
+    QUIZ_URL,
+    lesson_quiz,
+    questions_of,
+    quiz_token,
+    right_choice,
+    wrong_choice,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +37,7 @@ def test_a_learner_answers_a_lesson_quiz_and_sees_feedback_without_a_reload(
     for question, choice in zip(questions, picks, strict=True):
         section = page.locator(f"#q-{question.key}")
         expect(section.locator(".feedback")).to_have_count(0)
-        section.locator(f"input[name=choice][value='{choice.pk}']").check()
+        section.locator(f"input[name=choice][value='{quiz_token(user, choice)}']").check()
         section.get_by_role("button", name="Check answer").click()
         feedback = page.locator(f"#q-{question.key} .feedback")
         expect(feedback).to_be_visible()
