@@ -1,6 +1,7 @@
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -144,8 +145,13 @@ def lab_send(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
         current = _get_conversation_for_user(request, int(conversation_id), lab)
     try:
         text = clean_message(raw)
-        check_rate(request.user)
         with transaction.atomic():
+            # The hourly count and the insert must be one step, or parallel sends all pass the
+            # count before any of them inserts. PostgreSQL: lock the learner's row, so their
+            # sends queue here. SQLite ignores the lock, but its transactions are IMMEDIATE
+            # (settings), so the atomic block already holds the database's write lock.
+            User.objects.select_for_update().only("pk").get(pk=request.user.pk)
+            check_rate(request.user)
             if current is None:
                 current = Conversation.objects.create(user=request.user, lab=lab, title=text[:80])
             else:
