@@ -98,3 +98,25 @@ def test_retry_on_a_failed_reply_answers_it_in_place(page, course):
     assert page.evaluate("window.stillHere === true")
     assert failures == []
     assert Message.objects.get(pk=message).status == "done"
+
+
+@pytest.mark.parametrize("failure", ["server-error", "unreachable"])
+def test_a_failed_send_says_so_keeps_the_text_and_can_be_dismissed(page, course, failure):
+    make_user("unlucky")
+    log_in(page, "unlucky")
+    page.goto(LAB)
+    if failure == "server-error":
+        page.route("**/lab/send/", lambda route: route.fulfill(status=500, body="Server Error"))
+    else:
+        page.route("**/lab/send/", lambda route: route.abort())
+    page.fill("#lab-text", "What does Opus 5.5 cost at 500 requests a day?")
+    page.click("#lab-form button[type=submit]")
+    alert = page.locator("#request-error[role=alert]")
+    alert.wait_for()
+    wanted = "error 500" if failure == "server-error" else "could not be reached"
+    assert wanted in alert.inner_text()
+    assert page.input_value("#lab-text") == "What does Opus 5.5 cost at 500 requests a day?"
+    assert page.locator("#lab-form button[type=submit]").is_enabled()
+    alert.locator("button:has-text('Dismiss')").click()
+    alert.wait_for(state="detached")
+    assert not Message.objects.exists()
