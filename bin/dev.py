@@ -20,6 +20,8 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     web = [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"]
+    # -B runs the beat schedule inside this one worker: the sweep that re-sends lost lab replies
+    # (every LAB_SWEEP_INTERVAL_SECONDS). Fine for one machine; production runs one beat apart.
     worker = [
         PY,
         "-m",
@@ -27,6 +29,7 @@ def main() -> int:
         "-A",
         "config",
         "worker",
+        "-B",
         "--loglevel",
         "INFO",
         "--concurrency",
@@ -38,7 +41,7 @@ def main() -> int:
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
     print(
         f"\n  Course running at http://{shown}:{port}/"
-        "  (web server + Celery worker; Ctrl-C stops both)\n",
+        "  (web server + Celery worker with the sweep schedule; Ctrl-C stops both)\n",
         flush=True,
     )
 

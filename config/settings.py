@@ -254,9 +254,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # The sweep re-sends replies queued longer than this, and re-runs those running longer than the
 # task's hard time limit plus this.
 LAB_SWEEP_GRACE_SECONDS = env_int("LAB_SWEEP_GRACE_SECONDS", 30, minimum=1)
+# A running reply's worker beats every quarter of this; a reply whose last beat is older is
+# re-queued by the next sweep, so a dead worker's reply runs again within this plus the interval.
+LAB_HEARTBEAT_TIMEOUT_SECONDS = env_int("LAB_HEARTBEAT_TIMEOUT_SECONDS", 20, minimum=2)
+LAB_SWEEP_INTERVAL_SECONDS = env_int("LAB_SWEEP_INTERVAL_SECONDS", 10, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-lab-replies": {"task": "labs.sweep", "schedule": 60.0},
+    "sweep-lab-replies": {"task": "labs.sweep", "schedule": float(LAB_SWEEP_INTERVAL_SECONDS)},
 }
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Claude and the labs.

@@ -12,6 +12,8 @@ from django.utils import timezone
 from labs.models import Conversation, Message
 
 PENDING = (Message.Status.QUEUED, Message.Status.RUNNING)
+# A reply the learner may ask for again: it failed, or they stopped it.
+RETRYABLE = (Message.Status.FAILED, Message.Status.STOPPED)
 
 
 class LabInputError(ValueError):

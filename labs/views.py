@@ -1,18 +1,27 @@
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import staff_required
 from courses.models import Lesson
 from courses.progress import module_progress
 from labs.conversation import OFFLINE_LABEL, offline_reason
-from labs.limits import PENDING, LabInputError, check_no_pending, check_rate, clean_message
+from labs.limits import (
+    PENDING,
+    RETRYABLE,
+    LabInputError,
+    check_no_pending,
+    check_rate,
+    clean_message,
+)
 from labs.models import ApiCall, Calculation, Conversation, Lab, Message
 from labs.reports import spend_report
 from labs.tasks import reply
@@ -136,8 +145,13 @@ def lab_send(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
         current = _get_conversation_for_user(request, int(conversation_id), lab)
     try:
         text = clean_message(raw)
-        check_rate(request.user)
         with transaction.atomic():
+            # The hourly count and the insert must be one step, or parallel sends all pass the
+            # count before any of them inserts. PostgreSQL: lock the learner's row, so their
+            # sends queue here. SQLite ignores the lock, but its transactions are IMMEDIATE
+            # (settings), so the atomic block already holds the database's write lock.
+            User.objects.select_for_update().only("pk").get(pk=request.user.pk)
+            check_rate(request.user)
             if current is None:
                 current = Conversation.objects.create(user=request.user, lab=lab, title=text[:80])
             else:
@@ -186,42 +200,64 @@ def _conversation_url(lab: Lab, conversation: Conversation | None) -> str:
     return f"{base}c/{conversation.pk}/" if conversation else base
 
 
-@login_required
-@require_GET
-def message_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+def _message_response(
+    request: HttpRequest, pk: int, status: int = 200, **extra: object
+) -> HttpResponse:
+    """The reply's bubble for htmx (with the cost meter once it is finished), else a redirect to
+    its conversation. Shared by the poll (GET) and by Stop and Retry (POST)."""
     message = _get_message_for_user(request, pk)
     if not request.htmx:
         return redirect(_conversation_url(message.conversation.lab, message.conversation))
-    context = {"message": message, "offline_label": OFFLINE_LABEL}
+    context = {"message": message, "offline_label": OFFLINE_LABEL, **extra}
     if message.status not in PENDING:
         context["meter"] = _meter(message.conversation)
         context["oob_meter"] = True
-    return render(request, "labs/lab.html#assistant_message", context)
+    return render(request, "labs/lab.html#assistant_message", context, status=status)
+
+
+@login_required
+@require_GET
+def message_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _message_response(request, pk)
 
 
 @login_required
 @require_POST
 def message_stop(request: HttpRequest, pk: int) -> HttpResponse:
     message = _get_message_for_user(request, pk)
-    # Only a reply still in progress can be stopped; the worker sees the status and ends.
-    Message.objects.filter(pk=message.pk, status__in=PENDING).update(status=Message.Status.STOPPED)
-    if request.htmx:
-        return message_fragment(request, pk)
-    return redirect(_conversation_url(message.conversation.lab, message.conversation))
+    # Only a reply still in progress can be stopped; the worker sees the status and ends. A reply
+    # whose worker died is stopped just the same, so the learner is never stuck waiting for it.
+    Message.objects.filter(pk=message.pk, status__in=PENDING).update(
+        status=Message.Status.STOPPED, finished_at=timezone.now()
+    )
+    return _message_response(request, pk)
 
 
 @login_required
 @require_POST
 def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     message = _get_message_for_user(request, pk)
-    retried = Message.objects.filter(pk=message.pk, status=Message.Status.FAILED).update(
-        status=Message.Status.QUEUED, error="", text="", html=""
-    )
+    try:
+        with transaction.atomic():
+            # The same lock as a send: a retry and a new message cannot both become pending.
+            conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+            check_no_pending(conversation)
+            retried = Message.objects.filter(pk=message.pk, status__in=RETRYABLE).update(
+                status=Message.Status.QUEUED, error="", error_detail="", text="", html="",
+                engine="", notice="", finished_at=None,
+            )  # fmt: skip
+            if retried:
+                Calculation.objects.filter(message_id=message.pk).delete()
+    except LabInputError as exc:
+        if request.htmx:
+            return _message_response(request, pk, status=422, retry_error=str(exc))
+        from django.contrib import messages
+
+        messages.error(request, str(exc))
+        return redirect(_conversation_url(message.conversation.lab, message.conversation))
     if retried:
         enqueue_reply(message.pk)
-    if request.htmx:
-        return message_fragment(request, pk)
-    return redirect(_conversation_url(message.conversation.lab, message.conversation))
+    return _message_response(request, pk)
 
 
 @staff_required

@@ -133,3 +133,55 @@ def test_a_message_sent_while_the_broker_is_down_is_kept_and_answered_once_it_is
         redis.terminate()
         redis.wait(timeout=10)
     assert state.split()[:2] == ["done", "1"]
+
+
+BEATS = """
+from labs.models import Message
+m = Message.objects.filter(role="assistant").get()
+print(round((m.heartbeat_at - m.started_at).total_seconds(), 1))
+"""
+
+
+def test_make_runs_stack_reruns_a_dead_workers_reply_by_itself_within_about_30_seconds(tmp_path):
+    """Default heartbeat and sweep settings, hard time limit far away: only the heartbeat can
+    bring the reply back, and only the sweep that `make run` (bin/dev.py) schedules runs."""
+    from tests.conftest import free_port
+
+    fake = AutoClaude(delays=[120])  # the first request hangs: the worker dies while waiting
+    server, port = serve(fake)
+    env = service_env(tmp_path, ANTHROPIC_API_KEY="sk-ant-fake", CLAUDE_MAX_RETRIES="0",
+                      ANTHROPIC_BASE_URL=f"http://127.0.0.1:{port}", WORKER_CONCURRENCY="1",
+                      HOST="127.0.0.1", PORT=str(free_port()),
+                      ALLOWED_HOSTS="localhost")  # fmt: skip
+    for name in ("LAB_HEARTBEAT_TIMEOUT_SECONDS", "LAB_SWEEP_INTERVAL_SECONDS",
+                 "CELERY_TASK_TIME_LIMIT", "CELERY_TASK_SOFT_TIME_LIMIT"):  # fmt: skip
+        env.pop(name, None)
+    prepare(env)
+    worker = start_worker(env, tmp_path / "worker1.log")
+    dev = None
+    try:
+        shell(env, SETUP)
+        wait_for(env, "running 1")
+        deadline = time.monotonic() + 20
+        while not fake.arrived and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert fake.arrived == 1
+        time.sleep(6)  # past one heartbeat (every 5 s) while Claude says nothing
+        assert float(shell(env, BEATS)) >= 4
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        killed = time.monotonic()
+        dev = subprocess.Popen([sys.executable, "bin/dev.py"], cwd=ROOT, env=env,
+                               stdout=(tmp_path / "dev.log").open("w"),
+                               stderr=subprocess.STDOUT)  # fmt: skip
+        state = wait_for(env, "done", timeout=60)
+        took = time.monotonic() - killed
+    finally:
+        if dev:
+            stop(dev)
+        stop(worker)
+        server.shutdown()
+    status, attempts, cards = state.split()
+    assert (status, attempts, int(cards)) == ("done", "2", 1)
+    # 20 s without a beat, then the next 10 s sweep; the reply itself takes a moment more.
+    assert took <= 36, (took, (tmp_path / "dev.log").read_text()[-3000:])

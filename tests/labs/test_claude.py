@@ -119,9 +119,9 @@ def test_streamed_text_reaches_the_row_progressively(claude_on, learner, lab, mo
 
     real_still_running = t._still_running
 
-    def spy(message_id):
+    def spy(message_id, attempt):
         seen.append(Message.objects.get(pk=message_id).text)
-        return real_still_running(message_id)
+        return real_still_running(message_id, attempt)
 
     monkeypatch.setattr(t, "_still_running", spy)
     monkeypatch.setattr(t.timezone, "now", _ticking_clock())
@@ -154,7 +154,7 @@ def test_stop_ends_the_stream_early_and_keeps_the_text(claude_on, learner, lab, 
 
     calls = {"n": 0}
 
-    def stop_after_first(message_id):
+    def stop_after_first(message_id, attempt):
         calls["n"] += 1
         if calls["n"] == 1:
             Message.objects.filter(pk=message_id).update(status="stopped")

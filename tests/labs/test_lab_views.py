@@ -243,3 +243,57 @@ def test_polling_a_reply_costs_a_fixed_handful_of_queries(client, learner, lab):
         assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
     # session, user, the message with its lab, its cards, the conversation's cost totals
     assert len(queries) == 5, [q["sql"][:90] for q in queries]
+
+
+def test_stop_with_htmx_answers_the_stopped_bubble_not_405(client, learner, lab):
+    client.force_login(learner)
+    conversation = make_conversation(learner, lab)
+    pending = Message.objects.create(conversation=conversation, role="assistant", status="running")
+    response = client.post(f"/labs/messages/{pending.pk}/stop/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="message-{pending.pk}"' in html
+    assert "status-stopped" in html
+    assert "hx-trigger" not in html.split('id="cost-meter"')[0]  # polling ends
+    assert Message.objects.get(pk=pending.pk).status == "stopped"
+
+
+def test_after_stop_the_learner_can_send_again(client, learner, lab, enqueued):
+    client.force_login(learner)
+    conversation = make_conversation(learner, lab)
+    pending = Message.objects.create(conversation=conversation, role="assistant", status="running")
+    client.post(f"/labs/messages/{pending.pk}/stop/", headers={"HX-Request": "true"})
+    response = client.post(
+        LAB_URL + "send/", {"text": "next question", "conversation": conversation.pk},
+        headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert Message.objects.filter(text="next question").exists()
+
+
+def test_retry_with_htmx_requeues_a_stopped_reply_and_answers_its_bubble(
+    client, learner, lab, enqueued
+):
+    client.force_login(learner)
+    conversation = make_conversation(learner, lab)
+    stopped = Message.objects.create(conversation=conversation, role="assistant",
+                                     status="stopped", text="half")  # fmt: skip
+    response = client.post(f"/labs/messages/{stopped.pk}/retry/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Queued" in response.content.decode()
+    stopped.refresh_from_db()
+    assert (stopped.status, stopped.text) == ("queued", "")
+    assert enqueued == [stopped.pk]
+
+
+def test_retry_is_refused_clearly_while_another_reply_is_pending(client, learner, lab, enqueued):
+    client.force_login(learner)
+    conversation = make_conversation(learner, lab)
+    failed = Message.objects.create(conversation=conversation, role="assistant", status="failed")
+    Message.objects.create(conversation=conversation, role="user", text="later")
+    Message.objects.create(conversation=conversation, role="assistant", status="queued")
+    response = client.post(f"/labs/messages/{failed.pk}/retry/", headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "still answering your last message" in response.content.decode()
+    assert Message.objects.get(pk=failed.pk).status == "failed"
+    assert enqueued == []

@@ -145,3 +145,63 @@ def test_a_published_price_change_reaches_the_lab_answers(learner, lab):
     calc = message.calculations.first()
     assert calc is not None
     assert "$7.00" in message.__class__.objects.get(pk=message.pk).text
+
+
+def test_the_sweep_requeues_a_running_reply_whose_heartbeat_went_stale_long_before_the_time_limit(
+    learner, lab, settings
+):
+    settings.LAB_HEARTBEAT_TIMEOUT_SECONDS = 20
+    now = timezone.now()
+    dead = pending_reply(learner, lab)  # its worker stopped beating 25 s ago
+    Message.objects.filter(pk=dead.pk).update(
+        status="running", attempts=1, started_at=now - timedelta(seconds=40),
+        heartbeat_at=now - timedelta(seconds=25),
+    )  # fmt: skip
+    alive = pending_reply(learner, lab)  # started as long ago, but its worker beat just now
+    Message.objects.filter(pk=alive.pk).update(
+        status="running", attempts=1, started_at=now - timedelta(seconds=40),
+        heartbeat_at=now - timedelta(seconds=2),
+    )  # fmt: skip
+
+    assert tasks.sweep() == 1  # eager in tests: the re-queued reply is answered at once
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, dead.attempts) == ("done", 2)
+    assert alive.status == "running"
+
+
+def test_a_claim_stamps_the_heartbeat(learner, lab, monkeypatch):
+    seen = {}
+    real_answer = tasks.answer
+
+    def spy(message_id, attempt):
+        seen["heartbeat_at"] = Message.objects.get(pk=message_id).heartbeat_at
+        real_answer(message_id, attempt)
+
+    monkeypatch.setattr(tasks, "answer", spy)
+    message = pending_reply(learner, lab)
+    tasks.reply(message.pk)
+    assert seen["heartbeat_at"] is not None
+
+
+def test_a_reply_whose_every_claim_fails_stays_queued_and_the_sweep_sends_it_again(
+    learner, lab, monkeypatch
+):
+    from django.db import OperationalError
+
+    def locked(message_id):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tasks, "claim", locked)
+    monkeypatch.setattr(tasks, "TASK_RETRY_SECONDS", 0)
+    message = pending_reply(learner, lab)
+    tasks.reply.delay(message.pk)  # eager: Celery's retries run at once, and all fail
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("queued", 0)
+
+    monkeypatch.undo()
+    Message.objects.filter(pk=message.pk).update(updated_at=timezone.now() - timedelta(minutes=1))
+    assert tasks.sweep() == 1
+    message.refresh_from_db()
+    assert message.status == "done"
