@@ -13,6 +13,7 @@ from authoring.models import Kind, Revision
 from authoring.pricing import current_price_table
 from courses.rendering import LivingNumberError, render_markdown, render_untrusted_markdown
 from labs.calculator import PriceTable
+from labs.eval_requests import request_lab_evaluation
 from labs.models import Lab
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,8 @@ def publish_lab(lab: Lab, data: dict, user: AbstractBaseUser, *, note: str = "")
             Kind.LAB, live.pk, data, user=user, source=Revision.Source.APP, note=note
         )
         discard_draft(Kind.LAB, live.pk)
+        # The golden evaluation measured the old prompt or prices: measure again.
+        transaction.on_commit(request_lab_evaluation)
     return revision
 
 

@@ -16,6 +16,7 @@ from authoring.history import ensure_baseline, record_revision
 from authoring.models import PRICES_ID, Kind, Revision
 from labs.calculator import PriceTable, PriceTableError, load_price_table
 from labs.calculator.pricing import PRICE_FIELDS, STATUSES
+from labs.eval_requests import request_lab_evaluation
 
 # Parsed tables by revision (pk, created_at): revisions never change once written.
 _TABLES: dict[tuple, PriceTable] = {}
@@ -143,4 +144,6 @@ def publish_prices(data: dict, user: AbstractBaseUser) -> Revision:
             note="; ".join(table_changes(old_data, new_data)), effects=effects,
         )  # fmt: skip
         discard_draft(Kind.PRICES, PRICES_ID)
+        # The golden evaluation measured the old prompt or prices: measure again.
+        transaction.on_commit(request_lab_evaluation)
     return revision

@@ -260,6 +260,8 @@ LAB_HEARTBEAT_TIMEOUT_SECONDS = env_int("LAB_HEARTBEAT_TIMEOUT_SECONDS", 20, min
 LAB_SWEEP_INTERVAL_SECONDS = env_int("LAB_SWEEP_INTERVAL_SECONDS", 10, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "sweep-lab-replies": {"task": "labs.sweep", "schedule": float(LAB_SWEEP_INTERVAL_SECONDS)},
+    # Cheap when nothing changed: only labs whose prompt, prices or cases changed are re-run.
+    "evaluate-labs": {"task": "labs.evaluate", "schedule": 900.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -268,6 +270,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY")
 LABS_OFFLINE = env_bool("LABS_OFFLINE", False) or not ANTHROPIC_API_KEY
 LAB_MODEL = env_str("LAB_MODEL", "claude-haiku-5-5")
+# Re-run the golden evaluation against Claude too when what it measures changes (costs tokens).
+LAB_EVAL_CLAUDE = env_bool("LAB_EVAL_CLAUDE", False)
 LAB_MAX_TOKENS = env_int("LAB_MAX_TOKENS", 1024, minimum=1)
 LAB_MAX_MESSAGE_CHARS = env_int("LAB_MAX_MESSAGE_CHARS", 4000, minimum=1)
 LAB_MESSAGES_PER_HOUR = env_int("LAB_MESSAGES_PER_HOUR", 30, minimum=1)

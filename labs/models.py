@@ -136,3 +136,36 @@ class ApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.cost_usd} USD"
+
+
+class EvalRun(models.Model):
+    """One run of the golden evaluation (labs/evals.py) for one lab and one engine."""
+
+    class Engine(models.TextChoices):
+        OFFLINE = "offline", "Offline tutor"
+        CLAUDE = "claude", "Claude"
+
+    lab = models.SlugField()
+    engine = models.CharField(max_length=10, choices=Engine.choices)
+    model = models.CharField(max_length=100, blank=True, help_text="The Claude model, if any")
+    # What the run measured: the lab's prompt, the price table, the golden cases, the concept
+    # base and the model. A change to any of them makes the run stale.
+    fingerprint = models.CharField(max_length=64)
+    total = models.PositiveIntegerField()
+    right = models.PositiveIntegerField()
+    asked = models.PositiveIntegerField()
+    wrong = models.PositiveIntegerField()
+    confidently_wrong = models.PositiveIntegerField()
+    results = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["lab", "engine", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.lab} ({self.engine}): {self.right}/{self.total}"
+
+    @property
+    def pass_rate(self) -> int:
+        return round(100 * self.right / self.total) if self.total else 0

@@ -240,3 +240,11 @@ def sweep() -> int:
         except Exception:  # kombu raises transport-specific errors; the next sweep tries again
             log.exception("sweep: could not send reply %s", pk)
     return len(resend)
+
+
+@shared_task(name="labs.evaluate", ignore_result=True)
+def evaluate(force: bool = False) -> int:
+    """Re-run the golden evaluation of every lab whose last run is stale (labs/eval_runs.py)."""
+    from labs.eval_runs import evaluate_stale_labs
+
+    return len(evaluate_stale_labs(force=force))

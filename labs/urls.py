@@ -12,4 +12,5 @@ urlpatterns = [
     path("labs/messages/<int:pk>/stop/", views.message_stop, name="stop"),
     path("labs/messages/<int:pk>/retry/", views.message_retry, name="retry"),
     path("labs/spend/", views.spend, name="spend"),
+    path("labs/evaluations/", views.evaluations, name="evaluations"),
 ]

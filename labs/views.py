@@ -1,5 +1,6 @@
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -8,12 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import staff_required
+from accounts.roles import instructor_required, staff_required
 from courses.models import Lesson
 from courses.progress import module_progress
 from labs.conversation import OFFLINE_LABEL, offline_reason
+from labs.eval_requests import request_lab_evaluation
+from labs.eval_runs import latest_runs
 from labs.limits import (
     PENDING,
     RETRYABLE,
@@ -268,3 +271,14 @@ def spend(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 30
     return render(request, "labs/spend.html", {"report": spend_report(days)})
+
+
+@instructor_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """The golden evaluation's latest pass rates per lab and engine; POST queues a re-run."""
+    if request.method == "POST":
+        request_lab_evaluation()
+        messages.success(request, "The evaluation is queued; reload in a minute for the results.")
+        return redirect("labs:evaluations")
+    return render(request, "labs/evaluations.html", {"rows": latest_runs()})

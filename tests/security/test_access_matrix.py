@@ -33,7 +33,7 @@ STAFF = {
     "quizzes:export_answers", "quizzes:report_learner", "quizzes:report_grant", "labs:spend",
 }  # fmt: skip
 INSTRUCTOR_PREFIXES = ("authoring:",)
-INSTRUCTOR = {"quizzes:report_questions"}
+INSTRUCTOR = {"quizzes:report_questions", "labs:evaluations"}
 
 
 def all_url_names() -> set[str]:

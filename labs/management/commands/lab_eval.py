@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from labs.eval_runs import record_run
 from labs.evals import EvalFileError, engine_ask, load_cases, run_case, score
 
 
@@ -38,8 +39,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         labs = score(results)
         if not options["no_save"]:
-            from labs.eval_runs import record_run
-
             record_run(engine, labs)
         if options["json"]:
             self.stdout.write(
