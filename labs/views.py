@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import staff_required
+from config.params import BadParameter, parse_id, parse_int
 from courses.models import Lesson
 from courses.progress import module_progress
 from labs.conversation import OFFLINE_LABEL, offline_reason
@@ -131,9 +132,14 @@ def lab_send(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
     conversation_id = request.POST.get("conversation") or None
     current = None
     if conversation_id:
-        if not str(conversation_id).isdigit():
-            raise Http404
-        current = _get_conversation_for_user(request, int(conversation_id), lab)
+        try:
+            conversation_pk = parse_id(conversation_id, "conversation")
+        except BadParameter as exc:
+            # Keep what the learner typed: show it again with the reason, send nothing.
+            context = _lab_context(request, lab, None, error=str(exc), draft=raw)
+            template = "labs/lab.html#conversation" if request.htmx else "labs/lab.html"
+            return render(request, template, context, status=400)
+        current = _get_conversation_for_user(request, conversation_pk, lab)
     try:
         text = clean_message(raw)
         check_rate(request.user)
@@ -227,8 +233,5 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def spend(request: HttpRequest) -> HttpResponse:
-    try:
-        days = min(max(int(request.GET.get("days", 30)), 1), 366)
-    except ValueError:
-        days = 30
+    days = parse_int(request.GET.get("days", "30"), "days", minimum=1, maximum=366)
     return render(request, "labs/spend.html", {"report": spend_report(days)})

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from config import params
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
 
 
@@ -30,10 +31,12 @@ def parse_id(raw: object, missing: str) -> int:
     """A positive integer id from form input, or AnswerRefused with a message for a learner."""
     if raw is None or str(raw).strip() == "":
         raise AnswerRefused(missing)
-    text = str(raw).strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise AnswerRefused("That answer was not understood: an option must be sent as a number.")
-    return int(text)
+    try:
+        return params.parse_id(raw, "answer")
+    except params.BadParameter:
+        raise AnswerRefused(
+            "That answer was not understood: an option must be sent as a number."
+        ) from None
 
 
 def passes(score: int, total: int, pass_mark: int) -> bool:

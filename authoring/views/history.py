@@ -7,6 +7,7 @@ from accounts.roles import instructor_required
 from authoring.history import diff_revisions, object_label, restore_revision, revisions_of
 from authoring.models import PRICES_ID, Kind, Revision
 from authoring.views.common import done, editor_url
+from config.params import parse_id
 from courses.models import Lesson
 from labs.models import Lab
 from quizzes.models import Quiz
@@ -54,9 +55,9 @@ def revision(request: HttpRequest, kind: str, object_id: int, number: int) -> Ht
     """One version and its diff: against the version before it, or `?against=N`."""
     current = _get_revision(kind, object_id, number)
     revisions = revisions_of(kind, object_id)
-    against_number = request.GET.get("against", "")
-    if against_number.isdigit():
-        against = next((r for r in revisions if r.number == int(against_number)), None)
+    if "against" in request.GET:
+        against_number = parse_id(request.GET["against"], "against")
+        against = next((r for r in revisions if r.number == against_number), None)
     else:
         against = next((r for r in revisions if r.number < number), None)
     context = {

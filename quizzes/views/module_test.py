@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from config.params import BadParameter, parse_id
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
@@ -185,7 +186,10 @@ def attempt_answer(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, module, pk)
     numbers = {int(key): n for n, key in enumerate(_ordered_keys(attempt), start=1)}
     raw_question = request.POST.get("question", "")
-    current = numbers.get(int(raw_question)) if raw_question.isdigit() else None
+    try:
+        current = numbers.get(parse_id(raw_question, "question"))
+    except BadParameter:
+        current = None  # record_test_answer refuses it below, with a message for the learner
     try:
         answer = record_test_answer(attempt, raw_question, request.POST.get("choice"))
     except AnswerRefused as exc:

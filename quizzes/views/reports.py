@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import instructor_required, is_admin, staff_required
+from config.params import BadParameter
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.exports import ANSWER_COLUMNS, ATTEMPT_COLUMNS, answer_rows, attempt_rows, csv_lines
@@ -150,6 +151,18 @@ def questions(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_filter(request: HttpRequest) -> ReportFilter:
+    """The filter of an export. A page shows a bad filter as a form error; a download has no
+    form to show, and ignoring the filter would quietly export everything: so it is a 400."""
+    form, report_filter = _filter(request)
+    if form.is_bound and not form.is_valid():
+        name, errors = next(iter(form.errors.items()))
+        raise BadParameter(
+            name if name != "__all__" else "dates", "is not valid. " + " ".join(errors)
+        )
+    return report_filter
+
+
 def _csv_response(name: str, lines: object) -> StreamingHttpResponse:
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
@@ -160,12 +173,12 @@ def _csv_response(name: str, lines: object) -> StreamingHttpResponse:
 @staff_required
 @require_GET
 def export_attempts(request: HttpRequest) -> StreamingHttpResponse:
-    _, report_filter = _filter(request)
+    report_filter = _export_filter(request)
     return _csv_response("attempts", csv_lines(ATTEMPT_COLUMNS, attempt_rows(report_filter)))
 
 
 @staff_required
 @require_GET
 def export_answers(request: HttpRequest) -> StreamingHttpResponse:
-    _, report_filter = _filter(request)
+    report_filter = _export_filter(request)
     return _csv_response("answers", csv_lines(ANSWER_COLUMNS, answer_rows(report_filter)))

@@ -153,7 +153,7 @@ def test_a_bad_filter_is_shown_and_not_applied(client, admin_user, learner, cour
     assert "The start date is after the end date." in html
     assert "1 attempt," in html
     html = client.get("/reports/attempts/", {"date_from": "not-a-date"}).content.decode()
-    assert "Enter a valid date." in html
+    assert "Must be a date written as YYYY-MM-DD" in html
 
 
 def test_the_learner_page_shows_progress_quiz_attempts_and_test_attempts(
