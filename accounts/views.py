@@ -13,7 +13,7 @@ from accounts import throttle
 from accounts.forms import SignupForm
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -47,12 +47,15 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    # FormView answers PUT like POST; no form here is meant to be sent that way.
+    http_method_names = ["get", "head", "post"]
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    http_method_names = ["get", "head", "post"]
     success_url = reverse_lazy("courses:dashboard")
 
     def form_valid(self, form: object) -> HttpResponse:

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import staff_required
 from config.params import BadParameter, parse_id, parse_int
@@ -106,7 +106,7 @@ def _lab_context(
 
 
 @login_required
-@require_GET
+@require_safe
 def lab_page(
     request: HttpRequest, module: str, lesson: str, conversation: int | None = None
 ) -> HttpResponse:
@@ -193,7 +193,7 @@ def _conversation_url(lab: Lab, conversation: Conversation | None) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def message_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     message = _get_message_for_user(request, pk)
     if not request.htmx:
@@ -231,7 +231,7 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def spend(request: HttpRequest) -> HttpResponse:
     days = parse_int(request.GET.get("days", "30"), "days", minimum=1, maximum=366)
     return render(request, "labs/spend.html", {"report": spend_report(days)})

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import instructor_required
 from authoring.history import diff_revisions, object_label, restore_revision, revisions_of
@@ -35,6 +35,7 @@ def _get_revision(kind: str, object_id: int, number: int) -> Revision:
 
 
 @instructor_required
+@require_safe
 def history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     kind, object_id = _get_object(kind, object_id)
     return render(
@@ -51,6 +52,7 @@ def history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
 
 
 @instructor_required
+@require_safe
 def revision(request: HttpRequest, kind: str, object_id: int, number: int) -> HttpResponse:
     """One version and its diff: against the version before it, or `?against=N`."""
     current = _get_revision(kind, object_id, number)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.params import BadParameter, parse_id
@@ -77,7 +77,7 @@ def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse | N
 
 
 @login_required
-@require_GET
+@require_safe
 def test_page(request: HttpRequest, module: str) -> HttpResponse:
     module_obj, quiz = _get_test(module)
     status = retake_status(request.user, quiz)
@@ -114,7 +114,7 @@ def test_start(request: HttpRequest, module: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_resume(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     """The attempt's own address: its first unanswered question, or its result."""
     attempt = _get_attempt_for_user(request, module, pk)
@@ -169,7 +169,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_question(request: HttpRequest, module: str, pk: int, number: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, module, pk)
     if closed := _closed_redirect(request, attempt):
@@ -230,7 +230,7 @@ def _ordered_keys(attempt: Attempt) -> list[str]:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_review(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     """Before submitting: every question, which are answered, and which are not (by number)."""
     attempt = _get_attempt_for_user(request, module, pk)
@@ -276,7 +276,7 @@ def attempt_submit(request: HttpRequest, module: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, module, pk)
     if attempt.submitted_at is None:

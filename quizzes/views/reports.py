@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import instructor_required, is_admin, staff_required
 from config.params import BadParameter
@@ -40,7 +40,7 @@ def _filter(
 
 
 @staff_required
-@require_GET
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     form, report_filter = _filter(request)
     quizzes = report_quizzes()
@@ -59,7 +59,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def attempts(request: HttpRequest) -> HttpResponse:
     form, report_filter = _filter(request)
     rows = (
@@ -94,7 +94,7 @@ def _learner_context(learner: object, form: RetakeGrantForm) -> dict:
 
 
 @staff_required
-@require_GET
+@require_safe
 def learner(request: HttpRequest, pk: int) -> HttpResponse:
     learner_obj = _get_learner(pk)
     return render(request, "reports/learner.html", _learner_context(learner_obj, RetakeGrantForm()))
@@ -126,7 +126,7 @@ def learner_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @instructor_required
-@require_GET
+@require_safe
 def questions(request: HttpRequest) -> HttpResponse:
     # Instructors see aggregates only: the learner filter (which could single one person out)
     # is for admins.
@@ -171,14 +171,14 @@ def _csv_response(name: str, lines: object) -> StreamingHttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def export_attempts(request: HttpRequest) -> StreamingHttpResponse:
     report_filter = _export_filter(request)
     return _csv_response("attempts", csv_lines(ATTEMPT_COLUMNS, attempt_rows(report_filter)))
 
 
 @staff_required
-@require_GET
+@require_safe
 def export_answers(request: HttpRequest) -> StreamingHttpResponse:
     report_filter = _export_filter(request)
     return _csv_response("answers", csv_lines(ANSWER_COLUMNS, answer_rows(report_filter)))
