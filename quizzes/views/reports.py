@@ -143,7 +143,12 @@ def questions(request: HttpRequest) -> HttpResponse:
             "filter": report_filter,
             "quiz_choices": quizzes,
             "chosen": chosen,
-            "stats": question_stats(report_filter, selected),
+            # Instructors see only aggregates: a date range narrowed below the minimum sample
+            # could single learners out, so its per-question figures are withheld (admins,
+            # who may see each learner's answers anyway, still get them with a warning).
+            "stats": question_stats(
+                report_filter, selected, withhold_small=not admin and report_filter.active
+            ),
             "min_sample": MIN_SAMPLE,
             "hide_learner_filter": not admin,
             "section": "questions",
