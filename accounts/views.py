@@ -20,7 +20,7 @@ from accounts.forms import (
 )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -35,6 +35,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    # FormView answers PUT like POST; no form here is meant to be sent that way.
+    http_method_names = ["get", "head", "post"]
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
@@ -42,6 +44,7 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = ThrottledPasswordChangeForm
+    http_method_names = ["get", "head", "post"]
     success_url = reverse_lazy("courses:dashboard")
 
     def get_form_kwargs(self) -> dict[str, Any]:

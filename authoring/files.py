@@ -47,6 +47,10 @@ def read_price_file(content_dir: Path) -> PriceTable | None:
         return load_price_table(path)
     except PriceTableError as exc:
         raise ContentError(path, "", str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            path, "", f"is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+        ) from None
 
 
 def _owner(obj: Any) -> tuple[str, int] | None:

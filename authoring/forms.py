@@ -7,6 +7,7 @@ from django import forms
 from django.http import QueryDict
 
 from authoring.quizzes import MAX_OPTIONS, letter
+from config.params import BadParameter, IsoDateField, WholeNumberField, parse_id, parse_int
 from labs.calculator.pricing import PRICE_FIELDS, STATUSES
 
 LIVING_NUMBERS_HELP = (
@@ -51,7 +52,7 @@ def parse_key_terms(text: str, *, strict: bool = True) -> list[dict[str, str]]:
 
 class LessonForm(forms.Form):
     title = forms.CharField(max_length=200)
-    minutes = forms.IntegerField(min_value=1, max_value=240, label="Minutes to read")
+    minutes = WholeNumberField(min_value=1, max_value=240, label="Minutes to read")
     guiding_question = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     objectives = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), help_text="One objective per line."
@@ -93,9 +94,9 @@ class LessonForm(forms.Form):
     def lenient_data(post: QueryDict) -> dict:
         """What a half-typed form holds, for the live preview (never saved)."""
         try:
-            minutes = int(post.get("minutes", ""))
-        except ValueError:
-            minutes = 0
+            minutes = parse_int(post.get("minutes", ""), "minutes", maximum=10_000)
+        except BadParameter:
+            minutes = 0  # half-typed: the preview shows no reading time yet
         return {
             "title": post.get("title", ""),
             "minutes": minutes,
@@ -138,7 +139,7 @@ class LabForm(forms.Form):
 
 class QuizForm(forms.Form):
     title = forms.CharField(max_length=200)
-    pass_mark = forms.IntegerField(min_value=1, max_value=100, label="Pass mark (%)")
+    pass_mark = WholeNumberField(min_value=1, max_value=100, label="Pass mark (%)")
 
     def __init__(self, *args: Any, test: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -185,13 +186,31 @@ def option_rows(options: list[dict], answered_choices: dict[int, int] | None = N
     return rows
 
 
+# Far more rows than the editor ever shows; a bigger index is a tampered form, not an option.
+MAX_ROW_INDEX = 99
+
+
 def _row_indexes(data: QueryDict) -> list[int]:
     found = set()
     for name in data:
         parts = name.split("-")
-        if len(parts) == 3 and parts[0] == "option" and parts[1].isdigit():
-            found.add(int(parts[1]))
+        if len(parts) == 3 and parts[0] == "option":
+            try:
+                found.add(parse_int(parts[1], name, maximum=MAX_ROW_INDEX))
+            except BadParameter as exc:
+                raise forms.ValidationError(f"The form is not the editor's: {exc}") from None
     return sorted(found)
+
+
+def _option_id(data: QueryDict, index: int) -> int | None:
+    """The saved choice a row edits (none for a new row); a tampered id is a form error."""
+    raw = data.get(f"option-{index}-id", "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_id(raw, f"option {letter(index)} id")
+    except BadParameter as exc:
+        raise forms.ValidationError(f"The form is not the editor's: {exc}") from None
 
 
 def parse_options(data: QueryDict) -> list[dict]:
@@ -205,9 +224,8 @@ def parse_options(data: QueryDict) -> list[dict]:
         feedback = data.get(f"option-{i}-feedback", "").strip()
         if data.get(f"option-{i}-remove") or (not text and not feedback):
             continue
-        raw_id = data.get(f"option-{i}-id", "")
         options.append((_position(data, i), i, {
-            "id": int(raw_id) if raw_id.isdigit() else None,
+            "id": _option_id(data, i),
             "text": text,
             "correct": str(i) in correct,
             "feedback": feedback,
@@ -218,17 +236,32 @@ def parse_options(data: QueryDict) -> list[dict]:
 
 def _position(data: QueryDict, index: int) -> int:
     raw = data.get(f"option-{index}-position", "").strip()
-    return int(raw) if raw.isdigit() else index + 1
+    if not raw:
+        return index + 1
+    try:
+        return parse_int(raw, f"option {letter(index)} position", maximum=MAX_ROW_INDEX + 1)
+    except BadParameter as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+def _safe_row_indexes(data: QueryDict) -> list[int]:
+    try:
+        return _row_indexes(data)
+    except forms.ValidationError:
+        return list(range(MAX_OPTIONS))  # a tampered form: show the usual rows
 
 
 def submitted_rows(data: QueryDict, answered_choices: dict[int, int]) -> list[dict]:
     """The rows exactly as submitted (removed ones ticked), to show the form again."""
     options = []
     correct = data.get("correct", "")
-    for i in _row_indexes(data):
-        raw_id = data.get(f"option-{i}-id", "")
+    for i in _safe_row_indexes(data):
+        try:
+            option_id = _option_id(data, i)
+        except forms.ValidationError:
+            option_id = None  # shown again as typed; the form error already says why
         options.append({
-            "id": int(raw_id) if raw_id.isdigit() else None,
+            "id": option_id,
             "text": data.get(f"option-{i}-text", ""),
             "feedback": data.get(f"option-{i}-feedback", ""),
             "correct": correct == str(i),
@@ -247,7 +280,7 @@ class PriceModelForm(forms.Form):
     batch_discount = forms.CharField(
         label="Batch multiplier", max_length=20, help_text="0.5 means batch costs half."
     )
-    retired = forms.DateField(
+    retired = IsoDateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text="When the API stopped serving it (retired models only).",
     )  # fmt: skip
@@ -256,7 +289,7 @@ class PriceModelForm(forms.Form):
         required=False, max_length=500, widget=forms.TextInput(attrs={"required": True}),
         help_text="Where the new figures come from (a URL).",
     )  # fmt: skip
-    price_date = forms.DateField(
+    price_date = IsoDateField(
         required=False, label="Applies from",
         widget=forms.DateInput(attrs={"type": "date", "required": True}),
         help_text="The date the price applies from.",

@@ -12,3 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]
+
+# A bad id or date in a request (config.params.BadParameter) is a 400 that says what was wrong.
+handler400 = "config.errors.bad_request"

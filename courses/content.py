@@ -23,6 +23,18 @@ from labs.calculator import PriceTable, load_price_table
 
 LAB_ENGINES = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-advisor")
 MIN_TEST_QUESTIONS_PER_LESSON = 3
+# The fields each file may hold (content/README.md documents them). Anything else is refused: a
+# misspelt `pass_mrak` or `corect` silently ignored would publish something other than what the
+# author wrote.
+MODULE_KEYS = {"number", "slug", "title", "summary", "pass_mark", "lessons"}
+LESSON_KEYS = {"title", "slug", "minutes", "guiding_question", "objectives", "key_terms"}
+KEY_TERM_KEYS = {"term", "definition"}
+QUIZ_KEYS = {"lesson", "title", "questions"}
+TEST_KEYS = {"title", "pass_mark", "questions"}
+QUESTION_KEYS = {"key", "stem", "options"}
+TEST_QUESTION_KEYS = QUESTION_KEYS | {"lesson"}
+OPTION_KEYS = {"text", "correct", "feedback"}
+LAB_KEYS = {"slug", "lesson", "title", "engine", "task", "try_asking", "greeting", "system_prompt"}
 
 
 class ContentError(ValueError):
@@ -106,15 +118,38 @@ class ModuleSource:
 # --- reading helpers -------------------------------------------------------------------------
 
 
+def read_text(path: Path) -> str:
+    """A content file's text; one that is not UTF-8 is a ContentError naming it and the byte."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            path,
+            "",
+            f"is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}): "
+            "save it as UTF-8",
+        ) from None
+
+
+def _check_keys(data: Any, allowed: set[str], path: Path, where: str = "") -> None:
+    if isinstance(data, dict):
+        unknown = sorted(str(key) for key in data if key not in allowed)
+        if unknown:
+            raise ContentError(
+                path, f"{where}{unknown[0]}",
+                f"is not a field here (allowed: {', '.join(sorted(allowed))})",
+            )  # fmt: skip
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(read_text(path))
     except yaml.YAMLError as exc:
         raise ContentError(path, "", f"not valid YAML: {exc}") from None
 
 
 def _split_front_matter(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     if not text.startswith("---\n"):
         raise ContentError(path, "", "must start with YAML front matter between '---' lines")
     head, sep, body = text[4:].partition("\n---\n")
@@ -187,11 +222,16 @@ def glossary_markdown(terms: list[dict[str, str]]) -> str:
 
 def _read_lesson(path: Path, order: int, render: _Renderer) -> LessonSource:
     meta, body = _split_front_matter(path)
+    _check_keys(meta, LESSON_KEYS, path)
+    minutes = meta.get("minutes", 20)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 240:
+        raise ContentError(path, "minutes", "must be a whole number of minutes from 1 to 240")
     objectives = _req(meta, "objectives", path, list)
     if not all(isinstance(o, str) and o.strip() for o in objectives):
         raise ContentError(path, "objectives", "must be a list of non-empty sentences")
     terms = _req(meta, "key_terms", path, list)
     for i, term in enumerate(terms):
+        _check_keys(term, KEY_TERM_KEYS, path, f"key_terms[{i}].")
         _req(term, "term", path, str, f"key_terms[{i}].")
         _req(term, "definition", path, str, f"key_terms[{i}].")
     if not body.strip():
@@ -202,7 +242,7 @@ def _read_lesson(path: Path, order: int, render: _Renderer) -> LessonSource:
         slug=_req(meta, "slug", path),
         order=order,
         title=_req(meta, "title", path),
-        minutes=int(meta.get("minutes") or 20),
+        minutes=minutes,
         guiding_question=_req(meta, "guiding_question", path),
         objectives=[o.strip() for o in objectives],
         key_terms=[
@@ -224,6 +264,7 @@ def _read_questions(
         where = f"questions[{i}]."
         key = _req(q, "key", path, str, where)
         where = f"questions[{i}] ({key})."
+        _check_keys(q, TEST_QUESTION_KEYS if test else QUESTION_KEYS, path, where)
         if key in seen:
             raise ContentError(path, where + "key", f"{key!r} is used twice")
         seen.add(key)
@@ -238,6 +279,7 @@ def _read_questions(
         choices = []
         for j, option in enumerate(options):
             owhere = f"{where}options[{j}]."
+            _check_keys(option, OPTION_KEYS, path, owhere)
             text = _req(option, "text", path, (str, int, float), owhere)
             feedback = _req(option, "feedback", path, str, owhere)
             choices.append(
@@ -272,6 +314,7 @@ def _read_questions(
 
 def _read_lab(path: Path, render: _Renderer) -> LabSource:
     data = _read_yaml(path)
+    _check_keys(data, LAB_KEYS, path)
     engine = _req(data, "engine", path)
     if engine not in LAB_ENGINES:
         raise ContentError(path, "engine", f"{engine!r} is not one of {', '.join(LAB_ENGINES)}")
@@ -299,6 +342,7 @@ def load_module(module_dir: Path, table: PriceTable | None = None) -> ModuleSour
     if not path.exists():
         raise ContentError(path, "", "file is missing")
     data = _read_yaml(path)
+    _check_keys(data, MODULE_KEYS, path)
     pass_mark = _req(data, "pass_mark", path, int)
     if not 1 <= pass_mark <= 100:
         raise ContentError(path, "pass_mark", "must be a percentage from 1 to 100")
@@ -325,6 +369,7 @@ def load_module(module_dir: Path, table: PriceTable | None = None) -> ModuleSour
 
     for quiz_path in sorted((module_dir / "quizzes").glob("*.yaml")):
         data = _read_yaml(quiz_path)
+        _check_keys(data, QUIZ_KEYS, quiz_path)
         lesson = _req(data, "lesson", quiz_path)
         if lesson not in order:
             raise ContentError(quiz_path, "lesson", f"{lesson!r} is not a lesson of this module")
@@ -346,6 +391,7 @@ def load_module(module_dir: Path, table: PriceTable | None = None) -> ModuleSour
     test_path = module_dir / "test.yaml"
     if test_path.exists():
         data = _read_yaml(test_path)
+        _check_keys(data, TEST_KEYS, test_path)
         questions = _read_questions(data, test_path, render, test=True)
         for i, q in enumerate(questions):
             if q.lesson not in order:
@@ -421,12 +467,37 @@ def _upsert(model: type, lookup: dict, values: dict, report: SyncReport, label: 
     return obj
 
 
+def check_tests_kept(modules: list[ModuleSource]) -> None:
+    """Refuse a module whose test.yaml is gone while the database holds its test.
+
+    Deleting the file is almost always a slip (every module has a test). The sync stops and
+    writes nothing: learners' recorded attempts keep pointing at an unchanged test, and the
+    database and content/ never silently disagree about whether the module has one.
+    """
+    from quizzes.models import Attempt, Quiz
+
+    for source in modules:
+        if source.test is not None:
+            continue
+        test = Quiz.objects.filter(module__slug=source.slug, kind=Quiz.Kind.TEST).first()
+        if test is not None:
+            attempts = Attempt.objects.filter(quiz=test).count()
+            raise ContentError(
+                source.path.parent / "test.yaml", "",
+                f"is missing, but the database has this module's test ({test.title!r}, "
+                f"{attempts} attempt{'s' if attempts != 1 else ''} recorded). Restore the file "
+                "(`git checkout` it, or `manage.py export_content` writes it back); nothing "
+                "was synced and the test is unchanged.",
+            )  # fmt: skip
+
+
 def sync_course(modules: list[ModuleSource]) -> SyncReport:
     """Upsert validated sources by slug in one transaction. Unchanged rows are not written."""
     from courses.models import Lesson, Module
     from labs.models import Lab
     from quizzes.models import Quiz
 
+    check_tests_kept(modules)
     report = SyncReport()
     with transaction.atomic():
         for source in modules:

@@ -48,6 +48,17 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
 }
+# Model and learner text gets no class, id, title or image: a reply could otherwise dress a
+# paragraph as a site banner or a button, clash with an element the page addresses by id
+# (`#cost-meter`, which htmx swaps), or show a picture of the site's own UI.
+UNTRUSTED_TAGS = ALLOWED_TAGS - {"img"}
+UNTRUSTED_ATTRIBUTES = {
+    "*": set(),  # an empty set replaces nh3's default generic attributes (lang, title)
+    "a": {"href"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
 
 SHORTCODE = re.compile(r"\{\{\s*((?:price|model|calc)\b[^{}]*?)\s*\}\}")
 CALC_FENCE = re.compile(
@@ -196,7 +207,13 @@ def render_markdown(text: str, *, table: PriceTable | None = None) -> str:
 def render_untrusted_markdown(text: str) -> str:
     """Model or learner text: Markdown without living numbers, then sanitized."""
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
-    return sanitize_html(md.convert(text))
+    return nh3.clean(
+        md.convert(text),
+        tags=UNTRUSTED_TAGS,
+        attributes=UNTRUSTED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def sanitize_html(html: str) -> str:

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courses.models import Lesson, LessonProgress, Module
 from courses.progress import lessons_of, module_progress
@@ -15,6 +15,7 @@ def _get_lesson(module: Module, slug: str) -> Lesson:
     return get_object_or_404(Lesson.objects.select_related("quiz", "lab"), module=module, slug=slug)
 
 
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "courses/welcome.html", {"modules": Module.objects.all()})
@@ -23,6 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def module_detail(request: HttpRequest, module: str) -> HttpResponse:
     module_obj = _get_module(module)
     progress = module_progress(request.user, module_obj)
@@ -30,6 +32,7 @@ def module_detail(request: HttpRequest, module: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def lesson_detail(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
     module_obj = _get_module(module)
     lessons = lessons_of(module_obj)

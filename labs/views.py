@@ -9,9 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import instructor_required, staff_required
+from config.params import BadParameter, parse_id, parse_int
 from courses.models import Lesson
 from courses.progress import module_progress
 from labs.conversation import OFFLINE_LABEL, offline_reason
@@ -117,7 +118,7 @@ def _lab_context(
 
 
 @login_required
-@require_GET
+@require_safe
 def lab_page(
     request: HttpRequest, module: str, lesson: str, conversation: int | None = None
 ) -> HttpResponse:
@@ -143,9 +144,14 @@ def lab_send(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
     conversation_id = request.POST.get("conversation") or None
     current = None
     if conversation_id:
-        if not str(conversation_id).isdigit():
-            raise Http404
-        current = _get_conversation_for_user(request, int(conversation_id), lab)
+        try:
+            conversation_pk = parse_id(conversation_id, "conversation")
+        except BadParameter as exc:
+            # Keep what the learner typed: show it again with the reason, send nothing.
+            context = _lab_context(request, lab, None, error=str(exc), draft=raw)
+            template = "labs/lab.html#conversation" if request.htmx else "labs/lab.html"
+            return render(request, template, context, status=400)
+        current = _get_conversation_for_user(request, conversation_pk, lab)
     try:
         text = clean_message(raw)
         with transaction.atomic():
@@ -219,7 +225,7 @@ def _message_response(
 
 
 @login_required
-@require_GET
+@require_safe
 def message_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     return _message_response(request, pk)
 
@@ -264,12 +270,9 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def spend(request: HttpRequest) -> HttpResponse:
-    try:
-        days = min(max(int(request.GET.get("days", 30)), 1), 366)
-    except ValueError:
-        days = 30
+    days = parse_int(request.GET.get("days", "30"), "days", minimum=1, maximum=366)
     return render(request, "labs/spend.html", {"report": spend_report(days)})
 
 

@@ -1,14 +1,15 @@
 from django import forms
 
+from config.params import IdChoiceField, IsoDateField
 from quizzes.models import Quiz, RetakeGrant
 from quizzes.reports import ReportFilter
 
 
 class ReportFilterForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = IsoDateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = IsoDateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
     learner = forms.CharField(
@@ -38,7 +39,7 @@ class ReportFilterForm(forms.Form):
 
 
 class RetakeGrantForm(forms.Form):
-    quiz = forms.ModelChoiceField(
+    quiz = IdChoiceField(
         queryset=Quiz.objects.filter(kind=Quiz.Kind.TEST).select_related("module"),
         empty_label=None,
         label="Test",

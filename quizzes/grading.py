@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from config import params
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
 from quizzes.tokens import choice_for_token, quiz_scope, test_scope
 
@@ -32,10 +33,12 @@ def parse_id(raw: object, missing: str) -> int:
     """A positive integer id from form input, or AnswerRefused with a message for a learner."""
     if raw is None or str(raw).strip() == "":
         raise AnswerRefused(missing)
-    text = str(raw).strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise AnswerRefused("That answer was not understood: an option must be sent as a number.")
-    return int(text)
+    try:
+        return params.parse_id(raw, "answer")
+    except params.BadParameter:
+        raise AnswerRefused(
+            "That answer was not understood: an option must be sent as a number."
+        ) from None
 
 
 def passes(score: int, total: int, pass_mark: int) -> bool:

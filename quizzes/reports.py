@@ -221,6 +221,8 @@ class QuizQuestionStats:
     upper_cutoff: float | None
     lower_cutoff: float | None
     questions: list[QuestionStat] = field(default_factory=list)
+    # Set when the figures were left out because so few attempts could point at one learner.
+    withheld: bool = False
 
     @property
     def small_sample(self) -> bool:
@@ -245,12 +247,18 @@ def _cutoffs(attempts: QuerySet[Attempt], count: int) -> tuple[int, float | None
     return size, upper_list[0], lower_list[0]
 
 
-def question_stats(report_filter: ReportFilter, quizzes: list[Quiz]) -> list[QuizQuestionStats]:
+def question_stats(
+    report_filter: ReportFilter, quizzes: list[Quiz], *, withhold_small: bool = False
+) -> list[QuizQuestionStats]:
     """Facility, discrimination and option picks for every question of `quizzes`.
 
     Discrimination ranks a quiz's attempts by their total score on that quiz (for the module
     test, the total test score) and compares the top and bottom 27%. Queries: three for the
     whole page plus three per quiz.
+
+    With `withhold_small`, a quiz whose filtered sample is under MIN_SAMPLE keeps its questions
+    but loses every per-question figure: a date range narrowed to one or two learners would
+    otherwise show which option each of them picked.
     """
     if not quizzes:
         return []
@@ -328,6 +336,10 @@ def question_stats(report_filter: ReportFilter, quizzes: list[Quiz]) -> list[Qui
                     options=options,
                 )
             )
+        if withhold_small and stats.small_sample:
+            stats.withheld = True
+            for stat in stats.questions:
+                stat.right, stat.facility, stat.discrimination, stat.options = 0, None, None, []
         if stats.questions:
             results.append(stats)
     return results

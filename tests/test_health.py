@@ -34,3 +34,39 @@ def test_healthz_is_503_when_the_broker_does_not_answer(client, settings):
         app.conf.broker_url = original
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
+
+
+def test_healthz_stays_200_and_says_the_worker_is_absent_when_none_listens(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the web tier is fine; only the labs would wait
+    body = response.json()
+    assert body["worker"] == "absent"
+    assert body["worker_detail"]["count"] == 0
+
+
+def test_healthz_asks_the_workers_at_most_once_per_cache_period(client, monkeypatch):
+    from django.core.cache import cache
+
+    from config.celery import app
+
+    cache.clear()
+    pings = []
+
+    def ping(timeout):
+        pings.append(timeout)
+        return [{"celery@a": {"ok": "pong"}}]
+
+    monkeypatch.setattr(app.control, "ping", ping)
+    for _ in range(3):
+        assert client.get("/healthz").json()["worker"] == "ok"
+    assert len(pings) == 1
+    assert pings[0] <= 1  # a short timeout keeps the check fast
+
+
+def test_head_on_healthz_answers_200_without_a_body(client):
+    response = client.head("/healthz")
+    assert response.status_code == 200
+    assert response.content == b""

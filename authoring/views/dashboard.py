@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts.roles import instructor_required
 from authoring.models import PRICES_ID, Draft, Kind, Revision
@@ -33,6 +34,7 @@ def _row(kind: str, obj: object, label: str, drafts: dict, latest: dict) -> dict
 
 
 @instructor_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     drafts, latest = _states()
     modules = []

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import instructor_required
 from authoring.history import diff_revisions, object_label, restore_revision, revisions_of
 from authoring.models import PRICES_ID, Kind, Revision
 from authoring.views.common import done, editor_url
+from config.params import parse_id
 from courses.models import Lesson
 from labs.models import Lab
 from quizzes.models import Quiz
@@ -34,6 +35,7 @@ def _get_revision(kind: str, object_id: int, number: int) -> Revision:
 
 
 @instructor_required
+@require_safe
 def history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     kind, object_id = _get_object(kind, object_id)
     return render(
@@ -50,13 +52,14 @@ def history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
 
 
 @instructor_required
+@require_safe
 def revision(request: HttpRequest, kind: str, object_id: int, number: int) -> HttpResponse:
     """One version and its diff: against the version before it, or `?against=N`."""
     current = _get_revision(kind, object_id, number)
     revisions = revisions_of(kind, object_id)
-    against_number = request.GET.get("against", "")
-    if against_number.isdigit():
-        against = next((r for r in revisions if r.number == int(against_number)), None)
+    if "against" in request.GET:
+        against_number = parse_id(request.GET["against"], "against")
+        against = next((r for r in revisions if r.number == against_number), None)
     else:
         against = next((r for r in revisions if r.number < number), None)
     context = {

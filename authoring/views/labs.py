@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import instructor_required
 from authoring.drafts import AuthoringError, discard_draft, get_draft, save_draft
@@ -90,6 +90,7 @@ def _current_data(lab: Lab) -> dict:
 
 
 @instructor_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def lab_edit(request: HttpRequest, slug: str) -> HttpResponse:
     lab = _get_lab(slug)
     if request.method == "POST":

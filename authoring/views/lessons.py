@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import instructor_required
 from authoring.drafts import AuthoringError, discard_draft, get_draft, save_draft
@@ -65,6 +65,7 @@ def _page(
 
 
 @instructor_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the editor, holding the draft if there is one. POST: save the draft."""
     lesson = _get_lesson(pk)
@@ -130,6 +131,7 @@ def lesson_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @instructor_required
+@require_safe
 def lesson_as_learner(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft in the learner's lesson page, with a banner saying it is a preview."""
     lesson = _get_lesson(pk)

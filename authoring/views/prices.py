@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import instructor_required
 from authoring.drafts import AuthoringError, discard_draft, get_draft, save_draft
@@ -69,6 +69,7 @@ def _page(
 
 
 @instructor_required
+@require_safe
 def prices(request: HttpRequest) -> HttpResponse:
     """The price table (the draft, when there is one), its pending changes, and which lesson
     figures publishing them would change."""
@@ -76,6 +77,7 @@ def prices(request: HttpRequest) -> HttpResponse:
 
 
 @instructor_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def price_model(request: HttpRequest, model_id: str) -> HttpResponse:
     """Edit one model's prices and status into the price-table draft."""
     data = _working_data()
@@ -135,6 +137,7 @@ def prices_discard(request: HttpRequest) -> HttpResponse:
 
 
 @instructor_required
+@require_safe
 def price_change(request: HttpRequest, number: int) -> HttpResponse:
     """What one published price change did: the fields changed and the lesson figures moved."""
     revision = _get_price_revision(number)

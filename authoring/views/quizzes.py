@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import instructor_required
 from authoring.drafts import AuthoringError, discard_draft, get_draft, save_draft
@@ -94,6 +94,7 @@ def _page(
 
 
 @instructor_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the quiz editor (the draft if any). POST: save the title (and pass mark)."""
     quiz = _get_quiz(pk)
@@ -140,6 +141,7 @@ def _question_page(
 
 
 @instructor_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Edit one question of the draft (key "new": add one). Saving checks the question at once:
     the options, the right one, the feedback, living numbers, and what learners answered."""
@@ -278,6 +280,7 @@ def quiz_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @instructor_required
+@require_safe
 def quiz_as_learner(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft's questions as learners will read them, every feedback opened."""
     quiz = _get_quiz(pk)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courses.models import Lesson, Module
 from courses.progress import lessons_of, module_progress
@@ -95,7 +95,7 @@ def _context(
 
 
 @login_required
-@require_GET
+@require_safe
 def quiz_page(request: HttpRequest, module: str, lesson: str) -> HttpResponse:
     module_obj, lesson_obj, quiz = _get_quiz(module, lesson)
     return render(request, TEMPLATE, _context(request, module_obj, lesson_obj, quiz))

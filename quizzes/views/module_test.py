@@ -8,9 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from config.params import BadParameter, parse_id
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
@@ -88,7 +89,7 @@ def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse | N
 
 
 @login_required
-@require_GET
+@require_safe
 def test_page(request: HttpRequest, module: str) -> HttpResponse:
     module_obj, quiz = _get_test(module)
     status = retake_status(request.user, quiz)
@@ -126,7 +127,7 @@ def test_start(request: HttpRequest, module: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_resume(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     """The attempt's own address: its first unanswered question, or its result."""
     attempt = _get_attempt_for_user(request, module, pk)
@@ -181,7 +182,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_question(request: HttpRequest, module: str, pk: int, number: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, module, pk)
     if closed := _closed_redirect(request, attempt):
@@ -198,7 +199,10 @@ def attempt_answer(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, module, pk)
     numbers = {int(key): n for n, key in enumerate(_ordered_keys(attempt), start=1)}
     raw_question = request.POST.get("question", "")
-    current = numbers.get(int(raw_question)) if raw_question.isdigit() else None
+    try:
+        current = numbers.get(parse_id(raw_question, "question"))
+    except BadParameter:
+        current = None  # record_test_answer refuses it below, with a message for the learner
     try:
         answer = record_test_answer(attempt, raw_question, request.POST.get("choice"))
     except AnswerRefused as exc:
@@ -241,7 +245,7 @@ def _ordered_keys(attempt: Attempt) -> list[str]:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_review(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     """Before submitting: every question, which are answered, and which are not (by number)."""
     attempt = _get_attempt_for_user(request, module, pk)
@@ -288,7 +292,7 @@ def attempt_submit(request: HttpRequest, module: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, module, pk)
     if attempt.submitted_at is None:

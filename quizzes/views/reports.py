@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import instructor_required, is_admin, staff_required
+from config.params import BadParameter
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.exports import ANSWER_COLUMNS, ATTEMPT_COLUMNS, answer_rows, attempt_rows, csv_lines
@@ -39,7 +40,7 @@ def _filter(
 
 
 @staff_required
-@require_GET
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     form, report_filter = _filter(request)
     quizzes = report_quizzes()
@@ -58,7 +59,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def attempts(request: HttpRequest) -> HttpResponse:
     form, report_filter = _filter(request)
     rows = (
@@ -93,7 +94,7 @@ def _learner_context(learner: object, form: RetakeGrantForm) -> dict:
 
 
 @staff_required
-@require_GET
+@require_safe
 def learner(request: HttpRequest, pk: int) -> HttpResponse:
     learner_obj = _get_learner(pk)
     return render(request, "reports/learner.html", _learner_context(learner_obj, RetakeGrantForm()))
@@ -125,7 +126,7 @@ def learner_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @instructor_required
-@require_GET
+@require_safe
 def questions(request: HttpRequest) -> HttpResponse:
     # Instructors see aggregates only: the learner filter (which could single one person out)
     # is for admins.
@@ -142,12 +143,29 @@ def questions(request: HttpRequest) -> HttpResponse:
             "filter": report_filter,
             "quiz_choices": quizzes,
             "chosen": chosen,
-            "stats": question_stats(report_filter, selected),
+            # Instructors see only aggregates: a date range narrowed below the minimum sample
+            # could single learners out, so its per-question figures are withheld (admins,
+            # who may see each learner's answers anyway, still get them with a warning).
+            "stats": question_stats(
+                report_filter, selected, withhold_small=not admin and report_filter.active
+            ),
             "min_sample": MIN_SAMPLE,
             "hide_learner_filter": not admin,
             "section": "questions",
         },
     )
+
+
+def _export_filter(request: HttpRequest) -> ReportFilter:
+    """The filter of an export. A page shows a bad filter as a form error; a download has no
+    form to show, and ignoring the filter would quietly export everything: so it is a 400."""
+    form, report_filter = _filter(request)
+    if form.is_bound and not form.is_valid():
+        name, errors = next(iter(form.errors.items()))
+        raise BadParameter(
+            name if name != "__all__" else "dates", "is not valid. " + " ".join(errors)
+        )
+    return report_filter
 
 
 def _csv_response(name: str, lines: object) -> StreamingHttpResponse:
@@ -158,14 +176,14 @@ def _csv_response(name: str, lines: object) -> StreamingHttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def export_attempts(request: HttpRequest) -> StreamingHttpResponse:
-    _, report_filter = _filter(request)
+    report_filter = _export_filter(request)
     return _csv_response("attempts", csv_lines(ATTEMPT_COLUMNS, attempt_rows(report_filter)))
 
 
 @staff_required
-@require_GET
+@require_safe
 def export_answers(request: HttpRequest) -> StreamingHttpResponse:
-    _, report_filter = _filter(request)
+    report_filter = _export_filter(request)
     return _csv_response("answers", csv_lines(ANSWER_COLUMNS, answer_rows(report_filter)))

@@ -79,7 +79,7 @@ def test_a_price_change_updates_the_lessons_and_shows_which_figures_moved(
         ({"input": "abc"}, "model claude-sonnet-5-5: prices.input: not a number: &#x27;abc&#x27;"),
         ({"output": "-1"}, "model claude-sonnet-5-5: prices.output: must not be negative"),
         ({"batch_discount": "2"}, "batch_discount: must be above 0 and at most 1"),
-        ({"price_date": "soon"}, "Enter a valid date."),
+        ({"price_date": "soon"}, "Must be a date written as YYYY-MM-DD"),
     ],
 )
 def test_a_bad_price_edit_is_refused_naming_the_model_and_field(author, course, changes, message):

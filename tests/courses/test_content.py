@@ -233,3 +233,84 @@ def test_two_options_that_read_the_same_in_a_file_are_refused_naming_the_questio
     edit_yaml(content / MODULE / "quizzes" / "prompt-caching.yaml", same_text)
     with pytest.raises(ContentError, match=r"questions\[1\] \(pc-q2\)\.options: options A and D"):
         load_course(content)
+
+
+def _set(path_key: str, value):
+    """A change for edit_yaml: set a dotted path (list indexes as numbers)."""
+
+    def change(data):
+        *parents, last = path_key.split(".")
+        for part in parents:
+            data = data[int(part)] if part.isdecimal() else data[part]
+        data[last] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "relative, key, field",
+    [
+        (f"{MODULE}/module.yaml", "pass_mrak", "pass_mrak"),
+        (f"{MODULE}/quizzes/token-economics.yaml", "questions.0.hint", "questions[0] (te-q1).hint"),
+        (f"{MODULE}/quizzes/token-economics.yaml", "questions.0.options.1.corect",
+         "questions[0] (te-q1).options[1].corect"),
+        (f"{MODULE}/quizzes/token-economics.yaml", "shuffle", "shuffle"),
+        (f"{MODULE}/labs/cost-estimator.yaml", "model", "model"),
+        (f"{MODULE}/test.yaml", "time_limit", "time_limit"),
+    ],
+)  # fmt: skip
+def test_an_unknown_field_is_refused_naming_the_file_and_the_field(content, relative, key, field):
+    edit_yaml(content / relative, _set(key, True))
+    with pytest.raises(ContentError) as info:
+        load_course(content)
+    assert info.value.path.endswith(relative)
+    assert info.value.field == field
+    assert "is not a field here" in str(info.value)
+
+
+def test_an_unknown_front_matter_field_is_refused_naming_the_lesson(content):
+    path = content / MODULE / "lessons" / "01-token-economics.md"
+    path.write_text(path.read_text().replace("\nslug:", "\ndraft: true\nslug:", 1))
+    with pytest.raises(ContentError, match=r"01-token-economics\.md: draft: is not a field here"):
+        load_course(content)
+
+
+def test_an_unknown_price_table_field_is_refused_by_the_sync_command(db, content):
+    path = content / "pricing.yaml"
+    path.write_text(path.read_text().replace("version: 1\n", "version: 1\ncurrency: EUR\n", 1))
+    with pytest.raises(CommandError, match=r"pricing\.yaml.*unknown top-level field 'currency'"):
+        call_command("sync_content", path=str(content), check=True)
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [f"{MODULE}/module.yaml", f"{MODULE}/lessons/02-prompt-caching.md", f"{MODULE}/test.yaml",
+     "pricing.yaml"],
+)  # fmt: skip
+def test_a_file_that_is_not_utf8_is_refused_naming_it(db, content, relative):
+    path = content / relative
+    path.write_bytes(path.read_bytes() + "\n# café\n".encode("latin-1"))  # é is 0xe9 in Latin-1
+    with pytest.raises(CommandError, match=rf"{relative.split('/')[-1]}.*not UTF-8"):
+        call_command("sync_content", path=str(content), check=True)
+
+
+def test_a_non_numeric_reading_time_is_refused_naming_the_lesson(content):
+    path = content / MODULE / "lessons" / "01-token-economics.md"
+    path.write_text(path.read_text().replace("\nminutes: 30\n", "\nminutes: \u00b2\n", 1))
+    with pytest.raises(ContentError, match=r"01-token-economics\.md: minutes: must be"):
+        load_course(content)
+
+
+def test_a_deleted_test_file_is_refused_and_the_test_and_its_attempts_stay(db, content, learner):
+    from quizzes.models import Attempt
+
+    call_command("sync_content", path=str(content))
+    test = Quiz.objects.get(kind="test")
+    Attempt.objects.create(user=learner, quiz=test, total=15)
+    (content / MODULE / "test.yaml").unlink()
+    for options in ({"check": True}, {}):
+        with pytest.raises(CommandError, match=r"test\.yaml: is missing, but the database"):
+            call_command("sync_content", path=str(content), **options)
+    test.refresh_from_db()
+    assert test.questions.filter(is_active=True).count() == 15
+    assert Attempt.objects.filter(quiz=test).count() == 1

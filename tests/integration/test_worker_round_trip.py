@@ -1,6 +1,8 @@
 """A real Celery worker process consuming a real broker: Redis, and the filesystem transport."""
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +83,36 @@ def test_check_worker_fails_clearly_when_no_worker_runs(tmp_path):
     )  # fmt: skip
     assert result.returncode == 1
     assert "no worker ran the task" in result.stderr
+
+
+HEALTHZ = (
+    "import django, json; django.setup(); from django.test import Client; "
+    "r = Client().get('/healthz'); print(r.status_code, json.dumps(r.json()))"
+)
+
+
+def healthz(env: dict[str, str]) -> tuple[int, dict]:
+    result = subprocess.run(
+        [sys.executable, "-c", HEALTHZ], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    status, _, body = result.stdout.strip().splitlines()[-1].partition(" ")
+    return int(status), json.loads(body)
+
+
+def test_healthz_reports_a_running_worker_as_ok_and_a_stopped_one_as_absent(tmp_path):
+    env = service_env(tmp_path, ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0")
+    worker = start_worker(env, tmp_path / "worker.log")
+    try:
+        assert check_worker(env).returncode == 0  # the worker is up and consuming
+        status, body = healthz(env)
+    finally:
+        stop(worker)
+    assert status == 200
+    assert body["worker"] == "ok", (body, (tmp_path / "worker.log").read_text())
+    # The file cache is shared by processes: forget the cached answer so the next asks again.
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+    status, body = healthz(env)
+    assert status == 200
+    assert body["worker"] == "absent"

@@ -171,9 +171,11 @@ def test_other_learners_conversations_are_404(client, learner, other_learner, la
     assert "secret question" not in client.get(LAB_URL).content.decode()
 
 
-def test_a_non_numeric_conversation_id_is_404(client, learner, lab):
+def test_a_non_numeric_conversation_id_is_a_400_that_keeps_the_text(client, learner, lab):
     client.force_login(learner)
-    assert client.post(LAB_URL + "send/", {"text": "x", "conversation": "abc"}).status_code == 404
+    response = client.post(LAB_URL + "send/", {"text": "my question", "conversation": "abc"})
+    assert response.status_code == 400
+    assert "my question" in response.content.decode()
 
 
 def test_polling_a_pending_reply_keeps_polling_and_a_done_one_stops(client, learner, lab):

@@ -43,6 +43,8 @@ def test_the_spend_page_query_count_does_not_grow_with_data(
         assert client.get("/labs/spend/").status_code == 200
 
 
-def test_a_bad_period_falls_back_to_thirty_days(client, admin_user):
+def test_a_bad_period_is_a_400_naming_it(client, admin_user):
     client.force_login(admin_user)
-    assert client.get("/labs/spend/?days=abc").status_code == 200
+    response = client.get("/labs/spend/?days=abc")
+    assert response.status_code == 400
+    assert "“days” must be a whole number" in response.content.decode()

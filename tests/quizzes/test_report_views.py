@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from quizzes.models import Attempt, Question, Quiz, RetakeGrant
 from quizzes.reports import ReportFilter, median_percent, question_stats, quiz_summaries
@@ -153,7 +154,7 @@ def test_a_bad_filter_is_shown_and_not_applied(client, admin_user, learner, cour
     assert "The start date is after the end date." in html
     assert "1 attempt," in html
     html = client.get("/reports/attempts/", {"date_from": "not-a-date"}).content.decode()
-    assert "Enter a valid date." in html
+    assert "Must be a date written as YYYY-MM-DD" in html
 
 
 def test_the_learner_page_shows_progress_quiz_attempts_and_test_attempts(
@@ -295,3 +296,41 @@ def test_report_pages_use_a_bounded_number_of_queries_however_much_data(
     for url, limit in limits.items():
         with django_assert_max_num_queries(limit):
             client.get(url)
+
+
+def test_an_instructor_narrowing_by_date_to_a_few_learners_sees_no_per_question_figures(
+    client, instructor, admin_user, learner, other_learner, course
+):
+    quiz = lesson_quiz()
+    questions = prefetched(quiz)
+    lonely_day = timezone.now() - timedelta(days=40)
+    make_attempt(learner, quiz, 1, when=lonely_day, questions=questions)
+    for _ in range(30):
+        make_attempt(other_learner, quiz, 2, questions=questions)
+    narrowed = {"quiz": quiz.pk, "date_from": lonely_day.date().isoformat(),
+                "date_to": lonely_day.date().isoformat()}  # fmt: skip
+
+    client.force_login(instructor)
+    html = client.get(QUESTIONS, narrowed).content.decode()
+    assert "1 submitted attempt." in html
+    assert "Figures withheld:" in html and "Widen the range" in html
+    assert 'class="option-picks"' not in html and 'class="score-tiles compact"' not in html
+    assert "(1/1)" not in html and "(0/1)" not in html and "Top group" not in html
+    # The whole range is past the minimum sample: the figures are back.
+    html = client.get(QUESTIONS, {"quiz": quiz.pk}).content.decode()
+    assert "Figures withheld:" not in html and 'class="option-picks"' in html
+
+    client.force_login(admin_user)
+    html = client.get(QUESTIONS, narrowed).content.decode()
+    assert "Figures withheld:" not in html
+    assert "Small sample:" in html and 'class="option-picks"' in html
+
+
+def test_unfiltered_small_samples_still_show_instructors_the_figures_with_a_warning(
+    client, instructor, learner, course
+):
+    quiz = lesson_quiz()
+    make_attempt(learner, quiz, 2)
+    client.force_login(instructor)
+    html = client.get(QUESTIONS, {"quiz": quiz.pk}).content.decode()
+    assert "Small sample:" in html and 'class="option-picks"' in html

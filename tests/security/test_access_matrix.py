@@ -195,3 +195,34 @@ def test_the_admin_site_is_for_staff_only(client, learner):
     client.force_login(learner)
     response = client.get("/admin/")
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_head_answers_like_get_on_every_page_and_sends_no_body(client, admin_user, world):
+    """Load balancers and link checkers send HEAD: every page that answers GET answers it."""
+    for name, url in as_user(client, admin_user, world):
+        get = client.get(url)
+        if get.status_code == 405:
+            continue  # a POST-only URL
+        client.force_login(admin_user)
+        head = client.head(url)
+        assert head.status_code == get.status_code, (name, get.status_code, head.status_code)
+        body = b"".join(head.streaming_content) if head.streaming else head.content
+        assert body == b"", name
+
+
+def test_put_and_delete_are_refused_on_every_url(client, admin_user, world):
+    for name, url in as_user(client, admin_user, world):
+        if name == "accounts:login":
+            client.logout()  # a signed-in visitor is sent on before the method is looked at
+        for method in ("put", "delete"):
+            status = getattr(client, method)(url).status_code
+            assert status == 405, (name, method, status)
+
+
+def test_authoring_pages_refuse_put_and_delete_even_for_their_instructors(
+    client, instructor, world
+):
+    for name, url in as_user(client, instructor, world):
+        if classify(name) == "instructor":
+            for method in ("put", "delete"):
+                assert getattr(client, method)(url).status_code == 405, (name, method)

@@ -58,3 +58,36 @@ def test_every_page_sends_a_content_security_policy(client, learner, course):
         csp = client.get(url)["Content-Security-Policy"]
         assert "script-src 'self' 'nonce-" in csp
         assert "'unsafe-inline'" not in csp
+
+
+FAKE_UI = (
+    '<div class="banner notice" id="cost-meter" title="Official notice">Your account is '
+    'suspended: <a class="button" href="https://example.com/pay">pay here</a></div>\n\n'
+    '<img src="https://example.com/fake-banner.png" alt="site banner">'
+)
+
+
+def test_a_model_reply_cannot_dress_itself_as_site_ui(client, learner, lab, settings, monkeypatch):
+    """A reply keeps its text and links but no class, id, title or image: it cannot pose as a
+    banner or button, nor take over an element the page addresses by id."""
+    from tests.labs.fake_claude import FakeClaude, text_reply
+    from tests.labs.test_claude import ask
+
+    settings.ANTHROPIC_API_KEY = "sk-ant-test-key"
+    settings.LABS_OFFLINE = False
+    FakeClaude([text_reply(FAKE_UI, chunks=1)]).install(monkeypatch)
+    message = ask(learner, lab, "Hello")
+    assert message.status == "done"
+    assert 'href="https://example.com/pay"' in message.html
+    for attribute in ("class=", "id=", "title=", "<img"):
+        assert attribute not in message.html, attribute
+    client.force_login(learner)
+    page = client.get(f"{LAB_URL}c/{message.conversation_id}/").content.decode()
+    assert page.count('id="cost-meter"') == 1  # the page's own meter, not the reply's
+
+
+def test_authored_lesson_markdown_keeps_its_classes_and_ids():
+    html = render_markdown('## Costs\n\n<div class="callout" id="note">Read this.</div>\n')
+    assert 'class="callout"' in html
+    assert 'id="note"' in html
+    assert 'id="costs"' in html  # heading anchors still work

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from authoring.files import SyncConflict, read_price_file, sync_from_files
-from courses.content import ContentError, load_course
+from courses.content import ContentError, check_tests_kept, load_course
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         try:
             if check:
                 modules = load_course(folder, read_price_file(folder))
+                check_tests_kept(modules)
                 self.stdout.write(f"content is valid: {len(modules)} module(s)")
                 return
             report = sync_from_files(folder, force=force)
