@@ -61,6 +61,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     form_class = ThrottledPasswordResetForm
+    http_method_names = ["get", "head", "post"]
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -72,13 +73,21 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    http_method_names = ["get", "head"]
     template_name = "accounts/password_reset_done.html"
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = SetPasswordForm
+    http_method_names = ["get", "head", "post"]
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Django's own dispatch answers a bad link before it looks at the method: check first.
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -89,4 +98,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    http_method_names = ["get", "head"]
     template_name = "accounts/password_reset_complete.html"
