@@ -31,8 +31,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 QUIZ_URL = "/modules/cost-optimization/lessons/token-economics/quiz/"
 TEST_URL = "/modules/cost-optimization/test/"
 # Phrases the parser's messages use; a readable error contains one of them.
+# The last: answer options are opaque per-attempt tokens now, so a number is an unknown option.
 EXPLAINED = ("digits 0-9", "YYYY-MM-DD", "must be from", "must be between", "not understood",
-             "Select a valid choice")  # fmt: skip
+             "Select a valid choice", "is not one of this question")  # fmt: skip
 TYPED = "Words the person typed and must not lose"
 
 
