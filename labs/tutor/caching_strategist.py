@@ -25,7 +25,7 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
-from .parsing import PART_LABELS, PART_ORDER, Facts
+from .reading import PART_LABELS, PART_ORDER, Facts
 from .types import TutorReply
 from .writing import (
     Reply,

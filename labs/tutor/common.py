@@ -13,7 +13,7 @@ from labs.calculator.errors import UnknownModel
 from labs.calculator.pricing import REPO_ROOT, Model, PriceTable
 
 from .calc import Calculator
-from .parsing import (
+from .reading import (
     Conversation,
     ModelMention,
     order_models,

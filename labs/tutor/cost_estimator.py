@@ -23,7 +23,7 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
-from .parsing import PART_LABELS, PART_ORDER, Facts, Modifier
+from .reading import PART_LABELS, PART_ORDER, Facts, Modifier
 from .types import TutorReply
 from .writing import (
     Reply,

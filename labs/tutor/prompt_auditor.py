@@ -22,7 +22,7 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
-from .parsing import FOLLOW_UP_PHRASES
+from .reading import FOLLOW_UP_PHRASES
 from .types import TutorReply
 from .writing import Reply, model_prices, pct, plural, table, tokens, usd
 

@@ -12,7 +12,7 @@ from typing import Any
 from labs.calculator.formatting import format_pct, format_price, format_tokens, format_usd
 from labs.calculator.pricing import Model
 
-from .parsing import PART_LABELS, PART_ORDER
+from .reading import PART_LABELS, PART_ORDER
 
 
 def a_or_an(n: int) -> str:
