@@ -145,6 +145,7 @@ def extract_facts(
     for number in numbers:
         _classify(number, masked)
     facts.numbers = numbers
+    _pairs(numbers, masked)
     _assign(numbers, masked, facts, expect)
     _flags(masked, facts)
     plain = masked
@@ -211,6 +212,8 @@ def _classify(n: Number, text: str) -> None:
         n.kind = "words"
         return
     m = _COUNT_AFTER_RE.match(after)
+    if m and _is_size_label(n, m.group(0), text[n.end + m.end() : n.end + m.end() + 40]):
+        return  # "2.5k prompt / 400 out": a size with its label, left for _assign
     if m:
         n.kind, n.unit_end = "count", n.end + m.end()
         p = _PERIOD_RE.match(text[n.unit_end : n.unit_end + 40])
@@ -227,11 +230,62 @@ def _classify(n: Number, text: str) -> None:
         return
 
 
+# "in/out tokens 3k/700", "3k/700 in/out", "input/output: 2k / 300": two slots and two sizes.
+_NUM = r"~?\s*\d[\d,.]*\s?[km]?"
+_WORD = r"[a-z_]+"
+_PAIR_RES = (
+    re.compile(
+        rf"\b(?P<a>{_WORD})\s*/\s*(?P<b>{_WORD})(?:\s+(?:tokens?|toks?))?\s*(?:[:=]|of|are|is)?"
+        rf"\s*(?P<x>{_NUM})\s*/\s*(?P<y>{_NUM})",
+        re.I,
+    ),
+    re.compile(
+        rf"(?P<x>{_NUM})\s*/\s*(?P<y>{_NUM})\s*(?:(?:tokens?|toks?)\s+)?(?P<a>{_WORD})\s*/"
+        rf"\s*(?P<b>{_WORD})\b",
+        re.I,
+    ),
+)
+
+
+def _slot_word(word: str) -> str | None:
+    word = word.strip().lower()
+    if word == "in":
+        return "input"
+    m = _PART_RE.fullmatch(word)
+    return m.lastgroup if m and m.lastgroup != "turn" else None
+
+
+def _pairs(numbers: list[Number], text: str) -> None:
+    """Label the two sizes of a slash pair with the two slots it names, in order."""
+    for pattern in _PAIR_RES:
+        for m in pattern.finditer(text):
+            slots = _slot_word(m.group("a")), _slot_word(m.group("b"))
+            if None in slots or slots[0] == slots[1]:
+                continue
+            for group, slot in zip(("x", "y"), slots, strict=True):
+                start = m.start(group) + len(m.group(group)) - len(m.group(group).lstrip(" ~"))
+                for n in numbers:
+                    if n.start == start and n.kind in ("bare", "count", "tokens"):
+                        n.kind, n.part = "tokens", slot
+
+
+def _is_size_label(n: Number, noun: str, rest: str) -> bool:
+    """A singular slot word after a number above one, with no period after it, labels a size:
+    "2.5k prompt", "300 answer" (a count would be plural: "2,500 prompts a day")."""
+    word = noun.strip().lower()
+    return (
+        n.value > 1
+        and not word.endswith("s")
+        and _PART_RE.fullmatch(word) is not None
+        and _PERIOD_RE.match(rest) is None
+    )
+
+
 def _part_for(n: Number, text: str) -> str | None:
     if n.part:
         return n.part
     after = text[n.unit_end : n.unit_end + 60]
-    if re.match(r"^[ \t]*in\b[ \t]*(?:[,.;:!?)]|and\b|\+|$)", after, re.I):
+    if _IN_LABEL_RE.match(after):
         return "input"
     m = re.match(
         r"^[ \t-]*(?:(?:of|for|in|from|worth[ \t]+of|on)[ \t]+)?(?:(?:the|a|an|our|my|its|"
@@ -254,13 +308,27 @@ def _part_for(n: Number, text: str) -> str | None:
 _NOT_COUNTS = ("system", "tools", "examples", "documents", "history", "output", "summary")
 
 
+# "in" right after a number is the input ("900 in / 120 out", "2k in and 300 out"), unless it
+# starts a phrase ("500 tokens in the system prompt").
+_IN_LABEL_RE = re.compile(
+    r"^[ \t]*in\b[ \t]*(?:[,.;:!?)/+&]|and\b|w/|with\b|each\b|per\b|tokens?\b|$)", re.I
+)
+# Slots a bare number may take from the label after it even when the message never says
+# "tokens": nobody counts "600 sys" or "20 out" in anything else.
+_SIZE_ONLY = ("system", "output", "input", "summary")
+
+
 def _part_right_after(n: Number, text: str) -> str | None:
-    """ "1,200 system + 2,000 document": a part named right after a bare number, in a message
-    that talks about tokens."""
-    if not re.search(r"\btok", text, re.I):
+    """ "1,200 system + 2,000 document", "600 sys / 400 in / 20 out": a slot named right after a
+    bare number. Words that also count things ("20 tools", "5 examples") need a message that
+    talks about tokens, or a number too big to count them."""
+    after = text[n.end : n.end + 40]
+    if _IN_LABEL_RE.match(after):
+        return "input"
+    m = _PART_RE.match(after.lstrip(" \t-~"))
+    if not m or m.lastgroup == "turn":
         return None
-    m = _PART_RE.match(text[n.end : n.end + 40].lstrip(" \t-"))
-    if m and m.lastgroup != "turn":
+    if m.lastgroup in _SIZE_ONLY or n.value >= 100 or re.search(r"\btok", text, re.I):
         return m.lastgroup
     return None
 
@@ -276,7 +344,11 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             # "system prompt: 1200", "answers around 300" (a part named just before the number)
             before = _clause_before(text, n.start, 40)
             part = _first_part(before, last=True)
-            if (
+            if _part_right_after(n, text):
+                # The label right after a number is its own; one before it may be the previous
+                # number's ("600 sys / 400 in").
+                n.kind, n.part = "tokens", _part_right_after(n, text)
+            elif (
                 part
                 and before.strip()
                 and re.search(

@@ -19,16 +19,35 @@ TIER_NAMES = ("haiku", "sonnet", "opus", "fable", "mythos")
 
 # -- models ---------------------------------------------------------------------------------------
 _VERSION = r"\d(?:[.\-_]\d)?(?!\d|,\d|\.\d)"
+# How people misspell the tiers: (tier, pattern). A misspelt name is read as the tier and the
+# reply says so ("sonet 5.5" read as Claude Sonnet 5.5).
+TIER_SPELLINGS: list[tuple[str, str]] = [
+    ("sonnet", r"son+et+e?|sonnnet|sonet|sonent|sonnte"),
+    ("haiku", r"haiku|haiko|haikou|hiaku|haiuk|haku"),
+    ("opus", r"opus|opsu|oppus|opuss"),
+    ("fable", r"fable"),
+    ("mythos", r"mythos"),
+]
+_TIER_WORDS = "|".join(p for _, p in TIER_SPELLINGS)
 _MODEL_RES = (
+    re.compile(rf"\bclaude[\s_-]*{_VERSION}[\s_-]*(?:{_TIER_WORDS})\b(?:[\s_-]*\d{{8}}\b)?", re.I),
     re.compile(
-        rf"\bclaude[\s_-]*{_VERSION}[\s_-]*(?:haiku|sonnet|opus)\b(?:[\s_-]*\d{{8}}\b)?", re.I
-    ),
-    re.compile(
-        rf"\b(?:claude[\s_-]*)?(?:haiku|sonnet|opus|fable|mythos)\b"
+        rf"\b(?:claude[\s_-]*)?(?:{_TIER_WORDS})\b"
         rf"(?:[\s_-]*{_VERSION}(?:[\s_-]*\d{{8}})?\b)?",
         re.I,
     ),
 )
+
+
+def _spelled(name: str) -> str:
+    """`name` with a misspelt tier word replaced by the tier ("sonet 5.5" -> "sonnet 5.5")."""
+    for tier, pattern in TIER_SPELLINGS:
+        fixed = re.sub(rf"\b(?:{pattern})\b", tier, name, flags=re.I)
+        if fixed != name:
+            return fixed
+    return name
+
+
 _BASELINE_BEFORE = re.compile(
     r"(?:\bruns?\s+on|\brunning\s+on|\bbuilt\s+on|\bpowered\s+by|\bcurrently\s+(?:on|using|use)"
     r"|\bwe\s+use|\bi\s+use|\bwe're\s+using|\bi'm\s+using|\bfrom|\bthan|\bcompared\s+(?:to|with)"
@@ -66,6 +85,8 @@ class ModelMention:
                 f'"{self.text}" read as {self.model.display_name}, the newest current '
                 f"{self.tier.capitalize()} in the price table{limited}."
             )
+        if _spelled(self.text) != self.text:
+            return f'"{self.text}" read as {self.model.display_name}.'
         return None
 
 
@@ -78,8 +99,9 @@ def find_models(text: str, table: PriceTable) -> list[ModelMention]:
     for pattern in _MODEL_RES:
         for m in pattern.finditer(masked):
             name = m.group(0).strip(" _-")
-            key = re.sub(r"[\s_-]+", " ", name.lower()).removeprefix("claude ").strip()
-            model, tier = table.find(name), None
+            spelled = _spelled(name)
+            key = re.sub(r"[\s_-]+", " ", spelled.lower()).removeprefix("claude ").strip()
+            model, tier = table.find(spelled), None
             if model is None and key in TIER_NAMES:
                 tier = key
                 try:

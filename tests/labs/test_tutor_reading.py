@@ -1,0 +1,65 @@
+"""The offline tutor reads quantities as engineers type them (issue 13, "Reading").
+
+Phrasings are our own, not the golden evaluation's; every expected figure is worked by hand from
+content/pricing.yaml (Haiku 5.5 $0.10 / $0.50, Sonnet 5.5 $2 / $10, Opus 5.5 $4 / $20 per
+million input / output tokens; a month is 30 days, a year 365), never by calling the calculator.
+"""
+
+import pytest
+
+from .tutor_helpers import make_ask, make_converse
+
+estimate = make_ask("cost-estimator")
+converse_estimate = make_converse("cost-estimator")
+
+
+# -- class 1: quantities it did not read --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("message", "figures"),
+    [
+        # 1,500 x $0.10 + 200 x $0.50 per million = $0.00025 a request; x 40,000 = $10 a day.
+        ("haiku 5.5: 40k reqs/day, ~1.5k in / 200 out. cost a month?", ["$10.00", "$300.00"]),
+        # 2 a second = 172,800 a day; 1,000 x $4 + 100 x $20 per million = $0.006 a request.
+        ("opus 5.5, 2 req/s, in/out 1k/100", ["$1,036.80", "$31,104.00"]),
+        # "sonet" is Sonnet 5.5: 8,000 x $2 + 500 x $10 per million = $0.021; x 1,000 a day.
+        ("sonet 5.5 w/ 8k ctx + 500 out, 1,000 calls/day", ["$21.00", "$630.00"]),
+        # 700 + 300 input x $0.10 + 50 x $0.50 per million = $0.000125; x 10,000 = $1.25 a day.
+        ("700 sys / 300 usr msg / 50 out, haiku 5.5, 10k/day", ["$1.25", "$37.50"]),
+        # sizes first, labels after: 3,000 x $2 + 250 x $10 per million = $0.0085; x 5,000.
+        ("sonnet 5.5, 3k/250 in/out tokens, 5k a day", ["$42.50", "$1,275.00"]),
+        # "2.5k prompt" is a size, not 2,500 prompts: 2,500 x $4 + 300 x $20 = $0.016; x 600.
+        ("opus 5.5, 600 requests a day, 2.5k prompt / 300 completion tokens", ["$9.60"]),
+    ],
+)
+def test_abbreviated_sizes_and_rates_are_read_and_priced(message: str, figures: list[str]) -> None:
+    reply = estimate(message)
+
+    assert not reply.asked_follow_up, reply.text
+    for figure in figures:
+        assert figure in reply.text, (figure, reply.text)
+
+
+def test_a_monthly_volume_stays_monthly_and_is_not_rounded_through_a_day() -> None:
+    # 2,000 x $0.10 + 400 x $0.50 per million = $0.0004 a request; 900,000 a month = $360.
+    reply = estimate("haiku 5.5, 900k req/mo, 2k in / 400 out")
+
+    assert "900,000 requests a month" in reply.text
+    assert "$360.00 a month" in reply.text
+    assert "$12.00 a day" in reply.text
+
+
+def test_a_misspelt_tier_is_read_and_the_reading_is_stated() -> None:
+    reply = estimate("haiuk 5.5 with 10k calls a day, 1k in and 100 out")
+
+    # 1,000 x $0.10 + 100 x $0.50 per million = $0.00015; x 10,000 = $1.50 a day.
+    assert "$1.50 a day" in reply.text
+    assert '"haiuk 5.5" read as Claude Haiku 5.5' in reply.text
+
+
+def test_the_label_after_a_number_wins_over_the_one_before_it() -> None:
+    # 600 is the system prompt, 400 the input, 20 the output: not 400 for the system prompt.
+    reply = estimate("sonnet 5.5: 600 sys / 400 in / 20 out, 1k a day")
+
+    # (600 + 400) x $2 + 20 x $10 per million = $0.0022; x 1,000 = $2.20 a day.
+    assert "$2.20 a day" in reply.text
+    assert "600-token system prompt" in reply.text
