@@ -119,6 +119,7 @@ def answer(ctx: Context) -> TutorReply:
             "and how often requests come.",
         )
     reply = Reply()
+    reply.add(*choice.retired)
     reply.assume(*choice.notes, *notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)

@@ -144,6 +144,7 @@ def answer(ctx: Context) -> TutorReply:
     assert output is not None
     scenario = Scenario(parts, output, facts.requests, facts.per, facts.batch)
     reply = Reply()
+    reply.add(*choice.retired)
     reply.assume(*choice.notes, *part_notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)

@@ -63,3 +63,38 @@ def test_the_label_after_a_number_wins_over_the_one_before_it() -> None:
     # (600 + 400) x $2 + 20 x $10 per million = $0.0022; x 1,000 = $2.20 a day.
     assert "$2.20 a day" in reply.text
     assert "600-token system prompt" in reply.text
+
+
+# -- class 5: a retired model is named as retired and today's replacement is priced -----------
+def test_a_retired_model_is_named_and_todays_model_of_its_tier_is_priced() -> None:
+    reply = estimate("claude-3-5-haiku-20241022, 20k calls a day, 1k in / 200 out, monthly?")
+
+    # Haiku 5.5: 1,000 x $0.10 + 200 x $0.50 per million = $0.0002; x 20,000 = $4 a day.
+    assert "Claude 3.5 Haiku is retired" in reply.text
+    assert "$4.00 a day" in reply.text
+    assert "$120.00 a month" in reply.text
+    # At 3.5 Haiku's old $0.80 / $4.00 the month would be $960: a price nobody can buy.
+    assert "$960.00" not in reply.text
+    assert {c.input["model"] for c in reply.calculations} == {"claude-haiku-5-5"}
+
+
+def test_the_caching_lab_plans_a_retired_models_cache_on_its_replacement() -> None:
+    ask = make_ask("caching-strategist")
+    reply = ask("claude-opus-4-20250514, 6k system prompt, 2k calls a day. caching saving/day?")
+
+    assert "Claude Opus 4 is retired" in reply.text
+    assert reply.calculations
+    assert {c.input["model"] for c in reply.calculations} == {"claude-opus-5-5"}
+
+
+def test_the_prompt_auditor_prices_a_workload_when_no_prompt_is_pasted() -> None:
+    ask = make_ask("prompt-auditor")
+    reply = ask(
+        "our classifier runs on claude-3-haiku-20240307 at 50k calls/day, 500 in / 10 out. "
+        "before we audit the prompt: what's that a month?"
+    )
+
+    # Haiku 5.5: 500 x $0.10 + 10 x $0.50 per million = $0.000055; x 50,000 = $2.75 a day.
+    assert "Claude 3 Haiku is retired" in reply.text
+    assert "$82.50 a month" in reply.text
+    assert "audit_prompt" not in {c.tool for c in reply.calculations}

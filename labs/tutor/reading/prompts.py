@@ -45,13 +45,19 @@ def extract_prompt(text: str, *, whole_if_unmarked: bool = False) -> tuple[str |
             return m.group("body").strip(), _blank(text, m.start(), m.end())
     if label:
         body, rest = _split_meta(text[label.end() :])
-        if body:
+        # "before we audit the prompt: what's it cost?" names the prompt, it does not paste it.
+        if body and not _is_question_about_it(body):
             return body, text[: label.start()] + " " + rest
     if whole_if_unmarked and text.strip():
         body, rest = _split_meta(text)
         if body:
             return body, rest
     return None, text
+
+
+def _is_question_about_it(body: str) -> bool:
+    """Text after "prompt:" that is a short question about cost or volume, not a prompt."""
+    return len(body.split()) < 25 and body.rstrip().endswith("?") and bool(_META_RE.search(body))
 
 
 def _split_meta(text: str) -> tuple[str, str]:
