@@ -29,6 +29,7 @@ from .writing import (
     Reply,
     a_or_an,
     describe_parts,
+    in_periods,
     join_words,
     model_prices,
     pct,
@@ -360,10 +361,12 @@ def _one_call(
 def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> TutorReply:
     out = ctx.calc.run("workload_cost", scenario.tool_input(model=model.id))
     period = out["per_period"]
+    periods = asked_periods(ctx, default=("day", "month"))
     reply.add(
         f"On **{out['display_name']}**, {plural(out['requests'], 'request')} a {out['per']} cost "
-        f"**{usd(out['per_day_usd'])} a day** and **{usd(out['per_month_usd'])} a month**."
+        f"{in_periods(out['per_day_usd'], 'day', periods)}."
     )
+    _hour_and_week(reply, periods, out["per_day_usd"])
     reply.add(
         table(
             ["Per request", "Per day", "Per month (30 days)", "Per year (365 days)"],
@@ -388,6 +391,35 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         'the answers were half as long?"'
     )
     return ctx.reply(reply.render())
+
+
+PERIODS = ("hour", "day", "week", "month", "year")
+
+
+def asked_periods(ctx: Context, default: tuple[str, ...]) -> list[str]:
+    """The periods the new message asks a figure for, in the calendar's order; `default` when
+    it asks none."""
+    asked = [p for p in PERIODS if p in ctx.conv.new.asked]
+    return asked or list(default)
+
+
+def _hour_and_week(reply: Reply, periods: list[str], per_day_usd: str) -> None:
+    """Asked per hour or per week: the table has neither, so say what they are."""
+    extra = [p for p in ("hour", "week") if p in periods]
+    if not extra:
+        return
+    reply.add(
+        "Per hour and per week are the calculator's daily figure restated: "
+        + in_periods(per_day_usd, "day", ["hour", "day", "week"], bold=False)
+        + "."
+    )
+    if "hour" in extra:
+        reply.assume(
+            "Per hour is a 24th of the day: traffic spread over the whole day. If it comes "
+            "only in working hours, the busy hours cost more than that."
+        )
+    if "week" in extra:
+        reply.assume("A week is 7 days.")
 
 
 def _other_model(ctx: Context, model: Model) -> str:

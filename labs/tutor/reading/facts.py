@@ -36,6 +36,7 @@ from .quantities import (
     Number,
     _period_unit,
     _round,
+    asked_periods,
     find_numbers,
     to_volume,
 )
@@ -74,6 +75,8 @@ class Facts:
     prompt_text: str | None = None
     notes: list[str] = field(default_factory=list)
     text: str = ""
+    # Periods the message asks a figure for ("per month?", "daily + monthly").
+    asked: list[str] = field(default_factory=list)
 
     @property
     def has_numbers(self) -> bool:
@@ -145,6 +148,7 @@ def extract_facts(
     for number in numbers:
         _classify(number, masked)
     facts.numbers = numbers
+    facts.asked = asked_periods(masked)
     _pairs(numbers, masked)
     _assign(numbers, masked, facts, expect)
     _flags(masked, facts)

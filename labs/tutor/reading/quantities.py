@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from labs.calculator.formatting import format_tokens
 
+from .labels import _COUNT_NOUNS
 from .text import (
     _blank,
     normalize,
@@ -268,3 +269,26 @@ def to_volume(value: Decimal, unit: str, raw: str = "") -> Volume:
 
 def _round(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+# A period the learner asks about ("per day and per yr?", "savings/mo", "daily + monthly"),
+# as opposed to the period of a rate ("25k calls/day", "~8k of these a day").
+_ASKED_RE = re.compile(_PERIOD_RE.pattern.removeprefix("^(?:\\s|,)*"), re.I)
+_RATE_BEFORE_RE = re.compile(
+    rf"\d[\d,.]*\s*(?:k|m|mm|mn|mil|million|thousand|b|bn|billion)?(?:\s*[a-z]+)?"
+    rf"(?:\s*(?:{_COUNT_NOUNS}))?(?:\s+of\s+(?:these|them))?\s*$",
+    re.I,
+)
+
+
+def asked_periods(text: str) -> list[str]:
+    """The periods `text` asks a figure for, in the order asked (day, month, year, hour, week,
+    second, minute); the period right after a counted number is that number's rate."""
+    found: list[str] = []
+    for m in _ASKED_RE.finditer(normalize(text)):
+        if _RATE_BEFORE_RE.search(text[max(0, m.start() - 40) : m.start()]):
+            continue
+        unit = _period_unit(m)
+        if unit not in found:
+            found.append(unit)
+    return found
