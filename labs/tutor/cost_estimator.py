@@ -33,6 +33,7 @@ from .writing import (
     join_words,
     model_prices,
     pct,
+    per_period,
     plural,
     price,
     table,
@@ -559,18 +560,21 @@ def _batch(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> Tuto
     data = scenario.tool_input(model=model.id)
     data.pop("batch", None)
     out = ctx.calc.run("batch_savings", data)
+    periods = asked_periods(ctx, default=("month",))
     reply.add(
         f"Sent through the Message Batches API, this workload on {out['display_name']} costs "
-        f"**{usd(out['batch_usd'])} a month** instead of {usd(out['standard_usd'])} in real time: "
-        f"a saving of **{usd(out['saving_usd'])} a month ({pct(out['saving_pct'])})**."
+        f"{in_periods(out['batch_usd'], 'month', periods)} instead of "
+        f"{in_periods(out['standard_usd'], 'month', periods, bold=False)} in real time: a saving "
+        f"of {in_periods(out['saving_usd'], 'month', periods)} ({pct(out['saving_pct'])}, half "
+        "the real-time price)."
     )
-    reply.add(
-        table(
-            ["", "Real time", "Batch"],
-            [["Per month (30 days)", usd(out["standard_usd"]), usd(out["batch_usd"])]],
-            right=(1, 2),
-        )
-    )
+    standard = per_period(out["standard_usd"], "month")
+    batched = per_period(out["batch_usd"], "month")
+    rows = [
+        [label, usd(standard[p]), usd(batched[p])]
+        for p, label in (("day", "Per day"), ("month", "Per month (30 days)"))
+    ]
+    reply.add(table(["", "Real time", "Batch"], rows, right=(1, 2)))
     reply.add(
         "Batches suit work nobody waits for: results come back within 24 hours (most within "
         "one). A person waiting for an answer needs real-time calls."

@@ -137,3 +137,46 @@ def test_a_caching_saving_is_answered_per_year_when_asked() -> None:
     # One 5-minute write ($2.50 x 4,000 / 1M = $0.01) and 9,999 reads ($0.10 x 4,000 / 1M each,
     # $3.9996) against 10,000 full-price sends ($80): $75.9904 a day, x 365 = $27,736.50.
     assert "$27,736.50 a year" in reply.text, reply.text
+
+
+# -- class 4: the qualifier that changes the answer ---------------------------------------------
+@pytest.mark.parametrize(
+    "message",
+    [
+        "our digest job on sonnet 5.5 sends 4k requests a day, 1k in / 200 out; nobody looks at "
+        "the digests until the next morning. cost a day?",
+        "sonnet 5.5, 4k requests a day, 1k in / 200 out, the reports are needed by tomorrow "
+        "morning. daily cost?",
+        "sonnet 5.5, 4k requests a day, 1k in / 200 out. no one is waiting on these. per day?",
+    ],
+)
+def test_work_nobody_waits_for_is_priced_as_a_batch(message: str) -> None:
+    reply = estimate(message)
+
+    # 1,000 x $2 + 200 x $10 per million = $0.004; x 4,000 = $16 a day, half through batches.
+    assert [c.tool for c in reply.calculations] == ["batch_savings"]
+    assert "$8.00 a day" in reply.text
+    assert "$16.00 a day" in reply.text
+
+
+def test_work_a_user_waits_for_stays_real_time() -> None:
+    reply = estimate(
+        "sonnet 5.5, 4k requests a day, 1k in / 200 out, the user is waiting on each answer. "
+        "daily cost?"
+    )
+
+    assert [c.tool for c in reply.calculations] == ["workload_cost"]
+    assert "$16.00 a day" in reply.text
+
+
+def test_a_count_of_documents_is_not_read_as_document_tokens() -> None:
+    reply = estimate(
+        "a nightly run over 30k docs on haiku 5.5, 1k in / 50 out, results needed by the "
+        "morning. per night?"
+    )
+
+    # 30,000 requests: 1,000 x $0.10 + 50 x $0.50 per million = $0.000125 each, $3.75 a night,
+    # $1.88 through batches (not a 30,000-token document part).
+    assert "$3.75 a day" in reply.text
+    assert "I read it as a day" in reply.text
+    assert "30,000 tokens of documents" not in reply.text

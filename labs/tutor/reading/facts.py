@@ -377,7 +377,12 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
                 p = periods[-1] if periods else None
                 if p:
                     n.kind, n.per = "volume", _period_unit(p)
-        if n.kind == "count" and _part_right_after(n, text) in _NOT_COUNTS:
+        # "200k docs" counts documents unless the message talks about tokens ("2k docs tokens").
+        if (
+            n.kind == "count"
+            and re.search(r"\btok", text, re.I)
+            and _part_right_after(n, text) in _NOT_COUNTS
+        ):
             n.kind, n.part = "tokens", _part_right_after(n, text)
         if n.kind == "tokens":
             part = _part_for(n, text) or "input"

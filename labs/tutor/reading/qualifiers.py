@@ -90,15 +90,46 @@ _MORE_RE = re.compile(
 _LESS_RE = re.compile(r"^\s*(?:%|percent)?\s*(?:less|fewer|shorter|smaller|lower|down)", re.I)
 
 
+# The qualifier table: (phrase, what it changes in the scenario). A phrase that means nobody
+# waits for the answer makes the work a batch job; one that says somebody does keeps it real
+# time. A new phrasing is a new row.
+_LATER = r"(?:tomorrow|the\s+next\s+(?:morning|day)|next\s+(?:morning|day)|(?:the\s+)?morning)"
+QUALIFIERS: list[tuple[str, dict[str, object]]] = [
+    (r"\bbatch(?:es|ed|ing)?\b|\bbatch\s+api\b|\basync(?:hronous)?\b", {"batch": True}),
+    (
+        rf"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+(?:reads?|looks?\s+at|needs?|checks?|uses?|"
+        rf"sees?)\b[^.?!]{{0,40}}\b(?:before|until|till|til)\s+{_LATER}",
+        {"batch": True},
+    ),
+    (rf"\b(?:needed|read|used|wanted|due|ready)\s+(?:by|in|the)\s+{_LATER}", {"batch": True}),
+    (rf"\bresults?\s+(?:are|is|get)\s+(?:read|used|checked)\s+{_LATER}", {"batch": True}),
+    (
+        r"\b(?:nobody|no\s+one)(?:'s|\s+is)?\s+waiting\b|\bnobody\s+waits\b|\bno\s+rush\b",
+        {"batch": True},
+    ),
+    (
+        r"\b(?:no|not|without|don't|never)\s+(?:use\s+)?(?:the\s+)?batch|\buser\s+is\s+waiting"
+        r"|\bsomeone\s+is\s+waiting|\bwithin\s+~?\d+\s*(?:s|sec|seconds?|min|minutes?)\b",
+        {"batch": False},
+    ),
+    (r"\b(?:poisson|random(?:ly)?|bursty|sparse|sporadic|spread\s+out)\b", {"traffic": "poisson"}),
+    (r"\b(?:steady|constant|evenly|continuous|back[\s-]to[\s-]back)\b", {"traffic": "steady"}),
+]
+_QUALIFIER_RES = [(re.compile(phrase, re.I), change) for phrase, change in QUALIFIERS]
+
+
 def _flags(text: str, facts: Facts) -> None:
-    if re.search(r"\bbatch(?:es|ed|ing)?\b|\bbatch\s+api\b|\basync(?:hronous)?\b", text, re.I):
-        facts.batch = not re.search(
-            r"\b(?:no|not|without|don't|never)\s+(?:use\s+)?(?:the\s+)?batch", text, re.I
-        )
-    if re.search(r"\b(?:poisson|random(?:ly)?|bursty|sparse|sporadic|spread\s+out)\b", text, re.I):
-        facts.traffic = "poisson"
-    elif re.search(r"\b(?:steady|constant|evenly|continuous|back[\s-]to[\s-]back)\b", text, re.I):
-        facts.traffic = "steady"
+    """Apply each qualifier row that matches; a later row wins ("batch ... not batch")."""
+    traffic_set = False
+    for pattern, change in _QUALIFIER_RES:
+        if not pattern.search(text):
+            continue
+        for name, value in change.items():
+            if name == "traffic":
+                if traffic_set:
+                    continue  # the first traffic shape named wins, as before
+                traffic_set = True
+            setattr(facts, name, value)
 
 
 def _modifiers(text: str, numbers: list[Number]) -> list[Modifier]:
