@@ -19,7 +19,7 @@ from labs.calculator.pricing import PriceTable
 
 from .calc import CalculationFailed
 from .common import Context, helpful_reply, retired_notes
-from .parsing import (
+from .reading import (
     FOLLOW_UP_PHRASES,
     PART_LABELS,
     PART_ORDER,

@@ -25,13 +25,14 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
-from .parsing import PART_LABELS, PART_ORDER, Facts
+from .reading import PART_LABELS, PART_ORDER, Facts
 from .types import TutorReply
 from .writing import (
     Reply,
     a_or_an,
     cache_prices,
     describe_parts,
+    in_periods,
     join_words,
     pct,
     plural,
@@ -119,6 +120,7 @@ def answer(ctx: Context) -> TutorReply:
             "and how often requests come.",
         )
     reply = Reply()
+    reply.add(*choice.retired)
     reply.assume(*choice.notes, *notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)
@@ -253,9 +255,11 @@ def _plan(
             f"**{usd(cached['per_day_usd'])} a day** ({usd(plain['per_month_usd'])} to "
             f"{usd(cached['per_month_usd'])} a month)."
         )
+    periods = [p for p in ("day", "month", "year") if p in ctx.conv.new.asked]
+    periods = periods or [chosen["per"]]
     reply.add(
         f"**Saving.** Caching the {tokens(prefix)}-token prefix with the {_TTL_NAMES[best]} TTL "
-        f"saves **{usd(chosen['saving_usd'])} a {chosen['per']}** "
+        f"saves {in_periods(chosen['saving_usd'], chosen['per'], periods)} "
         f"({pct(chosen['saving_pct'])} of what the prefix costs).{total} One write pays for "
         f"itself after {plural(chosen['break_even_hits'], 'hit')}."
     )

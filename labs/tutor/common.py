@@ -13,7 +13,7 @@ from labs.calculator.errors import UnknownModel
 from labs.calculator.pricing import REPO_ROOT, Model, PriceTable
 
 from .calc import Calculator
-from .parsing import (
+from .reading import (
     Conversation,
     ModelMention,
     order_models,
@@ -44,6 +44,9 @@ class ModelChoice:
     notes: list[str]
     unknown: list[str]
     defaulted: bool = False
+    # One sentence per retired model named: it is no longer served, so today's model of its
+    # tier is priced in its place. The engines open their reply with these.
+    retired: list[str] = field(default_factory=list)
 
 
 def choose_models(
@@ -84,7 +87,27 @@ def choose_models(
         return ModelChoice(model, [], notes, unknown, defaulted=True)
     if not models:
         return ModelChoice(None, [], notes, unknown)
-    return ModelChoice(models[0], models[1:], notes, unknown)
+    models, retired = replace_retired(models, table)
+    return ModelChoice(models[0], models[1:], notes, unknown, retired=retired)
+
+
+def replace_retired(models: Sequence[Model], table: PriceTable) -> tuple[list[Model], list[str]]:
+    """Each retired model swapped for the newest current model of its tier, with a sentence
+    naming both. A retired model's old prices are never the answer: nobody can buy them."""
+    out: list[Model] = []
+    said: list[str] = []
+    for model in models:
+        current = _latest(table, model.tier) if model.status == "retired" else None
+        if current is not None:
+            said.append(
+                f"{model.display_name} is retired: the API no longer serves it, so I priced "
+                f"today's {model.tier.capitalize()}, **{current.display_name}**, in its place "
+                "(check it on your own test set before you switch)."
+            )
+            model = current
+        if all(m.id != model.id for m in out):
+            out.append(model)
+    return out, said
 
 
 def retired_notes(models: Sequence[Model], table: PriceTable) -> list[str]:

@@ -23,15 +23,17 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
-from .parsing import PART_LABELS, PART_ORDER, Facts, Modifier
+from .reading import PART_LABELS, PART_ORDER, Facts, Modifier
 from .types import TutorReply
 from .writing import (
     Reply,
     a_or_an,
     describe_parts,
+    in_periods,
     join_words,
     model_prices,
     pct,
+    per_period,
     plural,
     price,
     table,
@@ -144,6 +146,7 @@ def answer(ctx: Context) -> TutorReply:
     assert output is not None
     scenario = Scenario(parts, output, facts.requests, facts.per, facts.batch)
     reply = Reply()
+    reply.add(*choice.retired)
     reply.assume(*choice.notes, *part_notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)
@@ -359,10 +362,12 @@ def _one_call(
 def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> TutorReply:
     out = ctx.calc.run("workload_cost", scenario.tool_input(model=model.id))
     period = out["per_period"]
+    periods = asked_periods(ctx, default=("day", "month"))
     reply.add(
         f"On **{out['display_name']}**, {plural(out['requests'], 'request')} a {out['per']} cost "
-        f"**{usd(out['per_day_usd'])} a day** and **{usd(out['per_month_usd'])} a month**."
+        f"{in_periods(out['per_day_usd'], 'day', periods)}."
     )
+    _hour_and_week(reply, periods, out["per_day_usd"])
     reply.add(
         table(
             ["Per request", "Per day", "Per month (30 days)", "Per year (365 days)"],
@@ -387,6 +392,35 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         'the answers were half as long?"'
     )
     return ctx.reply(reply.render())
+
+
+PERIODS = ("hour", "day", "week", "month", "year")
+
+
+def asked_periods(ctx: Context, default: tuple[str, ...]) -> list[str]:
+    """The periods the new message asks a figure for, in the calendar's order; `default` when
+    it asks none."""
+    asked = [p for p in PERIODS if p in ctx.conv.new.asked]
+    return asked or list(default)
+
+
+def _hour_and_week(reply: Reply, periods: list[str], per_day_usd: str) -> None:
+    """Asked per hour or per week: the table has neither, so say what they are."""
+    extra = [p for p in ("hour", "week") if p in periods]
+    if not extra:
+        return
+    reply.add(
+        "Per hour and per week are the calculator's daily figure restated: "
+        + in_periods(per_day_usd, "day", ["hour", "day", "week"], bold=False)
+        + "."
+    )
+    if "hour" in extra:
+        reply.assume(
+            "Per hour is a 24th of the day: traffic spread over the whole day. If it comes "
+            "only in working hours, the busy hours cost more than that."
+        )
+    if "week" in extra:
+        reply.assume("A week is 7 days.")
 
 
 def _other_model(ctx: Context, model: Model) -> str:
@@ -526,18 +560,21 @@ def _batch(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> Tuto
     data = scenario.tool_input(model=model.id)
     data.pop("batch", None)
     out = ctx.calc.run("batch_savings", data)
+    periods = asked_periods(ctx, default=("month",))
     reply.add(
         f"Sent through the Message Batches API, this workload on {out['display_name']} costs "
-        f"**{usd(out['batch_usd'])} a month** instead of {usd(out['standard_usd'])} in real time: "
-        f"a saving of **{usd(out['saving_usd'])} a month ({pct(out['saving_pct'])})**."
+        f"{in_periods(out['batch_usd'], 'month', periods)} instead of "
+        f"{in_periods(out['standard_usd'], 'month', periods, bold=False)} in real time: a saving "
+        f"of {in_periods(out['saving_usd'], 'month', periods)} ({pct(out['saving_pct'])}, half "
+        "the real-time price)."
     )
-    reply.add(
-        table(
-            ["", "Real time", "Batch"],
-            [["Per month (30 days)", usd(out["standard_usd"]), usd(out["batch_usd"])]],
-            right=(1, 2),
-        )
-    )
+    standard = per_period(out["standard_usd"], "month")
+    batched = per_period(out["batch_usd"], "month")
+    rows = [
+        [label, usd(standard[p]), usd(batched[p])]
+        for p, label in (("day", "Per day"), ("month", "Per month (30 days)"))
+    ]
+    reply.add(table(["", "Real time", "Batch"], rows, right=(1, 2)))
     reply.add(
         "Batches suit work nobody waits for: results come back within 24 hours (most within "
         "one). A person waiting for an answer needs real-time calls."

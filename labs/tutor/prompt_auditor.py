@@ -13,6 +13,7 @@ from typing import Any
 
 from labs.calculator.pricing import Model
 
+from . import cost_estimator
 from .calc import CalculationFailed
 from .common import (
     ON_TOPIC_RE,
@@ -22,7 +23,7 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
-from .parsing import FOLLOW_UP_PHRASES
+from .reading import FOLLOW_UP_PHRASES, Facts
 from .types import TutorReply
 from .writing import Reply, model_prices, pct, plural, table, tokens, usd
 
@@ -69,6 +70,10 @@ def answer(ctx: Context) -> TutorReply:
         return ctx.reply(reply.render(), follow_up=True)
     if prompt is None and _ROUTING_RE.search(ctx.message) and conv.new.percents:
         return _routing(ctx, choice.baseline, choice.notes, choice.defaulted)
+    if prompt is None and _is_workload(facts):
+        # A workload to price and no prompt to audit: the cost estimator's answer, not a
+        # request to paste a prompt the learner did not ask about.
+        return cost_estimator.answer(ctx)
     if prompt is None:
         if (
             ctx.message.strip()
@@ -90,6 +95,7 @@ def answer(ctx: Context) -> TutorReply:
         return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
     model = choice.baseline
     reply = Reply()
+    reply.add(*choice.retired)
     reply.assume(*choice.notes)
     reply.caveat(*retired_notes([model], ctx.table))
     requests, per = facts.requests, facts.per or "day"
@@ -110,6 +116,12 @@ def answer(ctx: Context) -> TutorReply:
         reply.add(f"The calculator could not audit that: {exc}.")
         return ctx.reply(reply.render())
     return _audit_reply(ctx, reply, model, out)
+
+
+def _is_workload(facts: Facts) -> bool:
+    return bool(facts.requests and facts.output is not None and facts.prompt_parts()) or bool(
+        facts.requests and facts.output is not None and facts.parts.get("input")
+    )
 
 
 def _audit_reply(ctx: Context, reply: Reply, model: Model, out: dict[str, Any]) -> TutorReply:

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from labs.calculator.caching import DAYS_PER_MONTH, DAYS_PER_YEAR
 from labs.calculator.formatting import format_pct, format_price, format_tokens, format_usd
 from labs.calculator.pricing import Model
 
-from .parsing import PART_LABELS, PART_ORDER
+from .reading import PART_LABELS, PART_ORDER
 
 
 def a_or_an(n: int) -> str:
@@ -36,6 +37,44 @@ def tokens(value: int | str | Decimal) -> str:
 
 def price(value: Decimal) -> str:
     return format_price(value)
+
+
+PERIOD_NAMES = {
+    "hour": "an hour",
+    "day": "a day",
+    "week": "a week",
+    "month": "a month",
+    "year": "a year",
+}
+_HOURS_PER_DAY = 24
+_DAYS_PER_WEEK = 7
+
+
+def per_period(amount: str | Decimal, per: str) -> dict[str, Decimal]:
+    """A calculator amount for one of its periods (a day, or a 30-day month) restated per hour,
+    day, week, month and year with the calculator's own calendar (a month is 30 days, a year
+    365), so a question asked per year is answered per year. An hour is a 24th of a day:
+    traffic spread over the whole day."""
+    value = Decimal(amount)
+    day = value if per == "day" else value / DAYS_PER_MONTH
+    return {
+        "hour": day / _HOURS_PER_DAY,
+        "day": day,
+        "week": day * _DAYS_PER_WEEK,
+        "month": day * DAYS_PER_MONTH,
+        "year": day * DAYS_PER_YEAR,
+    }
+
+
+def in_periods(
+    amount: str | Decimal, per: str, periods: Sequence[str], *, bold: bool = True
+) -> str:
+    """ "**$12.00 a day** and **$4,380.00 a year**": the amount in each period asked for."""
+    figures = per_period(amount, per)
+    mark = "**" if bold else ""
+    return join_words(
+        [f"{mark}{usd(figures[p])} {PERIOD_NAMES[p]}{mark}" for p in periods if p in figures]
+    )
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

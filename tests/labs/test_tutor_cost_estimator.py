@@ -117,11 +117,11 @@ def test_a_plain_tier_name_uses_the_newest_model_and_says_so():
     assert f'"Haiku" read as {TABLE.latest("haiku").display_name}' in reply.text
 
 
-def test_a_retired_model_is_priced_with_a_warning_and_a_current_alternative():
+def test_a_retired_model_is_named_as_retired_and_its_current_replacement_is_priced():
     reply = ask("Run 2M requests/month on Claude 3 Haiku with 1,500-token prompts and 200-token "
                 "responses")  # fmt: skip
-    assert reply.calculations[0].input["model"] == "claude-3-haiku-20240307"
-    assert "retired" in reply.text
+    assert reply.calculations[0].input["model"] == TABLE.latest("haiku").id
+    assert "Claude 3 Haiku is retired" in reply.text
     assert TABLE.latest("haiku").display_name in reply.text
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from labs.calculator.pricing import load_price_table
 from labs.tutor.common import QUESTIONS
-from labs.tutor.parsing import (
+from labs.tutor.reading import (
     FOLLOW_UP_PHRASES,
     conversation_facts,
     expected_fields,

@@ -1,0 +1,110 @@
+"""The label table: which words name which slot of a request (a prompt part, the output,
+a counted thing), so "1,200 system" and "answers ~300" land in the right slot."""
+
+from __future__ import annotations
+
+import re
+
+from .text import (
+    normalize,
+)
+
+PART_ORDER = ("tools", "system", "examples", "documents", "history", "user")
+PART_LABELS = {
+    "tools": "tool definitions",
+    "system": "system prompt",
+    "examples": "few-shot examples",
+    "documents": "documents",
+    "history": "conversation history",
+    "user": "user message",
+    "input": "input",
+    "output": "output",
+    "summary": "summary",
+}
+
+
+# -- the label table -----------------------------------------------------------------------------
+# One row per way of naming a slot: (slot, phrase as a regex fragment). Rows are tried in this
+# order at each position, so a longer phrase sits above a shorter one that starts it. A new
+# phrasing is a new row. "turn" is a slot of its own (the size of one conversation turn).
+LABELS: list[tuple[str, str]] = [
+    ("examples", r"few[\s-]?shot(?:\s+examples?)?"),
+    ("examples", r"examples?|demonstrations?|demos?|shots"),
+    ("tools", r"tool(?:s|\s+definitions?|\s+defs?|\s+schemas?|\s+specs?|\s+descriptions?)?"),
+    ("tools", r"function\s+(?:definitions?|schemas?)|functions|schemas?"),
+    ("system", r"system(?:\s+prompts?|\s+messages?|\s+msgs?|\s+instructions?)?"),
+    ("system", r"sys(?:\s+prompts?|\s+msgs?)?|sysprompt|instructions?|preamble|persona"),
+    ("system", r"guidelines|rules"),
+    ("history", r"(?:conversation\s+|chat\s+|message\s+)?history"),
+    ("history", r"(?:previous|prior|past)\s+(?:turns|messages)|earlier\s+turns|transcripts?"),
+    ("summary", r"summary|summaries"),
+    ("turn", r"(?:each|every|per|a)\s+turns?|turns?"),
+    ("documents", r"documents?|docs?|context|ctx"),
+    ("documents", r"retrieved(?:\s+(?:chunks|passages|documents|context))?|chunks?|passages?"),
+    ("documents", r"knowledge(?:\s+base)?|reference(?:\s+(?:material|text|docs))?|rag"),
+    ("documents", r"manuals?|polic(?:y|ies)|pdfs?|files?|contracts?|catalog(?:ue)?s?|articles?"),
+    ("documents", r"product\s+data|faq"),
+    (
+        "user",
+        r"user(?:'s)?(?:\s+(?:messages?|msgs?|inputs?|questions?|queries|query|prompts?|"
+        r"turns?|text))?|usr(?:\s+msgs?)?",
+    ),
+    ("user", r"questions?|quer(?:y|ies)|messages?|msgs?"),
+    ("user", r"feedback(?:\s+(?:entries|entry|items?))?|entries|entry|tickets?|emails?"),
+    ("user", r"reviews?|comments?|posts?|snippets?|transcripts?"),
+    ("output", r"outputs?|responses?|answers?|repl(?:y|ies)|completions?|generations?|generated"),
+    ("output", r"back|out|max_tokens|tags?|labels?|verdicts?"),
+    ("input", r"inputs?|prompts?|request\s+text"),
+]
+
+
+def _label_pattern(rows: list[tuple[str, str]]) -> str:
+    """One named group per slot, its rows joined in table order."""
+    slots: dict[str, list[str]] = {}
+    for slot, phrase in rows:
+        slots.setdefault(slot, []).append(phrase)
+    return "|".join(f"(?P<{slot}>\\b(?:{'|'.join(p)})\\b)" for slot, p in slots.items())
+
+
+_PART_RE = re.compile(_label_pattern(LABELS), re.I)
+# Words that may stand between a number and "tokens" and say which slot it is ("300 output
+# tokens", "2k cached system tokens").
+TOKEN_QUALIFIERS = (
+    "output|input|prompt|system|sys|completion|response|answer|context|ctx|document|documents",
+    "retrieved|cached|uncached|user|history|tool|example|few-shot|more|extra|additional|new",
+    "shared|static|instruction|generated|thinking|reasoning|in|out",
+)
+UNIT_WORDS = r"tokens?|toks?|tkns?|tk"
+_TOKENS_AFTER_RE = re.compile(
+    rf"^[ \t-]*(?P<qual>(?:(?:{'|'.join(TOKEN_QUALIFIERS)})[ \t-]+){{0,3}})(?:{UNIT_WORDS})\b",
+    re.I,
+)
+
+# The things a volume counts ("25k calls a day", "3 req/s", "40 tickets an hour"), one row per
+# family of words; a number followed by one of them, and then a period, is a volume.
+COUNT_NOUNS = (
+    r"requests?|reqs?|rqs?|calls?|api\s+calls?|queries|query|q|qs|messages?|msgs?",
+    r"conversations?|convos?|chats?|tickets?|sessions?|jobs?|items?|entries|entry",
+    r"reviews?|emails?|documents?|docs|runs?|prompts?|questions?|lookups?|completions?",
+    r"invocations?|inferences?|transactions?|orders?|records?|articles?|posts?|comments?",
+    r"images?|pages?|files?|rows?|tasks?|summaries|classifications?|descriptions?|products?",
+    r"reports?|interactions?|searches|times|hits|generations?|prs|pull\s+requests?|commits?",
+)
+_COUNT_NOUNS = "|".join(COUNT_NOUNS)
+_COUNT_AFTER_RE = re.compile(
+    rf"^[ \t-]*(?:(?!tokens?\b)[a-z]+[ \t-]+){{0,2}}?(?:{_COUNT_NOUNS})\b", re.I
+)
+
+
+def part_of(phrase: str) -> str | None:
+    """The prompt part a phrase names first: "system prompt" -> system, "retrieved chunks" ->
+    documents, "few-shot examples" -> examples, "answer" -> output, "user message" -> user."""
+    m = _PART_RE.search(normalize(phrase))
+    return m.lastgroup if m else None
+
+
+def _first_part(window: str, *, last: bool = False) -> str | None:
+    matches = list(_PART_RE.finditer(window))
+    if not matches:
+        return None
+    return (matches[-1] if last else matches[0]).lastgroup

@@ -1,0 +1,76 @@
+"""A prompt pasted in a message: a fenced block, quoted text, or the text after "prompt:"."""
+
+from __future__ import annotations
+
+import re
+
+from .models import (
+    _MODEL_RES,
+)
+from .text import (
+    _blank,
+    normalize,
+)
+
+# -- pasted prompts --------------------------------------------------------------------------------
+_FENCE_RE = re.compile(r"```[\w-]*\n?(?P<body>.*?)```", re.S)
+_QUOTE_RES = (
+    re.compile(r'"(?P<body>[^"]{12,})"', re.S),
+    re.compile(r"'''(?P<body>.{12,}?)'''", re.S),
+    re.compile(r"(?:^|\s)'(?P<body>[^\n]{40,}?)'(?=[.,;:!?]?(?:\s|$))"),
+)
+_PROMPT_LABEL_RE = re.compile(r"\bprompt\s*(?:is|reads|says)?\s*:\s*", re.I)
+_META_RE = re.compile(
+    r"\b(?:requests?|calls?)\s+(?:a|per|each|every)\b|/day|\bper\s+day\b|\bruns?\s+(?:on|at)\b|"
+    r"\bhow\s+much\b|\bwhat\s+(?:is|would|could|does)\b|\bsave\b|\bsavings?\b|\baudit\b|"
+    r"\btrim(?:med)?\s+version\b|\bwasteful\b|\b\d[\d,.]*\s*(?:k|m)?\s+(?:times|requests?|calls?)\b|"
+    r"\b(?:a|per|each|every)\s+(?:day|month|week|hour)\b",
+    re.I,
+)
+
+
+def extract_prompt(text: str, *, whole_if_unmarked: bool = False) -> tuple[str | None, str]:
+    """A prompt pasted in the message: a fenced block, quoted text, or everything after
+    "prompt:" (trailing sentences about volume, models or savings are left out). Returns the
+    prompt (None when there is none) and the message without it."""
+    text = normalize(text)
+    m = _FENCE_RE.search(text)
+    if m and m.group("body").strip():
+        return m.group("body").strip(), _blank(text, m.start(), m.end())
+    label = _PROMPT_LABEL_RE.search(text)
+    search_from = label.end() if label else 0
+    for pattern in _QUOTE_RES:
+        m = pattern.search(text, search_from) or pattern.search(text)
+        if m and len(m.group("body").split()) >= 3:
+            return m.group("body").strip(), _blank(text, m.start(), m.end())
+    if label:
+        body, rest = _split_meta(text[label.end() :])
+        # "before we audit the prompt: what's it cost?" names the prompt, it does not paste it.
+        if body and not _is_question_about_it(body):
+            return body, text[: label.start()] + " " + rest
+    if whole_if_unmarked and text.strip():
+        body, rest = _split_meta(text)
+        if body:
+            return body, rest
+    return None, text
+
+
+def _is_question_about_it(body: str) -> bool:
+    """Text after "prompt:" that is a short question about cost or volume, not a prompt."""
+    return len(body.split()) < 25 and body.rstrip().endswith("?") and bool(_META_RE.search(body))
+
+
+def _split_meta(text: str) -> tuple[str, str]:
+    """Split pasted prompt text from trailing sentences about its use (volume, model, savings)."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    if len(paragraphs) > 1 and _META_RE.search(paragraphs[-1]):
+        return "\n\n".join(paragraphs[:-1]).strip(), paragraphs[-1]
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    rest: list[str] = []
+    while len(sentences) > 1 and (
+        _META_RE.search(sentences[-1])
+        or sentences[-1].endswith("?")
+        or _MODEL_RES[1].search(sentences[-1])
+    ):
+        rest.insert(0, sentences.pop())
+    return " ".join(sentences).strip(), " ".join(rest)

@@ -1,0 +1,191 @@
+"""Qualifiers: words that change the scenario rather than size it (a cache lifetime, the
+traffic shape, batch, and what-if changes such as "double the system prompt")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .labels import (
+    _first_part,
+)
+from .quantities import (
+    Number,
+)
+from .text import (
+    _SENTENCE_RE,
+)
+
+# -- TTL, traffic, batch ----------------------------------------------------------------------
+_TTL_RES = (
+    ("5m", re.compile(r"\b(?:5|five)[\s-]?(?:m|mins?|minutes?)\b", re.I)),
+    (
+        "1h",
+        re.compile(r"\b(?:(?:1|one)[\s-]?(?:h|hrs?|hours?)|60[\s-]?(?:m|mins?|minutes?))\b", re.I),
+    ),
+)
+_TTL_CONTEXT = re.compile(r"ttl|lifetime|cach|expir|time[\s-]to[\s-]live|write", re.I)
+
+if TYPE_CHECKING:
+    from .facts import Facts
+
+
+_COUNTED_AFTER = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,2}?(?:requests?|calls?|tokens?|queries|messages|users|conversations)"
+    r"\b|^\s*(?:a|an|per|each|every)\s+(?:day|month|week|year)\b|^\s*/\s*(?:day|mo)|"
+    r"^\s*(?:daily|monthly)\b",
+    re.I,
+)
+
+
+def find_ttls(text: str) -> list[tuple[str, int, int]]:
+    """Cache lifetimes named in the text ("5-minute TTL", "1h cache", "the 1-hour lifetime")."""
+    out = []
+    for ttl, pattern in _TTL_RES:
+        for m in pattern.finditer(text):
+            window = text[max(0, m.start() - 40) : m.end() + 40]
+            sentence = _SENTENCE_RE.split(window)
+            counted = _COUNTED_AFTER.match(text[m.end() : m.end() + 30])
+            if not counted and (
+                any(_TTL_CONTEXT.search(s) for s in sentence)
+                or re.fullmatch(r"5m|1h", m.group(0), re.I)
+            ):
+                out.append((ttl, m.start(), m.end()))
+    return sorted(out, key=lambda t: t[1])
+
+
+_RATE_RE = re.compile(
+    r"\b(?:(?:a|one|1)\s+(?:new\s+)?(?:request|call|message|query|question|conversation)s?\s+"
+    r"(?:comes\s+in\s+|arrives\s+|arriving\s+)?)?every\s+(?P<n>\d+(?:\.\d+)?|few|couple\s+of)?\s*"
+    r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b",
+    re.I,
+)
+
+
+# -- what-ifs ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Modifier:
+    """A what-if change: scale a prompt part, the output or the traffic by `factor`."""
+
+    target: str  # a part name, "output" or "requests"
+    factor: Decimal
+    text: str
+
+
+_FACTOR_WORDS = [
+    (r"\bdoubl(?:e|ed|es|ing)\b|\btwice\b", Decimal(2)),
+    (r"\btripl(?:e|ed|es|ing)\b", Decimal(3)),
+    (r"\bquadrupl(?:e|ed|es|ing)\b", Decimal(4)),
+    (r"\bhalv(?:e|ed|es|ing)\b|\bhalf\b|\bin\s+half\b|\bby\s+half\b", Decimal("0.5")),
+    (r"\ba\s+(?:tenth|10th)\b", Decimal("0.1")),
+]
+_TRAFFIC_WORDS = re.compile(
+    r"\b(?:traffic|volume|requests?|load|usage|calls|throughput|users)\b", re.I
+)
+_MORE_RE = re.compile(
+    r"^\s*(?:%|percent)?\s*(?:more|longer|larger|bigger|higher|up|increase)", re.I
+)
+_LESS_RE = re.compile(r"^\s*(?:%|percent)?\s*(?:less|fewer|shorter|smaller|lower|down)", re.I)
+
+
+# The qualifier table: (phrase, what it changes in the scenario). A phrase that means nobody
+# waits for the answer makes the work a batch job; one that says somebody does keeps it real
+# time. A new phrasing is a new row.
+_LATER = r"(?:tomorrow|the\s+next\s+(?:morning|day)|next\s+(?:morning|day)|(?:the\s+)?morning)"
+QUALIFIERS: list[tuple[str, dict[str, object]]] = [
+    (r"\bbatch(?:es|ed|ing)?\b|\bbatch\s+api\b|\basync(?:hronous)?\b", {"batch": True}),
+    (
+        rf"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+(?:reads?|looks?\s+at|needs?|checks?|uses?|"
+        rf"sees?)\b[^.?!]{{0,40}}\b(?:before|until|till|til)\s+{_LATER}",
+        {"batch": True},
+    ),
+    (rf"\b(?:needed|read|used|wanted|due|ready)\s+(?:by|in|the)\s+{_LATER}", {"batch": True}),
+    (rf"\bresults?\s+(?:are|is|get)\s+(?:read|used|checked)\s+{_LATER}", {"batch": True}),
+    (
+        r"\b(?:nobody|no\s+one)(?:'s|\s+is)?\s+waiting\b|\bnobody\s+waits\b|\bno\s+rush\b",
+        {"batch": True},
+    ),
+    (
+        r"\b(?:no|not|without|don't|never)\s+(?:use\s+)?(?:the\s+)?batch|\buser\s+is\s+waiting"
+        r"|\bsomeone\s+is\s+waiting|\bwithin\s+~?\d+\s*(?:s|sec|seconds?|min|minutes?)\b",
+        {"batch": False},
+    ),
+    (r"\b(?:poisson|random(?:ly)?|bursty|sparse|sporadic|spread\s+out)\b", {"traffic": "poisson"}),
+    (r"\b(?:steady|constant|evenly|continuous|back[\s-]to[\s-]back)\b", {"traffic": "steady"}),
+]
+_QUALIFIER_RES = [(re.compile(phrase, re.I), change) for phrase, change in QUALIFIERS]
+
+
+def _flags(text: str, facts: Facts) -> None:
+    """Apply each qualifier row that matches; a later row wins ("batch ... not batch")."""
+    traffic_set = False
+    for pattern, change in _QUALIFIER_RES:
+        if not pattern.search(text):
+            continue
+        for name, value in change.items():
+            if name == "traffic":
+                if traffic_set:
+                    continue  # the first traffic shape named wins, as before
+                traffic_set = True
+            setattr(facts, name, value)
+
+
+def _modifiers(text: str, numbers: list[Number]) -> list[Modifier]:
+    """What-if changes: "double the system prompt", "halve the answer length", "10x the
+    traffic", "answers 50% shorter", "multiply the traffic by ten"."""
+    out: list[Modifier] = []
+    clauses = [c for c in re.split(r"[.;!?](?=\s|$)|\n|,|\band\b|\bbut\b", text) if c.strip()]
+    offset = 0
+    for clause in clauses:
+        start = text.find(clause, offset)
+        offset = start + len(clause)
+        factor: Decimal | None = None
+        for pattern, value in _FACTOR_WORDS:
+            if re.search(pattern, clause, re.I) and not re.search(
+                r"\bhalf\s+an?\s+(?:hour|minute|day)", clause, re.I
+            ):
+                factor = value
+                break
+        for n in numbers:
+            if not (start <= n.start < offset):
+                continue
+            if n.kind == "factor":
+                factor = n.value
+            elif n.kind == "pct":
+                rest = text[n.end : n.end + 30]
+                before = text[max(start, n.start - 30) : n.start]
+                if _MORE_RE.match(rest) or re.search(
+                    r"\b(?:increase|grow|raise)\w*\s+by\s+$", before, re.I
+                ):
+                    factor = 1 + n.value / 100
+                elif _LESS_RE.match(rest) or re.search(
+                    r"\b(?:cut|reduc|trim|shrink|lower|drop|decreas)\w*\s+(?:\w+\s+){0,4}by\s+$",
+                    before,
+                    re.I,
+                ):
+                    factor = 1 - n.value / 100
+        if factor is None or factor == 1:
+            continue
+        target = None
+        if _TRAFFIC_WORDS.search(clause):
+            target = "requests"
+        part = _first_part(clause)
+        if (
+            part in ("input", None)
+            and re.search(r"\bprompt\b", clause, re.I)
+            and not re.search(r"system", clause, re.I)
+        ):
+            part = "prompt"
+        if part and part not in ("input",):
+            target = "output" if part == "summary" else part
+        if re.search(r"\b(?:length|long|longer|shorter)\b", clause, re.I) and part is None:
+            target = "output"
+        if target:
+            out.append(Modifier(target, factor, clause.strip()))
+    return out
+
+
+def _mentions_realtime(text: str) -> bool:
+    return bool(re.search(r"\breal[\s-]?time\b|\bwithout\s+batch|\bno\s+batch", text, re.I))
