@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.utils import timezone
 
 from labs.models import Conversation, Message
@@ -51,6 +52,26 @@ def check_rate(user: AbstractBaseUser) -> None:
             f"You have sent {limit} lab messages in the last hour, the limit. "
             f"You can send again at {free_at:%H:%M} UTC (in about {minutes} minute"
             f"{'s' if minutes != 1 else ''})."
+        )
+
+
+def reserve_retry(user: AbstractBaseUser) -> None:
+    """A retry asks for a new reply without a new message, so it does not show in the hourly
+    count above: retries have their own budget of LAB_MESSAGES_PER_HOUR per clock hour, reserved
+    atomically (cache.add then cache.incr) before the reply is queued."""
+    limit = settings.LAB_MESSAGES_PER_HOUR
+    now = timezone.now()
+    key = f"lab-retries:{user.pk}:{now:%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr: start the hour again
+        cache.add(key, 1, timeout=3600)
+        used = 1
+    if used > limit:
+        raise LabInputError(
+            f"You have retried {limit} replies this hour, the limit. "
+            f"You can retry again after {now:%H}:59 UTC, or send a new message."
         )
 
 

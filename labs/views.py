@@ -25,6 +25,7 @@ from labs.limits import (
     check_no_pending,
     check_rate,
     clean_message,
+    reserve_retry,
 )
 from labs.models import ApiCall, Calculation, Conversation, Lab, Message
 from labs.reports import spend_report
@@ -251,6 +252,8 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
             # The same lock as a send: a retry and a new message cannot both become pending.
             conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
             check_no_pending(conversation)
+            if message.status in RETRYABLE:
+                reserve_retry(request.user)
             retried = Message.objects.filter(pk=message.pk, status__in=RETRYABLE).update(
                 status=Message.Status.QUEUED, error="", error_detail="", text="", html="",
                 engine="", notice="", finished_at=None,
@@ -260,8 +263,6 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except LabInputError as exc:
         if request.htmx:
             return _message_response(request, pk, status=422, retry_error=str(exc))
-        from django.contrib import messages
-
         messages.error(request, str(exc))
         return redirect(_conversation_url(message.conversation.lab, message.conversation))
     if retried:

@@ -157,3 +157,13 @@ def lab(course: object) -> object:
     from labs.models import Lab
 
     return Lab.objects.get(slug="cost-estimator")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Throttle and retry counts live in the cache; one test's must not count in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -299,3 +299,22 @@ def test_retry_is_refused_clearly_while_another_reply_is_pending(client, learner
     assert "still answering your last message" in response.content.decode()
     assert Message.objects.get(pk=failed.pk).status == "failed"
     assert enqueued == []
+
+
+def test_stop_then_retry_cannot_get_round_the_hourly_limit(
+    client, learner, lab, enqueued, settings
+):
+    # A retry makes no new learner message, so it has its own hourly budget.
+    settings.LAB_MESSAGES_PER_HOUR = 3
+    client.force_login(learner)
+    conversation = make_conversation(learner, lab)
+    reply = Message.objects.create(conversation=conversation, role="assistant", status="stopped")
+    for _ in range(3):
+        response = client.post(f"/labs/messages/{reply.pk}/retry/", headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        Message.objects.filter(pk=reply.pk).update(status="stopped")
+    response = client.post(f"/labs/messages/{reply.pk}/retry/", headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "retried 3 replies this hour" in response.content.decode()
+    assert Message.objects.get(pk=reply.pk).status == "stopped"
+    assert len(enqueued) == 3
