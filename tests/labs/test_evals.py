@@ -238,3 +238,22 @@ def test_the_golden_files_live_where_the_readme_says():
     folder = Path(settings.CONTENT_DIR) / "modules" / "07-cost-optimization" / "labs" / "evals"
     assert {p.stem for p in folder.glob("*.yaml")} == set(LABS)
     assert "lab_eval" in (folder / "README.md").read_text()
+
+
+@pytest.mark.django_db
+def test_an_operator_with_a_key_measures_claude_on_the_same_cases(course, settings, monkeypatch,
+                                                                   capsys):  # fmt: skip
+    """Through the real SDK and the worker's own turn code, against a scripted Claude."""
+    from tests.labs.fake_claude import AutoClaude
+
+    settings.ANTHROPIC_API_KEY = "sk-ant-test-key"
+    settings.LABS_OFFLINE = False
+    fake = AutoClaude().install(monkeypatch)
+    call_command("lab_eval", "prompt-auditor", "--engine", "claude")
+    run = EvalRun.objects.get(engine="claude")
+    cases = load_cases(settings.CONTENT_DIR, "prompt-auditor")
+    assert run.total == len(cases) and run.model == settings.LAB_MODEL
+    assert len(fake.requests) >= len(cases)  # every case reached Claude
+    # The scripted Claude prices a fixed workload whatever is asked: the grader catches it.
+    assert run.right < run.total // 2
+    assert "prompt-auditor" in capsys.readouterr().out
