@@ -37,7 +37,7 @@ FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.60"),
     "caching-strategist": Decimal("0.45"),
     "prompt-auditor": Decimal("0.30"),
-    "architecture-advisor": Decimal("0.25"),
+    "architecture-advisor": Decimal("0.60"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 7,

@@ -9,13 +9,19 @@ tagging job had to be real-time?") and the plan is costed again, before and afte
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from ..calc import CalculationFailed
-from ..common import Context, helpful_reply
+from ..common import Context, helpful_reply, replace_retired
+from ..concept_answers import concept_text
+from ..intents import find_concepts
 from ..reading import FOLLOW_UP_PHRASES
 from ..types import TutorReply
 from ..writing import Reply, join_words, plural
+from . import steps
 from .plan_reply import _plan_reply
-from .workloads import Draft, _read_workloads
+from .workloads import PATTERN_QUESTION_RE, Draft, _read_workloads
 
 CAPABILITIES = [
     "for each workload: real-time streaming or the Message Batches API, from its latency need;",
@@ -37,23 +43,145 @@ def answer(ctx: Context) -> TutorReply:
     if not drafts:
         facts = ctx.conv.new
         if facts.has_numbers:
-            return _ask(ctx, [Draft(name="your workload")], "requests")
+            # No workload volume: a one-off or an idea with numbers in it. The idea's answer
+            # says more than a question about requests a day would.
+            return concept_instead(ctx) or _ask(ctx, [Draft(name="your workload")], "requests")
         return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
+    assumed = _assume_latency(ctx, drafts)
     for d in drafts:
         missing = d.missing()
         if missing:
+            if "latency" not in missing and not COST_QUERY_RE.search(ctx.message):
+                # The question is not about what it costs, and only a cost needs the figure.
+                concept = concept_instead(ctx)
+                if concept is not None:
+                    return concept
             return _ask(ctx, drafts, missing[0], d)
+    retired = _replace_retired(ctx, drafts)
+    if previous is not None:
+        _replace_retired(ctx, previous)
+    _keep_models(ctx, drafts)
+    _what_if_model(drafts, previous)
     try:
+        if previous is None and steps.is_either_question(ctx, drafts):
+            return steps.either_reply(ctx, drafts[0])
         after = ctx.calc.run("plan_architecture", {"workloads": [d.spec() for d in drafts]})
+        if previous is None and steps.is_stack_question(ctx, drafts):
+            # The plan's own reading of the shared prefix, then the learner's order of steps.
+            prefix = after["workloads"][0]["caching"]["prefix_tokens"]
+            return steps.stack_reply(ctx, drafts[0], prefix)
         before = None
         if previous is not None and not any(d.missing() for d in previous):
             before = ctx.calc.run("plan_architecture", {"workloads": [d.spec() for d in previous]})
             ctx.calc.calls.insert(0, ctx.calc.calls.pop())  # before first, then after
+        alone = _batch_alone(ctx, drafts, after)
     except CalculationFailed as exc:
         reply = Reply()
         reply.add(f"The calculator could not plan that: {exc}.")
         return ctx.reply(reply.render())
-    return _plan_reply(ctx, drafts, after, before, changes)
+    return _plan_reply(ctx, drafts, after, before, changes, retired=retired, assumed=assumed,
+                       batch_alone=alone)  # fmt: skip
+
+
+FALLBACK_SCORE = 4.0
+COST_QUERY_RE = re.compile(
+    r"\bhow\s+much\b|\bcost|\$|\bmonthly\b|\bper\s+(?:day|month|year)\b|\bsav(?:e|es|ing)\b|"
+    r"\bprice|\bbill\b|/\s*mo\b",
+    re.I,
+)
+
+
+def concept_instead(ctx: Context) -> TutorReply | None:
+    """The concept base's answer to the message, when it has a confident one."""
+    if "?" not in ctx.message or ctx.conv.expect:
+        return None  # a statement, or the answer to the question the tutor asked
+    matches = find_concepts(ctx.message)
+    # Weaker than the front layer's bar for a message with numbers: the alternative here is a
+    # question back that would only price an example.
+    if not matches or matches[0].score < FALLBACK_SCORE:
+        return None
+    return TutorReply(concept_text(matches, ctx.table), kind="concept")
+
+
+def _assume_latency(ctx: Context, drafts: list[Draft]) -> list[str]:
+    """A workload whose deadline is not said is planned as real time, and the reply says so;
+    only a question about the choice itself ("batch or realtime?") is asked back."""
+    if PATTERN_QUESTION_RE.search(ctx.message):
+        return []
+    notes = []
+    for d in drafts:
+        if d.missing() == ["latency"]:
+            d.latency = "realtime"
+            notes.append(
+                f"{d.name}: no deadline given, so I assumed someone waits for the answer (real "
+                'time). If nobody reads it until later, say so ("nobody waits for it") and I '
+                "will price the Message Batches API at half price."
+            )
+    return notes
+
+
+def _replace_retired(ctx: Context, drafts: list[Draft]) -> list[str]:
+    """A retired model cannot be bought: today's model of its tier is the "before"."""
+    said: list[str] = []
+    models = {m.id: m for m in ctx.table.models}
+    for d in drafts:
+        model = models.get(d.current_model or "")
+        if model is None or model.status != "retired":
+            continue
+        (current,), sentences = replace_retired([model], ctx.table)
+        d.current_model = current.id
+        said += [s for s in sentences if s not in said]
+    return said
+
+
+_KEEP_RE = re.compile(
+    r"\bnothing\s+else\s+chang|\bonly\s+(?:the\s+)?batch|\bstay(?:ing)?\s+on\b|\bkeep(?:ing)?\s+"
+    r"(?:it\s+on\s+|the\s+)?(?:haiku|sonnet|opus|model|tier)|\bstay\s+on\s+the\s+\w+\s+tier",
+    re.I,
+)
+
+
+def _keep_models(ctx: Context, drafts: list[Draft]) -> None:
+    """ "Nothing else changed", "we want to stay on the Opus tier": the plan keeps the model."""
+    if not _KEEP_RE.search(ctx.message):
+        return
+    for d in drafts:
+        if d.current_model:
+            d.fixed_model = d.current_model
+
+
+def _what_if_model(drafts: list[Draft], previous: list[Draft] | None) -> None:
+    """ "And on Haiku 5.5?" after a plan: the plan uses that model, and today's model stays
+    the "before", so the change is measured against what runs now."""
+    if previous is None:
+        return
+    old = {d.name: d.current_model for d in previous}
+    for d in drafts:
+        was = old.get(d.name)
+        if d.current_model and was and d.current_model != was:
+            d.fixed_model, d.current_model = d.current_model, was
+
+
+def _batch_alone(
+    ctx: Context, drafts: list[Draft], plan: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """For each workload planned on the Batches API: real time against batch on the model it
+    runs on today, nothing else changed, so the batch step is visible on its own."""
+    out: dict[str, dict[str, Any]] = {}
+    by_name = {d.name: d for d in drafts}
+    for w in plan["workloads"]:
+        d = by_name.get(w["name"])
+        if d is None or w["api_pattern"] != "batch":
+            continue
+        data: dict[str, Any] = {
+            "model": w["baseline_model"],
+            "requests": d.requests_per_day,
+            "per": "day",
+            "output_tokens": d.output,
+        }
+        data |= {f"{part}_tokens": n for part, n in d.parts.items() if n}
+        out[w["name"]] = ctx.calc.run("batch_savings", data)
+    return out
 
 
 def _ask(

@@ -101,6 +101,8 @@ class Draft:
     users: int | None = None
     repeat_rate: Decimal | None = None
     notes: list[str] = field(default_factory=list)
+    # The model the learner keeps ("nothing else changed", "stay on the Opus tier").
+    fixed_model: str | None = None
 
     def spec(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -113,6 +115,8 @@ class Draft:
         }
         if self.current_model:
             data["current_model"] = self.current_model
+        if self.fixed_model:
+            data["model"] = self.fixed_model
         if self.users:
             data["users"] = self.users
         if self.repeat_rate:
@@ -130,7 +134,42 @@ class Draft:
         return out
 
 
+# What the learner says the work needs wins over how it runs today: "runs realtime today, but
+# nobody reads the summaries before the next morning" is overnight work.
+_LATER = r"(?:tomorrow|the\s+next\s+(?:morning|day)|next\s+(?:morning|day)|(?:the\s+)?morning)"
+_NEED_RULES: list[tuple[str, str]] = [
+    ("overnight", r"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+(?:reads?|looks?\s+at|needs?|"
+                  rf"checks?|uses?|sees?|opens?)\b[^.?!]{{0,60}}\b(?:before|until|till|til)\s+{_LATER}"),
+    ("overnight", r"\b(?:needed|read|used|wanted|due|ready|looked\s+at)\s+"
+                  rf"(?:by|in|the)\s+{_LATER}"),
+    ("batch", r"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+waiting|\bnobody\s+waits|"
+              r"\bno\s+one\s+waits|\bnot\s+(?:time[\s-])?(?:urgent|sensitive)"),
+    ("minutes", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:min|mins|minutes?)\b"),
+    ("seconds", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:s|secs?|seconds?)\b"),
+    ("realtime", r"\busers?\s+(?:is\s+|are\s+)?waiting|\bsomeone\s+(?:is\s+)?waiting"),
+]  # fmt: skip
+
+
+# A choice asked about ("batch or realtime?", "can we push it through batches?") is not a
+# statement of what the work needs.
+_CHOICE_RE = re.compile(
+    r"\b(?:batch(?:es)?|real[\s-]?time|stream(?:ing)?)\s+or\s+(?:batch(?:es)?|real[\s-]?time|"
+    r"stream(?:ing)?)\b|(?:^|(?<=[.!?]\s))(?:can|could|should|would)\s+(?:we|i|it)\b[^.?!]*\?",
+    re.I,
+)
+PATTERN_QUESTION_RE = re.compile(
+    r"\b(?:batch(?:es)?|real[\s-]?time)\s+or\s+(?:batch(?:es)?|real[\s-]?time)\b|"
+    r"\b(?:should|can|could)\s+(?:we|i|it)\s+(?:be\s+)?(?:batch|push|move|send|use\s+(?:the\s+)?batch)|"
+    r"\bwhich\s+(?:api|pattern)\b",
+    re.I,
+)
+
+
 def _latency(text: str) -> str | None:
+    text = _CHOICE_RE.sub(" ", text)
+    for latency, pattern in _NEED_RULES:
+        if re.search(pattern, text, re.I):
+            return latency
     for latency, pattern in _LATENCY_RULES:
         if re.search(pattern, text, re.I):
             return latency
@@ -208,18 +247,25 @@ def _split_on_volumes(piece: str) -> list[str]:
     return [piece[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
 
 
+# A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.").
+_VOLUME_NUMBER = r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
 _VOLUME_RE = re.compile(
-    r"\d[\d,.]*\s*(?:k|m|million|thousand)?\s*(?:[a-z]+\s+){0,3}?(?:requests?|calls?|queries|"
-    r"messages|conversations|chats|tickets|jobs|items|entries|reviews|emails|documents|docs|"
-    r"runs|pages|files|records|reports|articles|posts|products)\b|"
-    r"\d[\d,.]*\s*(?:k|m|million|thousand)?\s*(?:a|per|/|each|every)\s*(?:day|night|month|hour|week)"
-    r"|\d[\d,.]*\s*(?:k|m|million|thousand)?\s+(?:daily|nightly|monthly|hourly)",
+    rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?\s*(?:[a-z]+\s+){{0,3}}?(?:requests?|reqs?|"
+    r"calls?|queries|q|msgs|messages|conversations|convos|chats|tickets|jobs|items|entries|"
+    r"reviews|emails|documents|docs|runs|pages|files|records|reports|articles|posts|products|"
+    r"essays|invoices|questions|prs|summaries)\b|"
+    rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?\s*(?:a|per|/|each|every)\s*"
+    r"(?:day|night|month|hour|week|min(?:ute)?|s(?:ec(?:ond)?)?)\b"
+    rf"|{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?\s+(?:daily|nightly|monthly|hourly)",
     re.I,
+)
+_MODEL_VERSION_RE = re.compile(
+    r"\b(?:haiku|sonnet|opus|fable|mythos|claude)[\s-]*\d+(?:[.-]\d+)*", re.I
 )
 
 
 def _has_volume(text: str) -> bool:
-    return bool(_VOLUME_RE.search(text))
+    return bool(_VOLUME_RE.search(_MODEL_VERSION_RE.sub(" ", text)))
 
 
 def _draft(text: str, index: int, table: PriceTable) -> Draft:
@@ -270,6 +316,11 @@ def _update(draft: Draft, text: str, facts: Facts, *, only_missing: bool = False
     output = facts.parts.get("output", facts.parts.get("summary"))
     set_("output", output, f"{tokens(output or 0)}-token answers")
     known = order_models(facts.models)
+    named = [m for m in facts.models if m.model is not None and m.tier is None]
+    if named and named[0].model is not None and named[0].model.status == "retired":
+        # "uses claude-3-opus-20240229 ... stay on the opus tier": the exact id is what runs
+        # today (retired, so replaced later and said so); the bare tier name is the wish.
+        known = named
     if known and known[0].model is not None:
         set_("current_model", known[0].model.id, f"now on {known[0].model.display_name}")
         if known[0].note:
@@ -322,6 +373,10 @@ def _read_workloads(ctx: Context) -> tuple[list[Draft], list[Draft] | None, list
             expect = expected_fields(text)
             continue
         segments = _segments(text)
+        if not segments and not drafts and extract_facts(text, ctx.table).requests is not None:
+            # One workload written without a volume phrase this reader knows ("50k req/day",
+            # "15 req/s"): the shared reader found its volume, so the whole message is it.
+            segments = [text]
         if segments:
             drafts = [_draft(s, n, ctx.table) for n, s in enumerate(segments, start=1)]
             _shared_facts(drafts, text, ctx.table)
