@@ -63,8 +63,11 @@ _TIER_MODELS = {"simple": "haiku", "medium": "sonnet", "complex": "opus"}
 def answer(ctx: Context) -> TutorReply:
     conv = ctx.conv
     facts = conv.merged
+    earlier = conv.earlier_prompt
+    if earlier is not None and len(earlier.split()) < MIN_PROMPT_WORDS:
+        earlier = None  # a few words read as a prompt earlier ("1,800 -> 1,100") are not one
     prompt = conv.new.prompt_text or (
-        conv.earlier_prompt if (conv.new.has_numbers or conv.new.models) else None
+        earlier if (conv.new.has_numbers or conv.new.models) else None
     )
     choice = choose_models(conv, ctx.table)
     if choice.baseline is None:
@@ -76,7 +79,19 @@ def answer(ctx: Context) -> TutorReply:
     if prompt is None and _is_workload(facts):
         # A workload to price and no prompt to audit: the cost estimator's answer, not a
         # request to paste a prompt the learner did not ask about.
-        return cost_estimator.answer(ctx)
+        priced = cost_estimator.answer(ctx)
+        if _BAR_RE.search(ctx.message) and priced.calculations:
+            priced.text += (
+                "\nChoose by the acceptance bar you fixed before testing: the cheapest model "
+                "that clears it on your labelled examples is the one to ship, and a higher "
+                "score above the bar is not worth paying for. Keep the test set to re-run when "
+                "the prompt or the model changes.\n"
+            )
+        return priced
+    if prompt is None and facts.requests and _WASTE_RE.search(ctx.message):
+        wasted = _wasted_tokens(ctx)
+        if wasted is not None:
+            return _wasted_reply(ctx, choice, wasted)
     if prompt is None:
         if (
             ctx.message.strip()
@@ -140,6 +155,68 @@ def answer(ctx: Context) -> TutorReply:
 def _quote(sentence: str, limit: int = 70) -> str:
     s = " ".join(sentence.split())
     return f'"{s if len(s) <= limit else s[: limit - 3] + "..."}"'
+
+
+MIN_PROMPT_WORDS = 8
+_BAR_RE = re.compile(r"\b(?:acceptance\s+)?bar\b|\bthreshold\b|\blabell?ed\b|\beval\b", re.I)
+# Wording the learner calls dead weight: its tokens are what removing it saves.
+_WASTE_RE = re.compile(
+    r"\b(?:fluff|filler|boilerplate|preamble|padding|pleasantries|dead\s+weight|"
+    r"that\s+(?:bit|part|sentence))\b",
+    re.I,
+)
+# Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong.
+_PART_TIME_RE = re.compile(
+    r"\boffice\s+hours|\bbusiness\s+hours|\bworking\s+(?:hours|days?)|\bweekdays?\b|"
+    r"\bmon(?:day)?\s*[-\u2013]\s*fri|\b\d{1,2}\s*[-\u2013]\s*\d{1,2}\b",
+    re.I,
+)
+
+
+def _wasted_tokens(ctx: Context) -> int | None:
+    """The one token count in a message about dead-weight wording, or None when unsure."""
+    if _PART_TIME_RE.search(ctx.message):
+        return None
+    counts = [n for n in ctx.conv.new.numbers if n.kind == "tokens"]
+    if len(counts) != 1:
+        return None
+    return counts[0].whole
+
+
+def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
+    """What the dead-weight wording costs: its tokens are input, billed on every request."""
+    facts = ctx.conv.merged
+    model = choice.baseline
+    reply = Reply()
+    reply.add(*choice.retired)
+    out = ctx.calc.run(
+        "workload_cost",
+        {
+            "model": model.id,
+            "requests": facts.requests,
+            "per": facts.per or "day",
+            "system_tokens": wasted,
+            "output_tokens": 0,
+        },
+    )
+    reply.add(
+        f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+        f"{model.display_name} they cost **{usd(out['per_day_usd'])} a day, "
+        f"{usd(out['per_month_usd'])} a month and {usd(out['per_year_usd'])} a year**. "
+        "Deleting them saves exactly that, if the answers stay as good on your test examples."
+    )
+    reply.assume(*choice.notes)
+    if facts.volume_note:
+        reply.assume(facts.volume_note)
+    reply.assume(
+        f"Only the {tokens(wasted)} tokens you named are priced, at the input price; the rest "
+        "of the prompt and the answers are left out."
+    )
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.assume(*out["assumptions"])
+    reply.warnings_from([out])
+    reply.next_step = "paste the whole prompt for an audit of the rest."
+    return ctx.reply(reply.render())
 
 
 def _is_workload(facts: Facts) -> bool:

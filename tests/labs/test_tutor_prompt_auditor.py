@@ -206,3 +206,37 @@ def test_a_pasted_prompt_that_mentions_a_test_is_audited_and_opus_gets_the_test_
     assert reply.kind != "refuse"
     assert "Words that invite length" in reply.text
     assert "labelled test set" in reply.text and "acceptance bar" in reply.text
+
+
+def test_the_tokens_of_dead_weight_wording_are_priced_as_input_without_asking_for_the_prompt():
+    # 250 x 300,000 x $0.10 / 1e6 = $7.50 a day, $225 a month (30 days), $2,737.50 a year (365).
+    reply = ask(
+        "there's ~250 tok of boilerplate in our sys prompt, 300k req/day on haiku 5.5. what does "
+        "that bit cost per year?"
+    )
+    assert not reply.asked_follow_up
+    (call,) = reply.calculations
+    assert call.tool == "workload_cost"
+    assert call.input["system_tokens"] == 250 and call.input["output_tokens"] == 0
+    for figure in ("7.50", "225", "2737.50"):
+        assert usd(figure) in reply.text
+    assert "input" in reply.text
+
+
+def test_dead_weight_in_office_hours_traffic_is_not_priced_round_the_clock():
+    reply = ask(
+        "~300 tok of filler in the prompt, 20 req/min but only in business hours, sonnet 5.5. "
+        "what's the filler costing a month?"
+    )
+    assert all(c.tool != "workload_cost" for c in reply.calculations)
+
+
+def test_a_model_comparison_against_an_acceptance_bar_says_to_ship_the_cheapest_that_clears_it():
+    # Haiku 5.5: 5,000 x (500 x $0.10 + 40 x $0.50) / 1e6 = $0.35 a day, $10.50 a month.
+    # Sonnet 5.5: 5,000 x (500 x $2 + 40 x $10) / 1e6 = $7 a day, $210 a month.
+    reply = ask(
+        "tested 200 labelled emails, bar 85%, haiku 5.5 scored 88% and sonnet 5.5 91%. 5k "
+        "emails/day, ~500 in / 40 out. which one and what's the monthly difference?"
+    )
+    assert usd("10.50") in reply.text and usd("210") in reply.text
+    assert "acceptance bar" in reply.text and "cheapest model that clears it" in reply.text
