@@ -23,6 +23,7 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
+from .prompt_checks import check_rewrite, find_injections
 from .reading import FOLLOW_UP_PHRASES, Facts
 from .types import TutorReply
 from .writing import Reply, model_prices, pct, plural, table, tokens, usd
@@ -46,6 +47,8 @@ FINDING_NAMES = {
     "length_inviting_words": "Words that invite length",
     "no_output_format": "No output format",
     "no_length_bound": "No length bound",
+    "padding": "Padding",
+    "injected": "Injected instruction",
 }
 _AUDIT_RE = re.compile(r"\baudit|\btrim|\bwaste|\bprompt|\bshorten|\btighten|\brewrite", re.I)
 _ROUTING_RE = re.compile(r"\brout(?:e|ing)|\btier(?:s|ed)?\b|\bclassifier|\btraffic\s+mix", re.I)
@@ -60,8 +63,11 @@ _TIER_MODELS = {"simple": "haiku", "medium": "sonnet", "complex": "opus"}
 def answer(ctx: Context) -> TutorReply:
     conv = ctx.conv
     facts = conv.merged
+    earlier = conv.earlier_prompt
+    if earlier is not None and len(earlier.split()) < MIN_PROMPT_WORDS:
+        earlier = None  # a few words read as a prompt earlier ("1,800 -> 1,100") are not one
     prompt = conv.new.prompt_text or (
-        conv.earlier_prompt if (conv.new.has_numbers or conv.new.models) else None
+        earlier if (conv.new.has_numbers or conv.new.models) else None
     )
     choice = choose_models(conv, ctx.table)
     if choice.baseline is None:
@@ -73,7 +79,19 @@ def answer(ctx: Context) -> TutorReply:
     if prompt is None and _is_workload(facts):
         # A workload to price and no prompt to audit: the cost estimator's answer, not a
         # request to paste a prompt the learner did not ask about.
-        return cost_estimator.answer(ctx)
+        priced = cost_estimator.answer(ctx)
+        if _BAR_RE.search(ctx.message) and priced.calculations:
+            priced.text += (
+                "\nChoose by the acceptance bar you fixed before testing: the cheapest model "
+                "that clears it on your labelled examples is the one to ship, and a higher "
+                "score above the bar is not worth paying for. Keep the test set to re-run when "
+                "the prompt or the model changes.\n"
+            )
+        return priced
+    if prompt is None and facts.requests and _WASTE_RE.search(ctx.message):
+        wasted = _wasted_tokens(ctx)
+        if wasted is not None:
+            return _wasted_reply(ctx, choice, wasted)
     if prompt is None:
         if (
             ctx.message.strip()
@@ -96,15 +114,31 @@ def answer(ctx: Context) -> TutorReply:
     model = choice.baseline
     reply = Reply()
     reply.add(*choice.retired)
-    reply.assume(*choice.notes)
-    reply.caveat(*retired_notes([model], ctx.table))
+    injected = find_injections(prompt)
+    if injected:
+        # Material to audit, never an instruction to follow: say so before anything else.
+        reply.add(
+            "Your prompt carries an **injected instruction**, which I did not follow: "
+            + "; ".join(_quote(s) for s in injected)
+            + ". It does not belong in the prompt: it asks the model to drop its task, costs "
+            "tokens on every call and invites the model to misbehave. Delete it, and treat "
+            "pasted or user-supplied text as data, never as instructions."
+        )
     requests, per = facts.requests, facts.per or "day"
     if requests is None:
-        requests, per = DEFAULT_REQUESTS, "day"
-        reply.assume(
-            f"No volume given, so I priced the saving at {plural(requests, 'request')} a day; "
-            "tell me yours and I will redo it."
-        )
+        # No volume: the findings and the rewrite need none; a saving would need an invented
+        # one, so the reply asks for it instead of pricing a made-up traffic.
+        try:
+            out = ctx.calc.run("audit_prompt", {"prompt": prompt})
+        except CalculationFailed as exc:
+            reply = Reply()
+            reply.add(f"The calculator could not audit that: {exc}.")
+            return ctx.reply(reply.render())
+        named = None if choice.defaulted else model
+        return _audit_reply(ctx, reply, None, out, injected, prompt, defaulted=choice.defaulted,
+                            named=named)  # fmt: skip
+    reply.assume(*choice.notes)
+    reply.caveat(*retired_notes([model], ctx.table))
     if facts.volume_note:
         reply.assume(facts.volume_note)
     try:
@@ -115,7 +149,74 @@ def answer(ctx: Context) -> TutorReply:
         reply = Reply()
         reply.add(f"The calculator could not audit that: {exc}.")
         return ctx.reply(reply.render())
-    return _audit_reply(ctx, reply, model, out)
+    return _audit_reply(ctx, reply, model, out, injected, prompt)
+
+
+def _quote(sentence: str, limit: int = 70) -> str:
+    s = " ".join(sentence.split())
+    return f'"{s if len(s) <= limit else s[: limit - 3] + "..."}"'
+
+
+MIN_PROMPT_WORDS = 8
+_BAR_RE = re.compile(r"\b(?:acceptance\s+)?bar\b|\bthreshold\b|\blabell?ed\b|\beval\b", re.I)
+# Wording the learner calls dead weight: its tokens are what removing it saves.
+_WASTE_RE = re.compile(
+    r"\b(?:fluff|filler|boilerplate|preamble|padding|pleasantries|dead\s+weight|"
+    r"that\s+(?:bit|part|sentence))\b",
+    re.I,
+)
+# Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong.
+_PART_TIME_RE = re.compile(
+    r"\boffice\s+hours|\bbusiness\s+hours|\bworking\s+(?:hours|days?)|\bweekdays?\b|"
+    r"\bmon(?:day)?\s*[-\u2013]\s*fri|\b\d{1,2}\s*[-\u2013]\s*\d{1,2}\b",
+    re.I,
+)
+
+
+def _wasted_tokens(ctx: Context) -> int | None:
+    """The one token count in a message about dead-weight wording, or None when unsure."""
+    if _PART_TIME_RE.search(ctx.message):
+        return None
+    counts = [n for n in ctx.conv.new.numbers if n.kind == "tokens"]
+    if len(counts) != 1:
+        return None
+    return counts[0].whole
+
+
+def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
+    """What the dead-weight wording costs: its tokens are input, billed on every request."""
+    facts = ctx.conv.merged
+    model = choice.baseline
+    reply = Reply()
+    reply.add(*choice.retired)
+    out = ctx.calc.run(
+        "workload_cost",
+        {
+            "model": model.id,
+            "requests": facts.requests,
+            "per": facts.per or "day",
+            "system_tokens": wasted,
+            "output_tokens": 0,
+        },
+    )
+    reply.add(
+        f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+        f"{model.display_name} they cost **{usd(out['per_day_usd'])} a day, "
+        f"{usd(out['per_month_usd'])} a month and {usd(out['per_year_usd'])} a year**. "
+        "Deleting them saves exactly that, if the answers stay as good on your test examples."
+    )
+    reply.assume(*choice.notes)
+    if facts.volume_note:
+        reply.assume(facts.volume_note)
+    reply.assume(
+        f"Only the {tokens(wasted)} tokens you named are priced, at the input price; the rest "
+        "of the prompt and the answers are left out."
+    )
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.assume(*out["assumptions"])
+    reply.warnings_from([out])
+    reply.next_step = "paste the whole prompt for an audit of the rest."
+    return ctx.reply(reply.render())
 
 
 def _is_workload(facts: Facts) -> bool:
@@ -124,14 +225,51 @@ def _is_workload(facts: Facts) -> bool:
     )
 
 
-def _audit_reply(ctx: Context, reply: Reply, model: Model, out: dict[str, Any]) -> TutorReply:
+def _audit_reply(
+    ctx: Context,
+    reply: Reply,
+    model: Model | None,
+    out: dict[str, Any],
+    injected: list[str],
+    prompt: str,
+    *,
+    defaulted: bool = False,
+    named: Model | None = None,
+) -> TutorReply:
     findings = out["findings"]
-    if findings:
-        grouped: dict[str, list[str]] = {}
-        for f in findings:
-            grouped.setdefault(f["kind"], []).append(f["message"])
+    checks = check_rewrite(out["rewrite"], injected, prompt)
+    grouped: dict[str, list[str]] = {}
+    length_words: list[str] = []
+    for f in findings:
+        if f["kind"] == "length_inviting_words":
+            # One sentence for all of them, not one per sentence of the prompt.
+            length_words += [w.strip() for w in f["message"].split(" invite")[0].split(",")]
+            continue
+        grouped.setdefault(f["kind"], []).append(f["message"])
+    if length_words:
+        words = ", ".join(f'"{w}"' for w in dict.fromkeys(length_words))
+        grouped["length_inviting_words"] = [
+            f"{words} ask for long answers, and output is the expensive side of the bill; ask "
+            "for a concise answer in a stated format instead."
+        ]
+    if checks.repeated:
+        grouped.setdefault("repetition", []).append(
+            "Said again in other words: " + "; ".join(_quote(s) for s in checks.repeated) + "."
+        )
+    if checks.padding:
+        grouped.setdefault("padding", []).append(
+            "Wording that wraps an instruction without adding to it: "
+            + ", ".join(f'"{p}"' for p in dict.fromkeys(checks.padding))
+            + ". Say the instruction itself."
+        )
+    if injected:
+        grouped.setdefault("injected", []).append(
+            "Removed from the trimmed version: " + "; ".join(_quote(s) for s in injected) + "."
+        )
+    if grouped:
         reply.add(
-            f"Your prompt is about **{tokens(out['tokens_estimate'])} tokens**. What wastes tokens:"
+            f"Your prompt is about **{tokens(out['tokens_estimate'])} tokens** (an estimate). "
+            "What wastes tokens:"
         )
         reply.add(
             "\n".join(
@@ -141,20 +279,43 @@ def _audit_reply(ctx: Context, reply: Reply, model: Model, out: dict[str, Any]) 
         )
     else:
         reply.add(
-            f"Your prompt is about **{tokens(out['tokens_estimate'])} tokens** and I found "
-            "nothing to trim: no preamble, repetition or filler, and it names a format and "
-            "bounds the length."
+            f"Your prompt is about **{tokens(out['tokens_estimate'])} tokens** (an estimate) and "
+            "I found nothing to trim: no preamble, repetition or filler, and it names a format "
+            "and bounds the length."
         )
-    if out["tokens_saved"] > 0:
+    trimmed = out["tokens_saved"] > 0 or checks.rewrite != out["rewrite"]
+    if trimmed:
         reply.add("**Trimmed version** (it keeps every instruction that constrains the answer):")
-        reply.add("```text\n" + out["rewrite"] + "\n```")
+        reply.add("```text\n" + checks.rewrite + "\n```")
     if out["suggested_additions"]:
         reply.add(
             "Then add what trimming cannot: "
             + " ".join(out["suggested_additions"])
-            + " A length bound cuts output tokens, which cost more than input; the audit "
-            "cannot measure that part."
+            + " A format and a length bound cut output tokens, which cost five times as much as "
+            "input on the current models; the audit cannot measure that part, so tell me how "
+            "long a typical answer is and I will price it."
         )
+    if (model or named) is not None and (model or named).tier == "opus":  # type: ignore[union-attr]
+        reply.add(
+            "Before paying Opus prices, run a labelled test set (50 to 200 real examples) "
+            "through Sonnet and Haiku against an acceptance bar fixed in advance, and keep the "
+            "cheapest model that clears it."
+        )
+    extra = None
+    if checks.removed_text:
+        extra = ctx.calc.run("audit_prompt", {"prompt": checks.removed_text})
+    if model is None:
+        if extra is not None:
+            reply.add(
+                f"The wording removed on top of the calculator's trims is about "
+                f"{tokens(extra['tokens_estimate'])} tokens a request (estimate)."
+            )
+        reply.assume(*[a for a in out["assumptions"] if not a.startswith("The rewrite only")])
+        wanted = "how many requests a day it serves" + (" and on which model" if defaulted else "")
+        reply.add(
+            f"To price the saving I need {wanted}: could you tell me? I have not assumed a volume."
+        )
+        return ctx.reply(reply.render(), follow_up=True)
     per = out["per"]
     headers = ["Original", "Trimmed", "Saved per request", f"Saved per {per}"]
     row = [
@@ -168,10 +329,28 @@ def _audit_reply(ctx: Context, reply: Reply, model: Model, out: dict[str, Any]) 
         row.append(usd(out["saving_per_month_usd"]))
     reply.add(table(headers, [row], right=tuple(range(len(row)))))
     reply.add(
-        f"At {plural(out['requests'], 'request')} a {per} on {model.display_name}, the trim saves "
-        f"**{usd(out['saving_usd'])} a {per}** ({usd(out['saving_per_month_usd'])} a month). "
-        "Re-test the trimmed prompt on your own examples before you ship it."
+        f"At {plural(out['requests'], 'request')} a {per} on {model.display_name}, the "
+        f"calculator's trims save **{usd(out['saving_usd'])} a {per}** "
+        f"({usd(out['saving_per_month_usd'])} a month) of input. Re-test the trimmed prompt on "
+        "your own examples before you ship it."
     )
+    if extra is not None and extra["tokens_estimate"]:
+        cost = ctx.calc.run(
+            "workload_cost",
+            {
+                "model": model.id,
+                "requests": out["requests"],
+                "per": per,
+                "system_tokens": extra["tokens_estimate"],
+                "output_tokens": 0,
+            },
+        )
+        reply.add(
+            f"The wording I removed on top (padding and injected lines) is about "
+            f"{tokens(extra['tokens_estimate'])} more tokens a request (estimate), worth "
+            f"{usd(cost['per_day_usd'])} a day and {usd(cost['per_month_usd'])} a month of input; "
+            "the table counts the calculator's trims only."
+        )
     reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
     reply.assume(*[a for a in out["assumptions"] if not a.startswith("The rewrite only")])
     reply.warnings_from([out])

@@ -36,13 +36,13 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.60"),
     "caching-strategist": Decimal("0.45"),
-    "prompt-auditor": Decimal("0.30"),
-    "architecture-advisor": Decimal("0.25"),
+    "prompt-auditor": Decimal("0.47"),
+    "architecture-advisor": Decimal("0.60"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 7,
     "caching-strategist": 11,
-    "prompt-auditor": 8,
+    "prompt-auditor": 4,
     "architecture-advisor": 3,
 }
 

@@ -1,11 +1,6 @@
-"""The production architecture advisor lab: plan a set of workloads described in words.
-
-Each workload (split on "First, ... Second, ...", numbered or bulleted lists, or a new request
-volume) is read for its name, requests per day, latency need (a person waiting -> realtime;
-minutes; hours; overnight / by the next morning; batch), task, token sizes and current model,
-then the calculator's plan engine (`plan_architecture`) chooses the API pattern, tier, caching
-and controls and costs every step. A later message can change one workload ("what if the
-tagging job had to be real-time?") and the plan is costed again, before and after."""
+"""Reading workloads from a learner's words: one Draft per workload (name, requests per day,
+latency need, task, token sizes, current model), split on list markers, sentences or a new
+volume; later turns change one workload or fill in what was missing."""
 
 from __future__ import annotations
 
@@ -17,10 +12,8 @@ from typing import Any
 
 from labs.calculator.pricing import PriceTable
 
-from .calc import CalculationFailed
-from .common import Context, helpful_reply, retired_notes
-from .reading import (
-    FOLLOW_UP_PHRASES,
+from ..common import Context
+from ..reading import (
     PART_LABELS,
     PART_ORDER,
     Facts,
@@ -29,22 +22,7 @@ from .reading import (
     normalize,
     order_models,
 )
-from .types import TutorReply
-from .writing import Reply, join_words, pct, plural, table, tokens, usd
-
-CAPABILITIES = [
-    "for each workload: real-time streaming or the Message Batches API, from its latency need;",
-    "the model tier to test first, from its task, and a prompt caching plan;",
-    "the controls: budget and hourly anomaly alerts, rate limits, input cap, max_tokens;",
-    "the monthly cost before and after each step (model, caching, batch).",
-]
-EXAMPLE = (
-    "I run two workloads. A support chat: 20,000 requests a day, a user waiting, a 2,000-token "
-    "system prompt, 200-token messages and 300-token answers. A nightly report summarizer: "
-    "5,000 requests a day, needed by morning, 3,000-token inputs and 400-token answers. Both on "
-    "Sonnet 5.5. What do you recommend?"
-)
-TOPIC = "the cost architecture of production Claude API workloads"
+from ..writing import tokens
 
 _MARKER_RE = re.compile(
     r"(?:(?<=^)|(?<=\n)|(?<=[.;!?]\s)|(?<=[.;!?]\s\s))\s*(?P<marker>(?:first(?:ly)?|second(?:ly)?|"
@@ -123,6 +101,8 @@ class Draft:
     users: int | None = None
     repeat_rate: Decimal | None = None
     notes: list[str] = field(default_factory=list)
+    # The model the learner keeps ("nothing else changed", "stay on the Opus tier").
+    fixed_model: str | None = None
 
     def spec(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -135,6 +115,8 @@ class Draft:
         }
         if self.current_model:
             data["current_model"] = self.current_model
+        if self.fixed_model:
+            data["model"] = self.fixed_model
         if self.users:
             data["users"] = self.users
         if self.repeat_rate:
@@ -152,7 +134,42 @@ class Draft:
         return out
 
 
+# What the learner says the work needs wins over how it runs today: "runs realtime today, but
+# nobody reads the summaries before the next morning" is overnight work.
+_LATER = r"(?:tomorrow|the\s+next\s+(?:morning|day)|next\s+(?:morning|day)|(?:the\s+)?morning)"
+_NEED_RULES: list[tuple[str, str]] = [
+    ("overnight", r"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+(?:reads?|looks?\s+at|needs?|"
+                  rf"checks?|uses?|sees?|opens?)\b[^.?!]{{0,60}}\b(?:before|until|till|til)\s+{_LATER}"),
+    ("overnight", r"\b(?:needed|read|used|wanted|due|ready|looked\s+at)\s+"
+                  rf"(?:by|in|the)\s+{_LATER}"),
+    ("batch", r"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+waiting|\bnobody\s+waits|"
+              r"\bno\s+one\s+waits|\bnot\s+(?:time[\s-])?(?:urgent|sensitive)"),
+    ("minutes", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:min|mins|minutes?)\b"),
+    ("seconds", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:s|secs?|seconds?)\b"),
+    ("realtime", r"\busers?\s+(?:is\s+|are\s+)?waiting|\bsomeone\s+(?:is\s+)?waiting"),
+]  # fmt: skip
+
+
+# A choice asked about ("batch or realtime?", "can we push it through batches?") is not a
+# statement of what the work needs.
+_CHOICE_RE = re.compile(
+    r"\b(?:batch(?:es)?|real[\s-]?time|stream(?:ing)?)\s+or\s+(?:batch(?:es)?|real[\s-]?time|"
+    r"stream(?:ing)?)\b|(?:^|(?<=[.!?]\s))(?:can|could|should|would)\s+(?:we|i|it)\b[^.?!]*\?",
+    re.I,
+)
+PATTERN_QUESTION_RE = re.compile(
+    r"\b(?:batch(?:es)?|real[\s-]?time)\s+or\s+(?:batch(?:es)?|real[\s-]?time)\b|"
+    r"\b(?:should|can|could)\s+(?:we|i|it)\s+(?:be\s+)?(?:batch|push|move|send|use\s+(?:the\s+)?batch)|"
+    r"\bwhich\s+(?:api|pattern)\b",
+    re.I,
+)
+
+
 def _latency(text: str) -> str | None:
+    text = _CHOICE_RE.sub(" ", text)
+    for latency, pattern in _NEED_RULES:
+        if re.search(pattern, text, re.I):
+            return latency
     for latency, pattern in _LATENCY_RULES:
         if re.search(pattern, text, re.I):
             return latency
@@ -230,18 +247,25 @@ def _split_on_volumes(piece: str) -> list[str]:
     return [piece[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
 
 
+# A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.").
+_VOLUME_NUMBER = r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
 _VOLUME_RE = re.compile(
-    r"\d[\d,.]*\s*(?:k|m|million|thousand)?\s*(?:[a-z]+\s+){0,3}?(?:requests?|calls?|queries|"
-    r"messages|conversations|chats|tickets|jobs|items|entries|reviews|emails|documents|docs|"
-    r"runs|pages|files|records|reports|articles|posts|products)\b|"
-    r"\d[\d,.]*\s*(?:k|m|million|thousand)?\s*(?:a|per|/|each|every)\s*(?:day|night|month|hour|week)"
-    r"|\d[\d,.]*\s*(?:k|m|million|thousand)?\s+(?:daily|nightly|monthly|hourly)",
+    rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?\s*(?:[a-z]+\s+){{0,3}}?(?:requests?|reqs?|"
+    r"calls?|queries|q|msgs|messages|conversations|convos|chats|tickets|jobs|items|entries|"
+    r"reviews|emails|documents|docs|runs|pages|files|records|reports|articles|posts|products|"
+    r"essays|invoices|questions|prs|summaries)\b|"
+    rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?\s*(?:a|per|/|each|every)\s*"
+    r"(?:day|night|month|hour|week|min(?:ute)?|s(?:ec(?:ond)?)?)\b"
+    rf"|{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?\s+(?:daily|nightly|monthly|hourly)",
     re.I,
+)
+_MODEL_VERSION_RE = re.compile(
+    r"\b(?:haiku|sonnet|opus|fable|mythos|claude)[\s-]*\d+(?:[.-]\d+)*", re.I
 )
 
 
 def _has_volume(text: str) -> bool:
-    return bool(_VOLUME_RE.search(text))
+    return bool(_VOLUME_RE.search(_MODEL_VERSION_RE.sub(" ", text)))
 
 
 def _draft(text: str, index: int, table: PriceTable) -> Draft:
@@ -292,6 +316,11 @@ def _update(draft: Draft, text: str, facts: Facts, *, only_missing: bool = False
     output = facts.parts.get("output", facts.parts.get("summary"))
     set_("output", output, f"{tokens(output or 0)}-token answers")
     known = order_models(facts.models)
+    named = [m for m in facts.models if m.model is not None and m.tier is None]
+    if named and named[0].model is not None and named[0].model.status == "retired":
+        # "uses claude-3-opus-20240229 ... stay on the opus tier": the exact id is what runs
+        # today (retired, so replaced later and said so); the bare tier name is the wish.
+        known = named
     if known and known[0].model is not None:
         set_("current_model", known[0].model.id, f"now on {known[0].model.display_name}")
         if known[0].note:
@@ -344,6 +373,10 @@ def _read_workloads(ctx: Context) -> tuple[list[Draft], list[Draft] | None, list
             expect = expected_fields(text)
             continue
         segments = _segments(text)
+        if not segments and not drafts and extract_facts(text, ctx.table).requests is not None:
+            # One workload written without a volume phrase this reader knows ("50k req/day",
+            # "15 req/s"): the shared reader found its volume, so the whole message is it.
+            segments = [text]
         if segments:
             drafts = [_draft(s, n, ctx.table) for n, s in enumerate(segments, start=1)]
             _shared_facts(drafts, text, ctx.table)
@@ -375,186 +408,3 @@ def _shared_facts(drafts: list[Draft], text: str, table: PriceTable) -> None:
         for d in drafts:
             if d.current_model is None:
                 d.current_model = known[0].model.id
-
-
-def answer(ctx: Context) -> TutorReply:
-    drafts, previous, changes = _read_workloads(ctx)
-    if not drafts:
-        facts = ctx.conv.new
-        if facts.has_numbers:
-            return _ask(ctx, [Draft(name="your workload")], "requests")
-        return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
-    for d in drafts:
-        missing = d.missing()
-        if missing:
-            return _ask(ctx, drafts, missing[0], d)
-    try:
-        after = ctx.calc.run("plan_architecture", {"workloads": [d.spec() for d in drafts]})
-        before = None
-        if previous is not None and not any(d.missing() for d in previous):
-            before = ctx.calc.run("plan_architecture", {"workloads": [d.spec() for d in previous]})
-            ctx.calc.calls.insert(0, ctx.calc.calls.pop())  # before first, then after
-    except CalculationFailed as exc:
-        reply = Reply()
-        reply.add(f"The calculator could not plan that: {exc}.")
-        return ctx.reply(reply.render())
-    return _plan_reply(ctx, drafts, after, before, changes)
-
-
-def _ask(
-    ctx: Context, drafts: list[Draft], field_name: str, draft: Draft | None = None
-) -> TutorReply:
-    draft = draft or drafts[0]
-    questions = {
-        "requests": f"{FOLLOW_UP_PHRASES['requests']} a day {draft.name} gets",
-        "latency": f"{FOLLOW_UP_PHRASES['latency']} an answer is needed for {draft.name} (a "
-        "person waiting, within minutes, or by the next morning)",
-        "output": f"{FOLLOW_UP_PHRASES['output']} is for {draft.name}",
-    }
-    reply = Reply()
-    if len(drafts) > 1 or draft.name != "your workload":
-        reply.add(
-            f"I read {plural(len(drafts), 'workload')}: "
-            + join_words([f"**{d.name}**" for d in drafts])
-            + "."
-        )
-    wanted = [questions[f] for f in draft.missing() if f in questions] or [questions[field_name]]
-    reply.add(f"To plan it I still need to know {join_words(wanted)}.")
-    reply.add(
-        'Answer in your own words (for example "it can wait until the morning" or "answers '
-        'are about 50 tokens"); I keep everything else you told me.'
-    )
-    return ctx.reply(reply.render(), follow_up=True)
-
-
-def _count(workloads: list[Any]) -> str:
-    return "workload" if len(workloads) == 1 else plural(len(workloads), "workload")
-
-
-def _step_summary(w: dict[str, Any]) -> str:
-    applied = [s for s in w["steps"][1:] if s["applied"] and Decimal(s["saving_usd"]) > 0]
-    if not applied:
-        return "No step lowers the cost here; the controls still cap the risk."
-    best = max(applied, key=lambda s: Decimal(s["saving_usd"]))
-    names = {"model": "the model choice", "caching": "caching", "batch": "the Batches API",
-             "response_cache": "the response cache"}  # fmt: skip
-    return (
-        f"The biggest step is {names.get(best['step'], best['step'])}, saving "
-        f"{usd(best['saving_usd'])} a month."
-    )
-
-
-def _controls(w: dict[str, Any]) -> str:
-    parts = []
-    for c in w["controls"]:
-        kind = c["kind"]
-        if kind == "per_user_rate_limit":
-            parts.append(
-                f"a per-user rate limit ({tokens(c['limit'])} requests a day)"
-                if c.get("limit")
-                else "a per-user rate limit"
-            )
-        elif kind == "budget_alert":
-            parts.append(f"a budget alert above {usd(c['threshold_usd'])} a month")
-        elif kind == "hourly_anomaly_alert":
-            parts.append(f"an hourly alert above {usd(c['threshold_usd'])}")
-        elif kind == "input_size_cap":
-            parts.append(f"an input cap of {tokens(c['threshold_tokens'])} tokens")
-        elif kind == "max_tokens":
-            parts.append(f"max_tokens {tokens(c['threshold_tokens'])}")
-        elif kind == "response_cache":
-            parts.append("an app-level response cache for repeated inputs")
-    return join_words(parts)
-
-
-def _plan_reply(
-    ctx: Context,
-    drafts: list[Draft],
-    out: dict[str, Any],
-    before: dict[str, Any] | None,
-    changes: list[str],
-) -> TutorReply:
-    reply = Reply()
-    names = {m.id: m.display_name for m in ctx.table.models}
-    if before is not None:
-        reply.add(
-            f"With that change ({'; '.join(dict.fromkeys(changes))}), the plan's total "
-            f"goes from {usd(before['total_after_monthly_usd'])} to "
-            f"**{usd(out['total_after_monthly_usd'])} a month** after every step."
-        )
-        old = {w["name"]: w for w in before["workloads"]}
-        for w in out["workloads"]:
-            o = old.get(w["name"])
-            if o and (o["api_pattern"] != w["api_pattern"] or o["model"] != w["model"]):
-                reply.add(
-                    f"**{w['name']}** moves from {o['api_pattern_text']} on "
-                    f"{names.get(o['model'], o['model'])} to {w['api_pattern_text']} on "
-                    f"{names.get(w['model'], w['model'])}."
-                )
-    else:
-        reply.add(
-            f"Here is a plan for your {_count(out['workloads'])}, costed by the "
-            f"course calculator: **{usd(out['total_before_monthly_usd'])} a month before, "
-            f"{usd(out['total_after_monthly_usd'])} after** "
-            f"(a saving of {usd(out['total_saving_usd'])}, {pct(out['total_saving_pct'])})."
-        )
-    rows = [
-        [w["name"], w["api_pattern_text"], names.get(w["model"], w["model"]),
-         usd(w["before_monthly_usd"]), usd(w["after_monthly_usd"]), pct(w["saving_pct"])]
-        for w in out["workloads"]
-    ]  # fmt: skip
-    if len(rows) > 1:
-        total = [usd(out["total_before_monthly_usd"]), usd(out["total_after_monthly_usd"])]
-        rows.append(["**Total**", "", "", *total, pct(out["total_saving_pct"])])
-    reply.add(
-        table(
-            ["Workload", "Pattern", "Model", "Before / month", "After / month", "Saving"],
-            rows,
-            right=(3, 4, 5),
-        )
-    )
-    changed_names = {c.split(":")[0] for c in changes}
-    for w in out["workloads"]:
-        if before is not None and w["name"] not in changed_names:
-            continue
-        caching = w["caching"]
-        cache_text = (
-            f"cache the {tokens(caching['prefix_tokens'])}-token shared prefix with the "
-            f"{_TTL_WORDS.get(caching['ttl'], caching['ttl'])} TTL "
-            f"({pct(caching['hit_rate_pct'])} of requests hit)"
-            if caching["used"]
-            else caching["reason"].replace("not used: ", "no caching: ")
-        )
-        model_name = names.get(w["model"], w["model"])
-        tier_text = (
-            f"{model_name} ({w['tier']} tier for {w['task']}; test it on your own examples first)"
-            if w["model"] != w["baseline_model"]
-            else model_name
-        )
-        reply.add(
-            f"**{w['name']}** ({plural(w['requests_per_day'], 'request')} a day, "
-            f"{_LATENCY_WORDS.get(w['latency'], w['latency'])}): {w['api_pattern_text']} on "
-            f"{tier_text}; {cache_text}. {_step_summary(w)} Controls: {_controls(w)}."
-        )
-    for d in drafts:
-        reply.assume(*d.notes)
-        prompt = ", ".join(f"{tokens(n)} {p}" for p, n in d.parts.items() if n)
-        reply.assume(
-            f"{d.name}: prompt {prompt or 'not given (0 tokens)'}; {tokens(d.output or 0)} "
-            f"output tokens; task read as {d.task}."
-        )
-    currents = {d.current_model for d in drafts if d.current_model}
-    if not currents:
-        reply.assume('No current model given: "before" is the newest Sonnet, in real time.')
-    reply.assume(*out["assumptions"])
-    models = [m for m in ctx.table.models if m.id in {w["model"] for w in out["workloads"]}]
-    models += [m for m in ctx.table.models if m.id in currents and m not in models]
-    reply.caveat(*retired_notes(models, ctx.table))
-    reply.warnings_from(out["workloads"])
-    reply.next_step = (
-        'change one assumption and compare, e.g. "what if the tagging job had to be '
-        'real-time?" or "what if the system prompt doubled?"'
-        if before is None
-        else "change another assumption, or ask which controls matter most for each workload."
-    )
-    return ctx.reply(reply.render())
