@@ -136,6 +136,13 @@ def build_parser() -> CalculatorArgumentParser:
 
     _add_workload_options(command("workload", "a workload per request, day, month and year"))
 
+    p = command("change", "a what-if: one workload before and after a change, and the difference")
+    _add_workload_options(p)
+    p.add_argument(
+        "--set", type=pairs, required=True, metavar="field=value,...",
+        help="fields to change, e.g. output=150 or model=claude-haiku-5-5",
+    )  # fmt: skip
+
     p = command("compare", "one workload across models, savings against the first")
     p.add_argument("--models", type=model_list, required=True, metavar="M1,M2,...")
     _add_workload_options(p, model=False)

@@ -24,6 +24,7 @@ from typing import Any
 from .audit import audit_prompt
 from .caching import PERIOD_MINUTES, TRAFFIC_MODELS, TTL_MINUTES, plan_cache
 from .calls import Usage, cost_of_call
+from .changes import change_workload
 from .costs import (
     PromptParts,
     Workload,
@@ -237,6 +238,11 @@ def coerce(param: Param, value: Any, label: str, *, from_text: bool = False) -> 
                 f"{label}: at most {_fmt(MAX_PROMPT_CHARS)} characters, got {_fmt(len(value))}"
             )
         return value
+    if kind == "changes":
+        items = _mapping(value, label)
+        if not items:
+            raise CommandError(f"{label}: name at least one field to change")
+        return dict(items)
     if kind == "workloads":
         if isinstance(value, Mapping) and "workloads" in value:
             value = value["workloads"]
@@ -386,6 +392,29 @@ def _history(v: dict[str, Any], table: PriceTable) -> Any:
     ).as_dict()
 
 
+_CHANGEABLE = {p.name: p for p in _workload_params()}
+
+
+def _change(v: dict[str, Any], table: PriceTable) -> Any:
+    """The workload of `v`, and the same with the fields in v["set"] changed."""
+    after = dict(v)
+    changed = []
+    by_field = {**_CHANGEABLE, **{p.tool_field: p for p in _CHANGEABLE.values()}}
+    for key, value in v["set"].items():
+        param = by_field.get(str(key).removeprefix("--").replace("-", "_"))
+        if param is None:
+            raise CommandError(
+                f"--set: {key!r} is not a field of the workload; use one of "
+                f"{', '.join(p.tool_field for p in _CHANGEABLE.values())}"
+            )
+        after[param.name] = coerce(param, value, f"--set {key}", from_text=isinstance(value, str))
+        changed.append(param.tool_field)
+    return change_workload(
+        table.get(v["model"]), _workload(v), table.get(after["model"]), _workload(after),
+        tuple(changed),
+    ).as_dict()  # fmt: skip
+
+
 def _audit(v: dict[str, Any], table: PriceTable) -> Any:
     model = table.get(v["model"]) if v["model"] else None
     if model is not None and v["requests"] is None:
@@ -448,6 +477,21 @@ COMMANDS: dict[str, Command] = {
             "a workload per request, day, month and year",
             _workload_params(),
             lambda v, t: cost_of_workload(t.get(v["model"]), _workload(v)).as_dict(),
+        ),
+        Command(
+            "change",
+            "a what-if: one workload before and after a change, and the difference",
+            (
+                *_workload_params(),
+                Param(
+                    "set",
+                    "changes",
+                    "Fields to change, e.g. output_tokens=150 or model=claude-haiku-5-5.",
+                    required=True,
+                    tool="changes",
+                ),
+            ),
+            _change,
         ),
         Command(
             "compare",

@@ -79,6 +79,22 @@ _SPECS: dict[str, tuple[str, str, dict[str, Any], list[str]]] = {
         {"model": _MODEL, **_WORKLOAD},
         ["model", *_WORKLOAD_REQUIRED],
     ),
+    "workload_change": (
+        "change",
+        "A what-if on one workload: its cost before and after changing some fields (a model, "
+        "the volume, a prompt part, the output length, caching, batch), and the signed "
+        "difference per request, day, 30-day month and 365-day year.",
+        {
+            "model": _MODEL,
+            **_WORKLOAD,
+            "changes": {
+                "type": "object",
+                "description": "Fields to change and their new values, named as above: "
+                '{"output_tokens": 150} or {"model": "claude-haiku-5-5", "batch": true}.',
+            },
+        },
+        ["model", *_WORKLOAD_REQUIRED, "changes"],
+    ),
     "compare_models": (
         "compare",
         "Cost of one workload on several models, with each model's saving against the first.",

@@ -11,6 +11,7 @@ from labs.calculator.tools import TOOLS, call_tool
 TOOL_NAMES = {
     "estimate_cost",
     "workload_cost",
+    "workload_change",
     "compare_models",
     "caching_plan",
     "batch_savings",
@@ -305,3 +306,45 @@ def test_bad_tool_input_raises_a_one_line_calculator_error(name, tool_input, mes
 def test_tool_input_must_be_an_object():
     with pytest.raises(CalculatorError, match="expected an object"):
         call_tool("list_models", ["--all"])  # type: ignore[arg-type]
+
+
+def test_a_what_if_reports_before_after_and_the_signed_difference():
+    # Sonnet 5.5 at $2 in / $10 out: 10,000 a day x (2,000 x 2 + 800 x 10) / 1e6 = $120.00 a day;
+    # halving the output to 400 makes it $80.00: $40.00 a day, $1,200.00 a month less.
+    answer = call_tool("workload_change", {
+        "model": "claude-sonnet-5-5", "requests": 10_000, "per": "day", "system_tokens": 2000,
+        "output_tokens": 800, "changes": {"output_tokens": 400},
+    })  # fmt: skip
+    assert answer["before"]["per_day_usd"] == "120.000000"
+    assert answer["after"]["per_day_usd"] == "80.000000"
+    assert answer["difference_per_month_usd"] == "-1200.000000"
+    assert answer["direction"] == "less"
+    assert answer["changed"] == ["output_tokens"]
+
+
+def test_a_what_if_that_costs_more_says_so():
+    # Moving the same cached workload from Sonnet 5.5 to Opus 5.5 costs more, and says so.
+    answer = call_tool("workload_change", {
+        "model": "claude-sonnet-5-5", "requests": 100_000, "per": "day", "system_tokens": 4000,
+        "output_tokens": 100, "cache_prefix_tokens": 4000, "changes": {"model": "claude-opus-5-5"},
+    })  # fmt: skip
+    assert answer["direction"] == "more"
+    assert not answer["difference_per_day_usd"].startswith("-")
+
+
+def test_a_what_if_refuses_a_field_the_workload_has_not():
+    with pytest.raises(CalculatorError, match="not a field of the workload"):
+        call_tool("workload_change", {
+            "model": "claude-sonnet-5-5", "requests": 1, "per": "day", "output_tokens": 1,
+            "changes": {"colour": "red"},
+        })  # fmt: skip
+
+
+def test_the_what_if_command_line_matches_the_tool():
+    assert run_command([
+        "change", "--model", "claude-sonnet-5-5", "--requests", "10000", "--per", "day",
+        "--system", "2000", "--output", "800", "--set", "output=400", "--json",
+    ]) == call_tool("workload_change", {
+        "model": "claude-sonnet-5-5", "requests": 10_000, "per": "day", "system_tokens": 2000,
+        "output_tokens": 800, "changes": {"output_tokens": 400},
+    })  # fmt: skip
