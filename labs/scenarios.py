@@ -64,7 +64,7 @@ TOOL_LABELS = {
 }
 CHOICE_LABELS = {
     "5m": "5 minutes", "1h": "1 hour", "day": "day", "month": "month",
-    "steady": "steady (one write, then hits)", "poisson": "random arrivals",
+    "steady": "steady", "poisson": "random (Poisson)",
 }  # fmt: skip
 WIDGETS = {
     "count": "number", "positive": "number", "choice": "select", "flag": "checkbox",
