@@ -307,19 +307,21 @@ def _read(
         chosen = [str(v).strip() for v in posted.getlist(key) if str(v).strip()]
         if not chosen:
             raise CalculatorError(f"{label}: choose at least one model")
-        for name in chosen:
+        checked = coerce(param, chosen, label)  # the count and lengths first: then the lookups
+        for name in checked:
             table.get(name)
-        return coerce(param, chosen, label)
+        return checked
     if kind in ("shares", "pairs"):
         given = {}
         for i, tier in enumerate(_tiers(current)):
             raw = str(posted.get(f"{key}.{i}", "")).strip()
             if not raw:
                 raise CalculatorError(f"{label}: {tier}: give a value")
-            if kind == "pairs":
-                table.get(raw)
             given[tier] = raw
         checked = coerce(param, given, label)
+        if kind == "pairs":
+            for name in checked.values():
+                table.get(name)
         # JSON has no Decimal; a share such as 0.7 survives a float, as Claude sends it.
         return {k: float(v) for k, v in checked.items()} if kind == "shares" else checked
     raw = posted.get(key, "")
@@ -330,8 +332,9 @@ def _read(
             raise CalculatorError(f"{label}: {what}")
         return None
     if kind == "model":
-        table.get(raw)  # an unknown model is named as such, with the close matches
-        return coerce(param, raw, label)
+        name = coerce(param, raw, label)
+        table.get(name)  # an unknown model is named as such, with the close matches
+        return name
     return coerce(param, raw, label, from_text=True)
 
 

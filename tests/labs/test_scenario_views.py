@@ -365,3 +365,30 @@ def test_a_finished_reply_polled_in_brings_its_forms(client, learner, lab):
     response = client.get(f"/labs/messages/{calculation.message_id}/", headers=HTMX)
     assert "What I understood" in response.content.decode()
     assert Message.objects.get(pk=calculation.message_id).status == "done"
+
+
+def test_hostile_values_are_refused_with_a_message_never_a_500(client, learner, lab):
+    compare = {**WORKLOAD, "models": ["claude-sonnet-5-5"]}
+    del compare["model"]
+    cases = [
+        ("workload_cost", WORKLOAD, {"model": "x" * 5000}, "Model: at most 100 characters"),
+        ("workload_cost", WORKLOAD, {"requests": "1e400"}, "Requests: must be at most"),
+        ("workload_cost", WORKLOAD, {"output_tokens": "٣٠٠"}, "Output tokens: not a number"),
+        ("compare_models", compare, {"models": ["claude-haiku-5-5"] * 13}, "at most 12 models"),
+        ("audit_prompt", {"prompt": "Be brief."}, {"prompt": "x" * 100_001},
+         "Prompt: at most 100,000 characters"),
+        ("routing_savings", {
+            "mix": {"simple": 1.0}, "models": {"simple": "claude-haiku-5-5"},
+            "baseline": "claude-sonnet-5-5", "requests": 10, "per": "day", "input_tokens": 1,
+            "output_tokens": 1,
+        }, {"mix.0": "7", "models.0": "claude-haiku-5-5"}, "expected a share from 0 to 1"),
+    ]  # fmt: skip
+    client.force_login(learner)
+    for tool, tool_input, changes, message in cases:
+        calculation = make_calculation(learner, lab, tool, tool_input)
+        data = form({k: v for k, v in tool_input.items() if not isinstance(v, dict)}, **changes)
+        response = client.post(url(calculation), data, headers=HTMX)
+        assert response.status_code == 400, tool
+        assert message in html.unescape(response.content.decode()), tool
+        calculation.refresh_from_db()
+        assert calculation.input == tool_input
