@@ -392,3 +392,17 @@ def test_hostile_values_are_refused_with_a_message_never_a_500(client, learner, 
         assert message in html.unescape(response.content.decode()), tool
         calculation.refresh_from_db()
         assert calculation.input == tool_input
+
+
+def test_a_card_from_claudes_tool_call_is_rerun_the_same_way(client, learner, lab):
+    # Claude states defaults outright (ttl, traffic, batch false): only a real change is listed.
+    claude_input = {**WORKLOAD, "ttl": "5m", "traffic": "steady", "batch": False}
+    calculation = make_calculation(learner, lab, tool_input=claude_input)
+    Message.objects.filter(pk=calculation.message_id).update(engine="claude")
+    client.force_login(learner)
+    response = client.post(url(calculation), form(claude_input, ttl="1h"), headers=HTMX)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "You changed: Cache lifetime 5 minutes → 1 hour." in page
+    calculation.refresh_from_db()
+    assert calculation.input == {**claude_input, "ttl": "1h"}
