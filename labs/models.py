@@ -102,8 +102,13 @@ class Calculation(models.Model):
     input = models.JSONField()
     output = models.JSONField()
     is_error = models.BooleanField(default=False)
-    # The card (tables and chart), rendered once by the worker.
+    # The card (tables and chart), rendered once by the worker and again when the learner
+    # corrects the inputs ("What I understood").
     html = models.TextField(blank=True, editable=False)
+    # The input as the tutor or Claude first read it, kept once the learner edits `input`: the
+    # reply's text still describes this reading, and "Back to what I read" restores it. None:
+    # never edited.
+    original_input = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["message", "order"]

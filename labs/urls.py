@@ -11,6 +11,8 @@ urlpatterns = [
     path("labs/messages/<int:pk>/", views.message_fragment, name="message"),
     path("labs/messages/<int:pk>/stop/", views.message_stop, name="stop"),
     path("labs/messages/<int:pk>/retry/", views.message_retry, name="retry"),
+    path("labs/calculations/<int:pk>/", views.calculation_recalculate, name="recalculate"),
+    path("labs/calculations/<int:pk>/restore/", views.calculation_restore, name="restore"),
     path("labs/spend/", views.spend, name="spend"),
     path("labs/evaluations/", views.evaluations, name="evaluations"),
 ]

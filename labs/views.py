@@ -1,4 +1,6 @@
 import logging
+import time
+from collections.abc import Iterable, Mapping
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +31,16 @@ from labs.limits import (
 )
 from labs.models import ApiCall, Calculation, Conversation, Lab, Message
 from labs.reports import spend_report
+from labs.scenarios import (
+    Scenario,
+    ScenarioError,
+    check_recalculation_rate,
+    has_scenario,
+    read_input,
+    recalculate,
+    restore,
+    scenario_for,
+)
 from labs.tasks import reply
 
 log = logging.getLogger(__name__)
@@ -58,6 +70,15 @@ def _get_message_for_user(request: HttpRequest, pk: int) -> Message:
             "calculations"
         ),
         pk=pk, conversation__user=request.user, role=Message.Role.ASSISTANT,
+    )  # fmt: skip
+
+
+def _get_calculation_for_user(request: HttpRequest, pk: int) -> Calculation:
+    # Trials are an instructor's preview of an edited lab, shown on the authoring page only.
+    return get_object_or_404(
+        Calculation.objects.select_related("message__conversation__lab__lesson__module"),
+        pk=pk, message__conversation__user=request.user,
+        message__conversation__is_trial=False,
     )  # fmt: skip
 
 
@@ -93,21 +114,45 @@ def _messages(conversation: Conversation | None) -> list[Message]:
     return list(
         conversation.messages.prefetch_related(
             Prefetch(
-                "calculations", queryset=Calculation.objects.only("message_id", "order", "html")
+                "calculations",
+                queryset=Calculation.objects.only(
+                    "message_id", "order", "html", "tool", "input", "original_input"
+                ),
             )
         )
     )
 
 
+def _with_scenarios(
+    messages: Iterable[Message], bound: Mapping[int, Scenario | None] | None = None
+) -> None:
+    """Give each card its "What I understood" form (`calculation.scenario`). The price table
+    (the model choices) is read only when some card has a form."""
+    from authoring.pricing import current_price_table
+
+    bound = bound or {}
+    calculations = [c for m in messages for c in m.calculations.all() if has_scenario(c.tool)]
+    if not calculations:
+        return
+    table = current_price_table()
+    for calculation in calculations:
+        if calculation.pk in bound:
+            calculation.scenario = bound[calculation.pk]
+        else:
+            calculation.scenario = scenario_for(calculation, table)
+
+
 def _lab_context(
     request: HttpRequest, lab: Lab, conversation: Conversation | None, **extra: object
 ) -> dict:
+    messages_list = _messages(conversation)
+    _with_scenarios(messages_list, extra.pop("bound", None))
     return {
         "lab": lab,
         "lesson": lab.lesson,
         "module": lab.lesson.module,
         "conversation": conversation,
-        "messages_list": _messages(conversation),
+        "messages_list": messages_list,
         "conversations": Conversation.objects.filter(
             user=request.user, lab=lab, is_trial=False
         ).only("pk", "title", "updated_at")[:20],
@@ -219,6 +264,8 @@ def _message_response(
     if not request.htmx:
         return redirect(_conversation_url(message.conversation.lab, message.conversation))
     context = {"message": message, "offline_label": OFFLINE_LABEL, **extra}
+    if not message.conversation.is_trial:
+        _with_scenarios([message])
     if message.status not in PENDING:
         context["meter"] = _meter(message.conversation)
         context["oob_meter"] = True
@@ -268,6 +315,61 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if retried:
         enqueue_reply(message.pk)
     return _message_response(request, pk)
+
+
+@login_required
+@require_POST
+def calculation_recalculate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run one card again on the inputs the learner corrected in its "What I understood" form."""
+    from authoring.pricing import current_price_table
+
+    calculation = _get_calculation_for_user(request, pk)
+    table = current_price_table()
+    try:
+        check_recalculation_rate(request.user.pk, time.time())
+        recalculate(calculation, read_input(calculation, request.POST, table), table)
+    except ScenarioError as exc:
+        # Shown again as typed, each message beside its field; the card keeps its last figures.
+        scenario = scenario_for(calculation, table, posted=request.POST, errors=exc.errors)
+        return _calculation_response(request, calculation, scenario, status=exc.status)
+    return _calculation_response(request, calculation, scenario_for(calculation, table))
+
+
+@login_required
+@require_POST
+def calculation_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to what the tutor or Claude read: the original input, run again."""
+    from authoring.pricing import current_price_table
+
+    calculation = _get_calculation_for_user(request, pk)
+    table = current_price_table()
+    try:
+        check_recalculation_rate(request.user.pk, time.time())
+        restore(calculation, table)
+    except ScenarioError as exc:
+        scenario = scenario_for(calculation, table, errors=exc.errors)
+        return _calculation_response(request, calculation, scenario, status=exc.status)
+    return _calculation_response(request, calculation, scenario_for(calculation, table))
+
+
+def _calculation_response(
+    request: HttpRequest, calculation: Calculation, scenario: Scenario | None, status: int = 200
+) -> HttpResponse:
+    """The card with its form for htmx; without JavaScript, a redirect to the card on its
+    conversation, or the whole page with the form as typed when it was refused."""
+    calculation.scenario = scenario
+    if request.htmx:
+        return render(
+            request, "labs/lab.html#calculation", {"calculation": calculation}, status=status
+        )
+    conversation = calculation.message.conversation
+    if status == 200:
+        url = _conversation_url(conversation.lab, conversation)
+        return redirect(f"{url}#calculation-{calculation.pk}")
+    lab = conversation.lab
+    context = _lab_context(request, lab, conversation, bound={calculation.pk: scenario})
+    context["progress"] = module_progress(request.user, lab.lesson.module)
+    return render(request, "labs/lab.html", context, status=status)
 
 
 @staff_required

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .commands import COMMANDS, run, tool_values
+from .commands import COMMANDS, Param, run, tool_values
 from .errors import CalculatorError
 from .pricing import PriceTable, load_price_table
 
@@ -291,3 +291,12 @@ def call_tool(
         table or load_price_table(),
         label=lambda param: f"{name}: {param.tool_field}",
     )
+
+
+def tool_params(name: str) -> tuple[Param, ...]:
+    """The parameters a tool takes, in its command's order; each names its input field in
+    `Param.tool_field`. Lets a form offer exactly what `call_tool` accepts, with its bounds."""
+    if name not in _SPECS:
+        raise CalculatorError(f"unknown tool {name!r}; the tools are {', '.join(_SPECS)}")
+    command, _, props, _ = _SPECS[name]
+    return tuple(p for p in COMMANDS[command].params if p.tool_field in props)
