@@ -69,7 +69,7 @@ CHOICE_LABELS = {
 WIDGETS = {
     "count": "number", "positive": "number", "choice": "select", "flag": "checkbox",
     "model": "select", "models": "group", "pairs": "group", "shares": "group",
-    "text": "textarea", "workloads": "readonly",
+    "text": "textarea", "workloads": "readonly", "changes": "readonly",
 }  # fmt: skip
 
 
@@ -237,6 +237,10 @@ def _field(
         out.maximum = str(MAX_PROMPT_CHARS)
     elif param.kind == "workloads":
         out.lines = [_workload_line(w) for w in raw] if isinstance(raw, list) else []
+    elif param.kind == "changes":
+        # A what-if's change is what the question asked: shown, not edited (edit the "before").
+        given = raw if isinstance(raw, Mapping) else {}
+        out.lines = [f"{k.replace('_', ' ')}: {v}" for k, v in given.items()]
     return out
 
 
@@ -301,8 +305,8 @@ def _read(
     kind = param.kind
     if kind == "flag":
         return key in posted
-    if kind == "workloads":
-        return current.get(key)  # read-only: the plan's workloads as they were read
+    if kind in ("workloads", "changes"):
+        return current.get(key)  # read-only: as they were read
     if kind == "models":
         chosen = [str(v).strip() for v in posted.getlist(key) if str(v).strip()]
         if not chosen:

@@ -406,3 +406,17 @@ def test_a_card_from_claudes_tool_call_is_rerun_the_same_way(client, learner, la
     assert "You changed: Cache lifetime 5 minutes → 1 hour." in page
     calculation.refresh_from_db()
     assert calculation.input == {**claude_input, "ttl": "1h"}
+
+
+def test_a_what_if_card_shows_its_change_read_only_and_reruns_the_before(client, learner, lab):
+    what_if = {**WORKLOAD, "changes": {"output_tokens": 150}}
+    calculation = make_calculation(learner, lab, "workload_change", what_if)
+    client.force_login(learner)
+    page = client.get(f"{LAB_URL}c/{calculation.message.conversation_id}/").content.decode()
+    block = page[page.index(f'id="calculation-{calculation.pk}"') :]
+    assert "output tokens: 150" in block[: block.index("calc-card")]
+    response = client.post(url(calculation), form(WORKLOAD, requests="10000"), headers=HTMX)
+    assert response.status_code == 200
+    calculation.refresh_from_db()
+    assert calculation.input == {**what_if, "requests": 10000}
+    assert calculation.output == call_tool("workload_change", calculation.input, load_price_table())
