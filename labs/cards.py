@@ -24,9 +24,12 @@ TITLES = {
     "stack": "The combined savings stack",
     "audit": "Prompt audit",
     "plan": "Architecture plan",
+    "change": "What-if: before and after",
 }
 # The fields each card puts in its results table, in order.
 KEY_FIELDS = {
+    "change": ["direction", "difference_per_request_usd", "difference_per_day_usd",
+               "difference_per_month_usd", "difference_per_year_usd", "change_pct"],
     "cost": ["input_usd", "cache_write_5m_usd", "cache_write_1h_usd", "cache_read_usd",
              "output_usd", "total_usd"],
     "workload": ["prompt_tokens", "output_tokens", "per_request_usd", "per_day_usd",
