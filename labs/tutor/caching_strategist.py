@@ -27,6 +27,7 @@ from .common import (
 )
 from .reading import PART_LABELS, PART_ORDER, Facts
 from .types import TutorReply
+from .usage_calls import usage_reply
 from .writing import (
     Reply,
     a_or_an,
@@ -86,6 +87,10 @@ def answer(ctx: Context) -> TutorReply:
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
     model = choice.baseline
+    if conv.new.usages or (
+        conv.base.usages and not conv.new.prompt_parts() and conv.new.output is None
+    ):
+        return usage_reply(ctx, model, [*choice.retired, *choice.notes])
     parts, notes = _parts(facts)
     if not conv.new.has_numbers and not conv.base.has_numbers:
         if _USAGE_RE.search(ctx.message):

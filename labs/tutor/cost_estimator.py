@@ -25,6 +25,7 @@ from .common import (
 )
 from .reading import PART_LABELS, PART_ORDER, Facts, Modifier
 from .types import TutorReply
+from .usage_calls import usage_reply
 from .writing import (
     Reply,
     a_or_an,
@@ -118,6 +119,8 @@ def answer(ctx: Context) -> TutorReply:
         reply = Reply()
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
+    if _prices_usage(ctx):
+        return usage_reply(ctx, choice.baseline, [*choice.retired, *choice.notes])
     parts, part_notes = scenario_parts(facts)
     output = _output(facts)
     if (
@@ -170,6 +173,15 @@ def answer(ctx: Context) -> TutorReply:
         reply.add(f"The calculator could not price that: {exc}.")
         reply.next_step = "correct that figure and ask again; I keep the rest of the scenario."
         return ctx.reply(reply.render())
+
+
+def _prices_usage(ctx: Context) -> bool:
+    """The message pastes a usage object, or scales the one pasted before ("and for 5,000
+    calls?") without describing a new request."""
+    new = ctx.conv.new
+    if new.usages:
+        return True
+    return bool(ctx.conv.base.usages) and not new.prompt_parts() and new.output is None
 
 
 def _known(model: Model | None, facts: Facts, parts: dict[str, int], output: int | None) -> str:

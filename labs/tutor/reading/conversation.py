@@ -34,6 +34,7 @@ def merge(base: Facts, new: Facts) -> Facts:
         durations=list(new.durations),
         numbers=list(new.numbers),
         ttls=new.ttls or base.ttls,
+        usages=list(new.usages or base.usages),
         text=new.text,
     )
     if new.requests is not None:

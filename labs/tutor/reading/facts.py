@@ -46,6 +46,7 @@ from .text import (
     _clause_before,
     normalize,
 )
+from .usage import Usage, find_usages
 
 
 # -- facts -------------------------------------------------------------------------------------
@@ -73,6 +74,8 @@ class Facts:
     bare: list[Number] = field(default_factory=list)
     numbers: list[Number] = field(default_factory=list)
     prompt_text: str | None = None
+    # Pasted `usage` objects, one per call, in order (their numbers fill no other slot).
+    usages: list[Usage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     text: str = ""
     # Periods the message asks a figure for ("per month?", "daily + monthly").
@@ -124,6 +127,17 @@ def extract_facts(
         masked = _blank(masked, mention.start, mention.end)
         if mention.note:
             facts.notes.append(mention.note)
+    facts.usages = find_usages(masked)
+    usage_numbers = []
+    for usage in facts.usages:
+        for start, end in usage.spans:
+            raw = masked[start:end]
+            digits = re.search(r"\d[\d,_]*$", raw)
+            if digits:
+                value = Decimal(digits.group(0).replace(",", "").replace("_", ""))
+                at = start + digits.start()
+                usage_numbers.append(Number(value, at, end, digits.group(0), "tokens", "usage"))
+            masked = _blank(masked, start, end)
     for ttl, start, end in find_ttls(masked):
         facts.ttls.append(ttl)
         masked = _blank(masked, start, end)
@@ -147,7 +161,7 @@ def extract_facts(
     numbers = find_numbers(masked)
     for number in numbers:
         _classify(number, masked)
-    facts.numbers = numbers
+    facts.numbers = sorted([*numbers, *usage_numbers], key=lambda n: n.start)
     facts.asked = asked_periods(masked)
     _pairs(numbers, masked)
     _assign(numbers, masked, facts, expect)

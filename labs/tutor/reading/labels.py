@@ -89,6 +89,8 @@ COUNT_NOUNS = (
     r"invocations?|inferences?|transactions?|orders?|records?|articles?|posts?|comments?",
     r"images?|pages?|files?|rows?|tasks?|summaries|classifications?|descriptions?|products?",
     r"reports?|interactions?|searches|times|hits|generations?|prs|pull\s+requests?|commits?",
+    # "~8k of these a day", "5,000 of those": the calls just pasted or described.
+    r"these|those",
 )
 _COUNT_NOUNS = "|".join(COUNT_NOUNS)
 _COUNT_AFTER_RE = re.compile(
