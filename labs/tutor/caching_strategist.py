@@ -16,6 +16,7 @@ from labs.calculator.caching import plan_breakpoints
 from labs.calculator.formatting import decimal_str
 from labs.calculator.pricing import Model
 
+from . import guard
 from .calc import CalculationFailed
 from .common import (
     Context,
@@ -78,6 +79,30 @@ def _parts(facts: Facts) -> tuple[dict[str, int], list[str]]:
     return parts, notes
 
 
+def stable_parts(parts: dict[str, int], varying: list[str]) -> dict[str, int]:
+    """The parts a cache entry can cover: the static parts before the first one that changes on
+    every request (the cache matches a prefix exactly, so nothing after a change can hit)."""
+    out = dict(parts)
+    cut = False
+    for part in STATIC:
+        cut = cut or part in varying
+        if cut:
+            out[part] = 0
+    return out
+
+
+def _varying_text(parts: dict[str, int], varying: list[str]) -> str:
+    moved = [p for p in STATIC if parts.get(p) and p in varying]
+    if not moved:
+        return ""
+    names = join_words([f"{tokens(parts[p])} tokens of {PART_LABELS[p]}" for p in moved])
+    return (
+        f"The {names} change on every request, so they cannot be cached: put them after the "
+        "last breakpoint, next to the user message, and cache only the stable prefix before "
+        "them. The costs below count only that prefix."
+    )
+
+
 def answer(ctx: Context) -> TutorReply:
     conv = ctx.conv
     facts = conv.merged
@@ -96,7 +121,14 @@ def answer(ctx: Context) -> TutorReply:
         if _USAGE_RE.search(ctx.message):
             return _usage_fields(ctx, None, None)
         return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
-    prefix = sum(parts.get(p, 0) for p in STATIC)
+    found = guard.check(conv.new)
+    if not found.passed:
+        known = [model.display_name] if not choice.defaulted else []
+        if describe_parts(parts):
+            known.append(describe_parts(parts))
+        return guard.question(ctx, found, join_words(known))
+    notes += found.ignored
+    prefix = sum(stable_parts(parts, facts.varying).get(p, 0) for p in STATIC)
     if prefix and facts.requests is None and _ELIGIBILITY_RE.search(conv.new.text):
         return _eligibility_only(ctx, model, parts, [*choice.notes, *notes])
     if (
@@ -126,14 +158,14 @@ def answer(ctx: Context) -> TutorReply:
         )
     reply = Reply()
     reply.add(*choice.retired)
-    reply.assume(*choice.notes, *notes)
+    reply.assume(*choice.notes, *conv.new.notes, *notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)
     if facts.volume_assumed_per:
         reply.assume(f"You gave {facts.volume_text} requests without a period; I read it as a day.")
     reply.caveat(*retired_notes([model], ctx.table))
     try:
-        return _plan(ctx, reply, model, parts, facts)
+        return _plan(ctx, reply, model, parts, facts, choice.targets)
     except CalculationFailed as exc:
         reply = Reply()
         reply.add(f"The calculator could not price that: {exc}.")
@@ -186,14 +218,21 @@ def _breakpoint_text(model: Model, parts: dict[str, int], minimum: int | None) -
 
 
 def _plan(
-    ctx: Context, reply: Reply, model: Model, parts: dict[str, int], facts: Facts
+    ctx: Context,
+    reply: Reply,
+    model: Model,
+    parts: dict[str, int],
+    facts: Facts,
+    targets: list[Model] | None = None,
 ) -> TutorReply:
-    prefix = sum(parts.get(p, 0) for p in STATIC)
+    cached = stable_parts(parts, facts.varying)
+    prefix = sum(cached.get(p, 0) for p in STATIC)
     traffic = facts.traffic or "poisson"
     base: dict[str, Any] = {"model": model.id, "prefix_tokens": prefix}
     base |= {"requests": facts.requests, "per": facts.per}
     first = ctx.calc.run("caching_plan", {**base, "ttl": "5m", "traffic": traffic})
-    reply.add(_breakpoint_text(model, parts, first["min_cacheable_tokens"]))
+    reply.add(_breakpoint_text(model, cached, first["min_cacheable_tokens"]))
+    reply.add(_varying_text(parts, facts.varying))
     if not first["eligible"]:
         reply.add(
             f"**Not cacheable.** The shared prefix is {tokens(prefix)} tokens, below "
@@ -261,13 +300,15 @@ def _plan(
             f"{usd(cached['per_month_usd'])} a month)."
         )
     periods = [p for p in ("day", "month", "year") if p in ctx.conv.new.asked]
-    periods = periods or [chosen["per"]]
+    periods = periods or ([chosen["per"], "month"] if chosen["per"] == "day" else [chosen["per"]])
     reply.add(
         f"**Saving.** Caching the {tokens(prefix)}-token prefix with the {_TTL_NAMES[best]} TTL "
         f"saves {in_periods(chosen['saving_usd'], chosen['per'], periods)} "
         f"({pct(chosen['saving_pct'])} of what the prefix costs).{total} One write pays for "
         f"itself after {plural(chosen['break_even_hits'], 'hit')}."
     )
+    if targets:
+        outputs += _compare(ctx, reply, [model, *targets], base, best, traffic)
     _assumptions(reply, model, facts, chosen, parts)
     reply.warnings_from(outputs, full=True)
     if facts.batch:
@@ -281,6 +322,38 @@ def _plan(
         "pays for its dearer write, or ask which usage fields prove the plan works."
     )
     return ctx.reply(reply.render())
+
+
+def _compare(
+    ctx: Context,
+    reply: Reply,
+    models: list[Model],
+    base: dict[str, Any],
+    ttl: str,
+    traffic: str,
+) -> list[dict[str, Any]]:
+    """Every model named is priced: the same prefix and traffic on each, with the same TTL."""
+    outs = [
+        ctx.calc.run("caching_plan", {**base, "model": m.id, "ttl": ttl, "traffic": traffic})
+        for m in models
+    ]
+    per = outs[0]["per"]
+    rows = [
+        [
+            o["display_name"],
+            usd(o["without_cache_usd"]),
+            usd(o["with_cache_usd"]),
+            f"**{usd(o['saving_usd'])}** ({pct(o['saving_pct'])})"
+            if o["eligible"]
+            else f"{usd(o['saving_usd'])} (prefix below the minimum)",
+        ]
+        for o in outs
+    ]
+    reply.add(
+        f"**By model**, the same prefix and traffic with the {_TTL_NAMES[ttl]} TTL, per {per}:"
+    )
+    reply.add(table(["Model", "Without caching", "With caching", "Saving"], rows, right=(1, 2, 3)))
+    return outs
 
 
 def _ttl_reason(best: str, first: dict[str, Any], second: dict[str, Any]) -> str:
@@ -311,6 +384,12 @@ def _assumptions(
             "an even rate around the clock (Poisson); a request misses, and writes again, when "
             "the gap since the previous one is longer than the TTL."
         )
+        if facts.active_hours and facts.active_hours < 24:
+            reply.assume(
+                f"Your traffic comes in {facts.active_hours} hours a day; the calculator spreads "
+                "it around the clock, so requests really arrive closer together and hit at "
+                "least as often as shown: the saving is a floor."
+            )
     else:
         reply.assume(
             f"Steady traffic: the first request of the {plan['per']} writes the prefix and every "

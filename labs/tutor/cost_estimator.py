@@ -14,6 +14,7 @@ from typing import Any
 
 from labs.calculator.pricing import Model
 
+from . import guard
 from .calc import CalculationFailed
 from .common import (
     Context,
@@ -106,9 +107,26 @@ def scenario_parts(facts: Facts) -> tuple[dict[str, int], list[str]]:
 
 
 def _output(facts: Facts) -> int | None:
-    if facts.parts.get("output") is not None:
-        return facts.parts["output"]
-    return facts.parts.get("summary")
+    """Output tokens per request: the visible answer plus any thinking, which is billed as
+    output (the reply states the sum, see `thinking_note`)."""
+    visible = facts.parts.get("output")
+    if visible is None:
+        visible = facts.parts.get("summary")
+    if visible is None:
+        return None
+    return visible + facts.parts.get("thinking", 0)
+
+
+def thinking_note(facts: Facts) -> str | None:
+    thinking = facts.parts.get("thinking")
+    visible = facts.parts.get("output", facts.parts.get("summary"))
+    if not thinking or visible is None:
+        return None
+    return (
+        f"Output is the {tokens(visible)}-token visible answer plus {tokens(thinking)} thinking "
+        f"tokens, {tokens(visible + thinking)} in all: thinking is billed as output, at the "
+        "output price, even when you never show it."
+    )
 
 
 def answer(ctx: Context) -> TutorReply:
@@ -132,6 +150,10 @@ def answer(ctx: Context) -> TutorReply:
         return _no_numbers(ctx, choice.baseline if not choice.defaulted else None, choice.targets)
     model = choice.baseline
     assert model is not None
+    found = guard.check(conv.new)
+    if not found.passed:
+        known = _known(model if not choice.defaulted else None, facts, parts, output)
+        return guard.question(ctx, found, known)
     if _HISTORY_RE.search(conv.new.text) and (conv.new.turns or facts.parts.get("turn")):
         return _history(ctx, model, facts, choice.notes)
     missing = []
@@ -150,7 +172,8 @@ def answer(ctx: Context) -> TutorReply:
     scenario = Scenario(parts, output, facts.requests, facts.per, facts.batch)
     reply = Reply()
     reply.add(*choice.retired)
-    reply.assume(*choice.notes, *part_notes)
+    reply.assume(*choice.notes, *conv.new.notes, *part_notes, *found.ignored)
+    reply.assume(thinking_note(facts))
     if facts.volume_note:
         reply.assume(facts.volume_note)
     if facts.volume_assumed_per:

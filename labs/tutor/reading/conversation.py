@@ -35,6 +35,9 @@ def merge(base: Facts, new: Facts) -> Facts:
         numbers=list(new.numbers),
         ttls=new.ttls or base.ttls,
         usages=list(new.usages or base.usages),
+        varying=list(dict.fromkeys([*base.varying, *new.varying])),
+        overwritten=list(new.overwritten),
+        counted_only=list(new.counted_only),
         text=new.text,
     )
     if new.requests is not None:
@@ -43,7 +46,7 @@ def merge(base: Facts, new: Facts) -> Facts:
         merged.volume_assumed_per = new.volume_assumed_per
     if new.models:
         merged.models = list(new.models)
-    for name in ("traffic", "turns", "window", "users", "prompt_text"):
+    for name in ("traffic", "turns", "window", "users", "prompt_text", "active_hours"):
         value = getattr(new, name)
         if value is not None:
             setattr(merged, name, value)
