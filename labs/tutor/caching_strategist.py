@@ -300,7 +300,9 @@ def _plan(
             f"{usd(cached['per_month_usd'])} a month)."
         )
     periods = [p for p in ("day", "month", "year") if p in ctx.conv.new.asked]
-    periods = periods or ([chosen["per"], "month"] if chosen["per"] == "day" else [chosen["per"]])
+    if periods == ["day"] or (not periods and chosen["per"] == "day"):
+        periods = ["day", "month"]  # a daily saving is read against a monthly bill too
+    periods = periods or [chosen["per"]]
     reply.add(
         f"**Saving.** Caching the {tokens(prefix)}-token prefix with the {_TTL_NAMES[best]} TTL "
         f"saves {in_periods(chosen['saving_usd'], chosen['per'], periods)} "

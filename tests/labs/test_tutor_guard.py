@@ -137,3 +137,26 @@ def test_every_model_named_in_a_caching_question_is_priced():
     assert found["Claude Sonnet 5.5"].quantize(Decimal("0.01")) == Decimal("151.99")
     assert found["Claude Opus 5.5"].quantize(Decimal("0.01")) == Decimal("303.98")
     assert usd("303.98") in reply.text
+
+
+# -- what-ifs in the message that sets the scenario, and the cost of each part -----------------
+def test_two_changes_asked_in_one_message_are_each_priced_against_the_same_baseline():
+    # Baseline: 1,500 x $2 + 100 x $10 = 4,000 per million = $0.004 x 5,000 = $20.00 a day.
+    # Output halved to 50: 3,000 + 500 = $0.0035 -> $17.50. Traffic x3: 15,000 -> $60.00.
+    reply = ask_estimator(
+        "sonnet 5.5, 5k requests a day, 1,500-token system prompt, 100-token answers. which "
+        "saves more: halving the answers or does tripling the traffic hurt more?"
+    )
+    assert per_day(reply) == [Decimal("20"), Decimal("17.5"), Decimal("60")]
+    assert "traffic x3" in reply.text
+
+
+def test_the_cost_of_one_part_alone_is_priced_by_the_calculator():
+    # Documents 4,000 x $2 = $0.008 x 2,000 a day = $16.00 a day, $480.00 a month.
+    reply = ask_estimator(
+        "sonnet 5.5: 500 token system prompt, 4k tokens of documents, 200 out, "
+        "2k req/day. what do the documents cost alone?"
+    )
+    alone = [c for c in reply.calculations if c.input.get("documents_tokens") == 4000]
+    assert any(Decimal(c.output["per_day_usd"]) == Decimal("16") for c in alone)
+    assert f"**{usd('16')} a day** and **{usd('480')} a month**" in reply.text

@@ -27,7 +27,7 @@ from ..types import TutorReply
 from ..usage_calls import usage_reply
 from ..writing import Reply, describe_parts, join_words, plural, price, table
 from .history import _history
-from .replies import _batch, _before_after, _compare, _one_call, _workload
+from .replies import _alternatives, _batch, _before_after, _compare, _one_call, _workload
 from .scenario import Scenario, _base_scenario, _output, _what_if, scenario_parts, thinking_note
 
 CAPABILITIES = [
@@ -109,6 +109,10 @@ def answer(ctx: Context) -> TutorReply:
         what_if = _what_if(ctx, scenario)
         if what_if is not None and before is not None:
             return _before_after(ctx, reply, model, before, what_if)
+        if before is None and conv.new.modifiers:
+            # "what's the cost, and which moves it more: doubling X or 10x the traffic?": each
+            # change is priced against the scenario of the same message, one at a time.
+            return _alternatives(ctx, reply, model, scenario, conv.new.modifiers)
         return _workload(ctx, reply, model, scenario)
     except CalculationFailed as exc:
         reply = Reply()

@@ -3,6 +3,7 @@ a change, and real time against batch."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from labs.calculator.pricing import Model
 from ..common import (
     Context,
 )
-from ..reading import PART_LABELS, PART_ORDER
+from ..reading import PART_LABELS, PART_ORDER, Modifier
 from ..types import TutorReply
 from ..writing import (
     Reply,
@@ -26,7 +27,7 @@ from ..writing import (
     tokens,
     usd,
 )
-from .scenario import Scenario
+from .scenario import Scenario, _apply
 
 
 def _assume_shape(reply: Reply, scenario: Scenario, prompt_tokens: int | None) -> None:
@@ -115,6 +116,8 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         f"{usd(period['output_usd'])}. {_driver(scenario)}"
     )
     _band(reply, [out])
+    if _PARTS_ASKED.search(ctx.conv.new.text):
+        _part_costs(ctx, reply, model, scenario)
     _assume_shape(reply, scenario, out["prompt_tokens"])
     _prices(reply, [model])
     reply.assume("Real-time calls, no prompt caching" + (", batch." if scenario.batch else "."))
@@ -125,6 +128,80 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         f'compare models ("how much would {other} save?") or change one thing, e.g. "what if '
         'the answers were half as long?"'
     )
+    return ctx.reply(reply.render())
+
+
+# "the tool defs alone", "which part costs the most", "a breakdown": the cost of each part.
+_PARTS_ASKED = re.compile(
+    r"\balone\b|\bby\s+(?:itself|themselves)\b|\bwhich\s+part|\b(?:costs?|is)\s+the\s+most\b|"
+    r"\bbiggest\b|\blargest\b|\bbreak\s*down\b|\bbreakdown\b|\b(?:by|each|per)\s+part\b|"
+    r"\bwhat\s+drives\b|\bdominat",
+    re.I,
+)
+
+
+def _part_costs(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> list[Any]:
+    """Each prompt part and the output priced on its own at the same volume, largest first."""
+    outs = []
+    for part in PART_ORDER:
+        if scenario.parts.get(part):
+            only = Scenario({part: scenario.parts[part]}, 0, scenario.requests, scenario.per)
+            only.batch = scenario.batch
+            outs.append(
+                (PART_LABELS[part], ctx.calc.run("workload_cost", only.tool_input(model=model.id)))
+            )
+    output = Scenario({}, scenario.output, scenario.requests, scenario.per)
+    output.batch = scenario.batch
+    outs.append(("output", ctx.calc.run("workload_cost", output.tool_input(model=model.id))))
+    outs.sort(key=lambda o: Decimal(o[1]["per_day_usd"]), reverse=True)
+    rows = [[label, tokens(o["prompt_tokens"] or o["output_tokens"]), usd(o["per_day_usd"]),
+             usd(o["per_month_usd"])] for label, o in outs]  # fmt: skip
+    top_label, top = outs[0]
+    reply.add(
+        f"**By part** (each sent on every request), the most expensive is the {top_label}: "
+        f"**{usd(top['per_day_usd'])} a day** and **{usd(top['per_month_usd'])} a month**."
+    )
+    reply.add(table(["Part", "Tokens per request", "Per day", "Per month"], rows, right=(1, 2, 3)))
+    return [o for _, o in outs]
+
+
+def _alternatives(
+    ctx: Context, reply: Reply, model: Model, scenario: Scenario, modifiers: list[Modifier]
+) -> TutorReply:
+    """The scenario and each change of the same message priced one at a time, so the changes
+    can be compared against one baseline."""
+    base = ctx.calc.run("workload_cost", scenario.tool_input(model=model.id))
+    rows = [["As described", usd(base["per_day_usd"]), usd(base["per_month_usd"])]]
+    changed = []
+    for mod in modifiers:
+        s = Scenario(dict(scenario.parts), scenario.output, scenario.requests, scenario.per)
+        s.batch = scenario.batch
+        _apply(s, mod)
+        if not s.changes:
+            continue
+        out = ctx.calc.run("workload_cost", s.tool_input(model=model.id))
+        changed.append((s.changes[0], out))
+        rows.append([s.changes[0], usd(out["per_day_usd"]), usd(out["per_month_usd"])])
+    if not changed:
+        return _workload(ctx, reply, model, scenario)
+    reply.add(
+        f"On **{base['display_name']}**, the workload as described costs "
+        f"**{usd(base['per_day_usd'])} a day** ({usd(base['per_month_usd'])} a month)."
+    )
+    for label, out in changed:
+        reply.add(
+            f"With {label}: **{usd(out['per_day_usd'])} a day** "
+            f"({usd(out['per_month_usd'])} a month)."
+        )
+    reply.add(table(["Scenario", "Per day", "Per month (30 days)"], rows, right=(1, 2)))
+    if len(changed) > 1:
+        top_label, _ = max(changed, key=lambda c: Decimal(c[1]["per_day_usd"]))
+        reply.add(f"Of these changes, {top_label} moves the bill the most.")
+    _assume_shape(reply, scenario, base["prompt_tokens"])
+    _prices(reply, [model])
+    reply.assume("Each change is priced on its own against the workload as described.")
+    reply.assume(*base["assumptions"])
+    reply.warnings_from([base, *(o for _, o in changed)])
     return ctx.reply(reply.render())
 
 
@@ -220,7 +297,9 @@ def _compare(
     _band(reply, [out])
     reply.add(
         f"{_driver(scenario)} A cheaper model is only a saving if it passes your own quality "
-        "tests on real inputs first."
+        "tests on real inputs first. Token counts can differ too: a model with a newer tokenizer "
+        "may turn the same text into more tokens, so count your real prompts on each model "
+        "before you trust the figures."
     )
     _assume_shape(reply, scenario, out["prompt_tokens"])
     _prices(reply, [model, *targets])

@@ -154,7 +154,9 @@ def _apply(s: Scenario, mod: Modifier) -> None:
     factor = f"x{mod.factor.normalize():f}"
     if mod.target == "requests" and s.requests:
         old, s.requests = s.requests, max(1, scaled(s.requests))
-        s.changes.append(f"requests {factor}: {tokens(old)} to {tokens(s.requests)} a {s.per}")
+        s.changes.append(
+            f"traffic {factor}: {tokens(old)} to {tokens(s.requests)} requests a {s.per}"
+        )
     elif mod.target == "output":
         old, s.output = s.output, scaled(s.output)
         s.changes.append(f"output {factor}: {tokens(old)} to {tokens(s.output)} tokens")

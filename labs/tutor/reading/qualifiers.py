@@ -223,7 +223,10 @@ def _modifiers(text: str, numbers: list[Number]) -> list[Modifier]:
     """What-if changes: "double the system prompt", "halve the answer length", "10x the
     traffic", "answers 50% shorter", "multiply the traffic by ten"."""
     out: list[Modifier] = []
-    clauses = [c for c in re.split(r"[.;!?](?=\s|$)|\n|,|\band\b|\bbut\b", text) if c.strip()]
+    # "doubling the system prompt or 10x the traffic": "or" separates two what-ifs as well.
+    clauses = [
+        c for c in re.split(r"[.;!?:](?=\s|$)|\n|,|\band\b|\bbut\b|\bor\b", text) if c.strip()
+    ]
     offset = 0
     for clause in clauses:
         start = text.find(clause, offset)
