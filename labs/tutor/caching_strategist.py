@@ -17,6 +17,7 @@ from labs.calculator.formatting import decimal_str
 from labs.calculator.pricing import Model
 
 from . import guard
+from .caching_what_if import STATIC, baseline, before_after, stable_parts
 from .calc import CalculationFailed
 from .common import (
     Context,
@@ -55,7 +56,6 @@ EXAMPLE = (
     "saves more?"
 )
 TOPIC = "prompt caching for Claude API workloads"
-STATIC = ("tools", "system", "examples", "documents")
 _ELIGIBILITY_RE = re.compile(
     r"cacheable|eligib|minimum|long\s+enough|big\s+enough|too\s+short", re.I
 )
@@ -77,18 +77,6 @@ def _parts(facts: Facts) -> tuple[dict[str, int], list[str]]:
             "prompt) that is the same on every request."
         )
     return parts, notes
-
-
-def stable_parts(parts: dict[str, int], varying: list[str]) -> dict[str, int]:
-    """The parts a cache entry can cover: the static parts before the first one that changes on
-    every request (the cache matches a prefix exactly, so nothing after a change can hit)."""
-    out = dict(parts)
-    cut = False
-    for part in STATIC:
-        cut = cut or part in varying
-        if cut:
-            out[part] = 0
-    return out
 
 
 def _varying_text(parts: dict[str, int], varying: list[str]) -> str:
@@ -242,7 +230,14 @@ def _plan(
             "prefix (move shared documents or examples in front of the user message) or check "
             "another model's minimum."
         )
+        before = baseline(ctx)
+        if before is not None:
+            old = before_after(ctx, reply, before, first)
+            outputs_before = [old] if old else []
+        else:
+            outputs_before = []
         _assumptions(reply, model, facts, first, parts)
+        reply.warnings_from([first, *outputs_before])
         reply.next_step = "add the documents or examples you send on every request and ask again."
         return ctx.reply(reply.render())
     second = ctx.calc.run("caching_plan", {**base, "ttl": "1h", "traffic": traffic})
@@ -311,6 +306,10 @@ def _plan(
     )
     if targets:
         outputs += _compare(ctx, reply, [model, *targets], base, best, traffic)
+    before = baseline(ctx)
+    if before is not None:
+        old = before_after(ctx, reply, before, chosen)
+        outputs += [old] if old else []
     _assumptions(reply, model, facts, chosen, parts)
     reply.warnings_from(outputs, full=True)
     if facts.batch:

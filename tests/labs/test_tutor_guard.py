@@ -8,7 +8,7 @@ write / $0.10 read; Opus 5.5 $4 / $20 / $5 5m write / $0.20 read."""
 
 from decimal import Decimal
 
-from tests.labs.tutor_helpers import make_ask, usd
+from tests.labs.tutor_helpers import make_ask, make_converse, usd
 
 ask_estimator = make_ask("cost-estimator")
 ask_caching = make_ask("caching-strategist")
@@ -160,3 +160,31 @@ def test_the_cost_of_one_part_alone_is_priced_by_the_calculator():
     alone = [c for c in reply.calculations if c.input.get("documents_tokens") == 4000]
     assert any(Decimal(c.output["per_day_usd"]) == Decimal("16") for c in alone)
     assert f"**{usd('16')} a day** and **{usd('480')} a month**" in reply.text
+
+
+# -- caching what-ifs keep their baseline ------------------------------------------------------
+def test_trimming_a_cached_prompt_below_the_minimum_is_reported_as_costing_more():
+    # Before: 2,000-token prompt, 20,000 a day, cached: write 2,000 x $2.50 = $0.005 + 19,999 x
+    # 2,000 x $0.10 = $3.9998 -> $4.0048 ($4.00). After: 300 tokens < 512, uncached: 20,000 x 300
+    # x $2 = $12.00 a day.
+    converse = make_converse("caching-strategist")
+    reply = converse(
+        "sonnet 5.5 with a 2k token system prompt we cache, 20k requests a day. cost per day?",
+        "and if we cut the system prompt to 300 tokens so it's cheaper?",
+    )
+    assert "costs more, not less" in reply.text
+    assert f"{usd('4.0048')} to {usd('12')} a day" in reply.text
+    assert "saves" not in reply.text.split("costs more")[1].split("\n")[0]
+
+
+def test_a_model_switch_in_a_caching_follow_up_shows_the_saving_before_and_after():
+    # 5,000-token prefix, 8,000 a day. Sonnet 5.5 saves $80.00 - ($0.0125 + 7,999 x 5,000 x
+    # $0.10 = $3.9995) = $75.988. Haiku 4.5 (5,000 >= its 4,096 minimum) saves $40.00 -
+    # ($0.00625 + $3.9995) = $35.99425.
+    converse = make_converse("caching-strategist")
+    reply = converse(
+        "5k token system prompt on sonnet 5.5, 8k req/day, what does caching save per day?",
+        "what about on haiku 4.5?",
+    )
+    assert "Before and after" in reply.text
+    assert usd("75.988") in reply.text and usd("35.99425") in reply.text
