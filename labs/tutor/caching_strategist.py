@@ -17,7 +17,7 @@ from labs.calculator.formatting import decimal_str
 from labs.calculator.pricing import Model
 
 from . import guard
-from .caching_what_if import STATIC, baseline, before_after, stable_parts
+from .caching_what_if import STATIC, baseline, batch_prefix, before_after, stable_parts
 from .calc import CalculationFailed
 from .common import (
     Context,
@@ -261,7 +261,20 @@ def _plan(
             f"{chosen['per']} against {usd(plans[other]['saving_usd'])} with the "
             f"{_TTL_NAMES[other]} one. "
         )
-    reply.add("**TTL.** " + comparison + _ttl_reason(best, first, second))
+    reason = _ttl_reason(best, first, second)
+    if facts.batch:
+        # A batch can run for hours: a 5-minute entry may expire between its requests.
+        best, other = "1h", "5m"
+        chosen = plans[best]
+        comparison = (
+            f"{at}, sent as a batch, take the **1-hour TTL**: a batch can take longer than 5 "
+            f"minutes to run, so a 5-minute entry may expire before later requests reach it. "
+        )
+        reason = (
+            f"At real-time prices it saves {usd(chosen['saving_usd'])} a {chosen['per']}; the "
+            "batch figures follow."
+        )
+    reply.add("**TTL.** " + comparison + reason)
     rows = [
         ["Cache writes", tokens(first["writes"]), tokens(second["writes"])],
         ["Cache reads (hits)", tokens(first["reads"]), tokens(second["reads"])],
@@ -299,7 +312,8 @@ def _plan(
         periods = ["day", "month"]  # a daily saving is read against a monthly bill too
     periods = periods or [chosen["per"]]
     reply.add(
-        f"**Saving.** Caching the {tokens(prefix)}-token prefix with the {_TTL_NAMES[best]} TTL "
+        f"**Saving.** {'At real-time prices, c' if facts.batch else 'C'}aching the "
+        f"{tokens(prefix)}-token prefix with the {_TTL_NAMES[best]} TTL "
         f"saves {in_periods(chosen['saving_usd'], chosen['per'], periods)} "
         f"({pct(chosen['saving_pct'])} of what the prefix costs).{total} One write pays for "
         f"itself after {plural(chosen['break_even_hits'], 'hit')}."
@@ -310,6 +324,8 @@ def _plan(
     if before is not None:
         old = before_after(ctx, reply, before, chosen)
         outputs += [old] if old else []
+    if facts.batch:
+        outputs += batch_prefix(ctx, reply, second)
     _assumptions(reply, model, facts, chosen, parts)
     reply.warnings_from(outputs, full=True)
     if facts.batch:

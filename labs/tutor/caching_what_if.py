@@ -115,3 +115,42 @@ def before_after(
         "only what this message changes differs."
     )
     return old
+
+
+def batch_prefix(ctx: Context, reply: Reply, plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Batch work: the prefix through the Batches API (half price), without caching and with the
+    1-hour cache, which the docs advise because a batch can run past 5 minutes. caching_plan
+    prices real time only, so these come from workload_cost with the batch flag."""
+    shape = {
+        "model": plan["model"],
+        "requests": plan["requests"],
+        "per": plan["per"],
+        "system_tokens": plan["prefix_tokens"],
+        "output_tokens": 0,
+        "batch": True,
+    }
+    plain = ctx.calc.run("workload_cost", shape)
+    outs = [plain]
+    text = (
+        f"**Through the Batches API** the prefix is billed at half price: "
+        f"**{usd(plain['per_day_usd'])} a day** without caching."
+    )
+    if plan["eligible"]:
+        cached = ctx.calc.run(
+            "workload_cost",
+            {
+                **shape,
+                "cache_prefix_tokens": plan["prefix_tokens"],
+                "ttl": "1h",
+                "traffic": "steady",
+            },
+        )
+        outs.append(cached)
+        text += (
+            f" Caching stacks with the batch discount: with the 1-hour TTL it is "
+            f"{usd(cached['per_day_usd'])} a day, if every request after the first hits. Batch "
+            "requests run in parallel, so hits inside one batch are not guaranteed; send one "
+            "request first to write the entry."
+        )
+    reply.add(text)
+    return outs

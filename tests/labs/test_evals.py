@@ -35,13 +35,13 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 # as the tutor improves (issue 13's goal is 90% right and 0 confidently wrong).
 FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.87"),
-    "caching-strategist": Decimal("0.69"),
+    "caching-strategist": Decimal("0.72"),
     "prompt-auditor": Decimal("0.30"),
     "architecture-advisor": Decimal("0.25"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 1,
-    "caching-strategist": 7,
+    "caching-strategist": 6,
     "prompt-auditor": 8,
     "architecture-advisor": 3,
 }

@@ -188,3 +188,14 @@ def test_a_model_switch_in_a_caching_follow_up_shows_the_saving_before_and_after
     )
     assert "Before and after" in reply.text
     assert usd("75.988") in reply.text and usd("35.99425") in reply.text
+
+
+def test_batch_work_is_planned_with_the_one_hour_ttl_and_the_prefix_priced_at_batch_rates():
+    # 10,000 requests with a 20,000-token prefix on Sonnet 5.5: real time 10,000 x 20,000 x $2 =
+    # $400.00; through the Batches API half of that, $200.00.
+    reply = make_ask("caching-strategist")(
+        "we send 10k requests through the batch api each night, sonnet 5.5, same 20k token "
+        "prefix on all of them. how do we cache it?"
+    )
+    assert "take the **1-hour TTL**" in reply.text
+    assert f"**{usd('200')} a day** without caching" in reply.text
