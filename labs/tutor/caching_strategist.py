@@ -16,6 +16,8 @@ from labs.calculator.caching import plan_breakpoints
 from labs.calculator.formatting import decimal_str
 from labs.calculator.pricing import Model
 
+from . import guard
+from .caching_what_if import STATIC, baseline, batch_prefix, before_after, stable_parts
 from .calc import CalculationFailed
 from .common import (
     Context,
@@ -27,6 +29,7 @@ from .common import (
 )
 from .reading import PART_LABELS, PART_ORDER, Facts
 from .types import TutorReply
+from .usage_calls import usage_reply
 from .writing import (
     Reply,
     a_or_an,
@@ -53,7 +56,6 @@ EXAMPLE = (
     "saves more?"
 )
 TOPIC = "prompt caching for Claude API workloads"
-STATIC = ("tools", "system", "examples", "documents")
 _ELIGIBILITY_RE = re.compile(
     r"cacheable|eligib|minimum|long\s+enough|big\s+enough|too\s+short", re.I
 )
@@ -77,6 +79,18 @@ def _parts(facts: Facts) -> tuple[dict[str, int], list[str]]:
     return parts, notes
 
 
+def _varying_text(parts: dict[str, int], varying: list[str]) -> str:
+    moved = [p for p in STATIC if parts.get(p) and p in varying]
+    if not moved:
+        return ""
+    names = join_words([f"{tokens(parts[p])} tokens of {PART_LABELS[p]}" for p in moved])
+    return (
+        f"The {names} change on every request, so they cannot be cached: put them after the "
+        "last breakpoint, next to the user message, and cache only the stable prefix before "
+        "them. The costs below count only that prefix."
+    )
+
+
 def answer(ctx: Context) -> TutorReply:
     conv = ctx.conv
     facts = conv.merged
@@ -86,12 +100,23 @@ def answer(ctx: Context) -> TutorReply:
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
     model = choice.baseline
+    if conv.new.usages or (
+        conv.base.usages and not conv.new.prompt_parts() and conv.new.output is None
+    ):
+        return usage_reply(ctx, model, [*choice.retired, *choice.notes])
     parts, notes = _parts(facts)
     if not conv.new.has_numbers and not conv.base.has_numbers:
         if _USAGE_RE.search(ctx.message):
             return _usage_fields(ctx, None, None)
         return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
-    prefix = sum(parts.get(p, 0) for p in STATIC)
+    found = guard.check(conv.new)
+    if not found.passed:
+        known = [model.display_name] if not choice.defaulted else []
+        if describe_parts(parts):
+            known.append(describe_parts(parts))
+        return guard.question(ctx, found, join_words(known))
+    notes += found.ignored
+    prefix = sum(stable_parts(parts, facts.varying).get(p, 0) for p in STATIC)
     if prefix and facts.requests is None and _ELIGIBILITY_RE.search(conv.new.text):
         return _eligibility_only(ctx, model, parts, [*choice.notes, *notes])
     if (
@@ -121,14 +146,14 @@ def answer(ctx: Context) -> TutorReply:
         )
     reply = Reply()
     reply.add(*choice.retired)
-    reply.assume(*choice.notes, *notes)
+    reply.assume(*choice.notes, *conv.new.notes, *notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)
     if facts.volume_assumed_per:
         reply.assume(f"You gave {facts.volume_text} requests without a period; I read it as a day.")
     reply.caveat(*retired_notes([model], ctx.table))
     try:
-        return _plan(ctx, reply, model, parts, facts)
+        return _plan(ctx, reply, model, parts, facts, choice.targets)
     except CalculationFailed as exc:
         reply = Reply()
         reply.add(f"The calculator could not price that: {exc}.")
@@ -181,14 +206,21 @@ def _breakpoint_text(model: Model, parts: dict[str, int], minimum: int | None) -
 
 
 def _plan(
-    ctx: Context, reply: Reply, model: Model, parts: dict[str, int], facts: Facts
+    ctx: Context,
+    reply: Reply,
+    model: Model,
+    parts: dict[str, int],
+    facts: Facts,
+    targets: list[Model] | None = None,
 ) -> TutorReply:
-    prefix = sum(parts.get(p, 0) for p in STATIC)
+    cached = stable_parts(parts, facts.varying)
+    prefix = sum(cached.get(p, 0) for p in STATIC)
     traffic = facts.traffic or "poisson"
     base: dict[str, Any] = {"model": model.id, "prefix_tokens": prefix}
     base |= {"requests": facts.requests, "per": facts.per}
     first = ctx.calc.run("caching_plan", {**base, "ttl": "5m", "traffic": traffic})
-    reply.add(_breakpoint_text(model, parts, first["min_cacheable_tokens"]))
+    reply.add(_breakpoint_text(model, cached, first["min_cacheable_tokens"]))
+    reply.add(_varying_text(parts, facts.varying))
     if not first["eligible"]:
         reply.add(
             f"**Not cacheable.** The shared prefix is {tokens(prefix)} tokens, below "
@@ -198,7 +230,14 @@ def _plan(
             "prefix (move shared documents or examples in front of the user message) or check "
             "another model's minimum."
         )
+        before = baseline(ctx)
+        if before is not None:
+            old = before_after(ctx, reply, before, first)
+            outputs_before = [old] if old else []
+        else:
+            outputs_before = []
         _assumptions(reply, model, facts, first, parts)
+        reply.warnings_from([first, *outputs_before])
         reply.next_step = "add the documents or examples you send on every request and ask again."
         return ctx.reply(reply.render())
     second = ctx.calc.run("caching_plan", {**base, "ttl": "1h", "traffic": traffic})
@@ -222,7 +261,20 @@ def _plan(
             f"{chosen['per']} against {usd(plans[other]['saving_usd'])} with the "
             f"{_TTL_NAMES[other]} one. "
         )
-    reply.add("**TTL.** " + comparison + _ttl_reason(best, first, second))
+    reason = _ttl_reason(best, first, second)
+    if facts.batch:
+        # A batch can run for hours: a 5-minute entry may expire between its requests.
+        best, other = "1h", "5m"
+        chosen = plans[best]
+        comparison = (
+            f"{at}, sent as a batch, take the **1-hour TTL**: a batch can take longer than 5 "
+            f"minutes to run, so a 5-minute entry may expire before later requests reach it. "
+        )
+        reason = (
+            f"At real-time prices it saves {usd(chosen['saving_usd'])} a {chosen['per']}; the "
+            "batch figures follow."
+        )
+    reply.add("**TTL.** " + comparison + reason)
     rows = [
         ["Cache writes", tokens(first["writes"]), tokens(second["writes"])],
         ["Cache reads (hits)", tokens(first["reads"]), tokens(second["reads"])],
@@ -256,13 +308,24 @@ def _plan(
             f"{usd(cached['per_month_usd'])} a month)."
         )
     periods = [p for p in ("day", "month", "year") if p in ctx.conv.new.asked]
+    if periods == ["day"] or (not periods and chosen["per"] == "day"):
+        periods = ["day", "month"]  # a daily saving is read against a monthly bill too
     periods = periods or [chosen["per"]]
     reply.add(
-        f"**Saving.** Caching the {tokens(prefix)}-token prefix with the {_TTL_NAMES[best]} TTL "
+        f"**Saving.** {'At real-time prices, c' if facts.batch else 'C'}aching the "
+        f"{tokens(prefix)}-token prefix with the {_TTL_NAMES[best]} TTL "
         f"saves {in_periods(chosen['saving_usd'], chosen['per'], periods)} "
         f"({pct(chosen['saving_pct'])} of what the prefix costs).{total} One write pays for "
         f"itself after {plural(chosen['break_even_hits'], 'hit')}."
     )
+    if targets:
+        outputs += _compare(ctx, reply, [model, *targets], base, best, traffic)
+    before = baseline(ctx)
+    if before is not None:
+        old = before_after(ctx, reply, before, chosen)
+        outputs += [old] if old else []
+    if facts.batch:
+        outputs += batch_prefix(ctx, reply, second)
     _assumptions(reply, model, facts, chosen, parts)
     reply.warnings_from(outputs, full=True)
     if facts.batch:
@@ -276,6 +339,38 @@ def _plan(
         "pays for its dearer write, or ask which usage fields prove the plan works."
     )
     return ctx.reply(reply.render())
+
+
+def _compare(
+    ctx: Context,
+    reply: Reply,
+    models: list[Model],
+    base: dict[str, Any],
+    ttl: str,
+    traffic: str,
+) -> list[dict[str, Any]]:
+    """Every model named is priced: the same prefix and traffic on each, with the same TTL."""
+    outs = [
+        ctx.calc.run("caching_plan", {**base, "model": m.id, "ttl": ttl, "traffic": traffic})
+        for m in models
+    ]
+    per = outs[0]["per"]
+    rows = [
+        [
+            o["display_name"],
+            usd(o["without_cache_usd"]),
+            usd(o["with_cache_usd"]),
+            f"**{usd(o['saving_usd'])}** ({pct(o['saving_pct'])})"
+            if o["eligible"]
+            else f"{usd(o['saving_usd'])} (prefix below the minimum)",
+        ]
+        for o in outs
+    ]
+    reply.add(
+        f"**By model**, the same prefix and traffic with the {_TTL_NAMES[ttl]} TTL, per {per}:"
+    )
+    reply.add(table(["Model", "Without caching", "With caching", "Saving"], rows, right=(1, 2, 3)))
+    return outs
 
 
 def _ttl_reason(best: str, first: dict[str, Any], second: dict[str, Any]) -> str:
@@ -306,6 +401,12 @@ def _assumptions(
             "an even rate around the clock (Poisson); a request misses, and writes again, when "
             "the gap since the previous one is longer than the TTL."
         )
+        if facts.active_hours and facts.active_hours < 24:
+            reply.assume(
+                f"Your traffic comes in {facts.active_hours} hours a day; the calculator spreads "
+                "it around the clock, so requests really arrive closer together and hit at "
+                "least as often as shown: the saving is a floor."
+            )
     else:
         reply.assume(
             f"Steady traffic: the first request of the {plan['per']} writes the prefix and every "

@@ -34,6 +34,10 @@ def merge(base: Facts, new: Facts) -> Facts:
         durations=list(new.durations),
         numbers=list(new.numbers),
         ttls=new.ttls or base.ttls,
+        usages=list(new.usages or base.usages),
+        varying=list(dict.fromkeys([*base.varying, *new.varying])),
+        overwritten=list(new.overwritten),
+        counted_only=list(new.counted_only),
         text=new.text,
     )
     if new.requests is not None:
@@ -42,7 +46,7 @@ def merge(base: Facts, new: Facts) -> Facts:
         merged.volume_assumed_per = new.volume_assumed_per
     if new.models:
         merged.models = list(new.models)
-    for name in ("traffic", "turns", "window", "users", "prompt_text"):
+    for name in ("traffic", "turns", "window", "users", "prompt_text", "active_hours"):
         value = getattr(new, name)
         if value is not None:
             setattr(merged, name, value)

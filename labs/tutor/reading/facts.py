@@ -28,6 +28,8 @@ from .qualifiers import (
     _flags,
     _modifiers,
     find_ttls,
+    find_varying,
+    find_window,
 )
 from .quantities import (
     _PER_DAY,
@@ -46,6 +48,7 @@ from .text import (
     _clause_before,
     normalize,
 )
+from .usage import Usage, find_usages
 
 
 # -- facts -------------------------------------------------------------------------------------
@@ -73,8 +76,20 @@ class Facts:
     bare: list[Number] = field(default_factory=list)
     numbers: list[Number] = field(default_factory=list)
     prompt_text: str | None = None
+    # Pasted `usage` objects, one per call, in order (their numbers fill no other slot).
+    usages: list[Usage] = field(default_factory=list)
+    # Numbers of this message that a later number put out of their slot ("5 chunks" then
+    # "600 tokens" both reading as documents): the guard asks about them before pricing.
+    overwritten: list[Number] = field(default_factory=list)
+    # Numbers read as a count of things that sized a slot with the number after them ("20 tools
+    # (~3k tokens of schemas)"): not priced, named in the reply.
+    counted_only: list[Number] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     text: str = ""
+    # Prompt parts that change on every request ("the retrieved chunks differ on every call").
+    varying: list[str] = field(default_factory=list)
+    # Hours a day the traffic arrives in ("office hours", "8h a day", "9 to 5", "24/7").
+    active_hours: int | None = None
     # Periods the message asks a figure for ("per month?", "daily + monthly").
     asked: list[str] = field(default_factory=list)
 
@@ -124,9 +139,21 @@ def extract_facts(
         masked = _blank(masked, mention.start, mention.end)
         if mention.note:
             facts.notes.append(mention.note)
+    facts.usages = find_usages(masked)
+    usage_numbers = []
+    for usage in facts.usages:
+        for start, end in usage.spans:
+            raw = masked[start:end]
+            digits = re.search(r"\d[\d,_]*$", raw)
+            if digits:
+                value = Decimal(digits.group(0).replace(",", "").replace("_", ""))
+                at = start + digits.start()
+                usage_numbers.append(Number(value, at, end, digits.group(0), "tokens", "usage"))
+            masked = _blank(masked, start, end)
     for ttl, start, end in find_ttls(masked):
         facts.ttls.append(ttl)
         masked = _blank(masked, start, end)
+    rated: tuple[Decimal, str] | None = None  # (count per unit, unit) of a rate read
     rate = _RATE_RE.search(masked)
     if rate and re.search(
         r"request|call|message|query|question|conversation|traffic|arriv",
@@ -137,6 +164,7 @@ def extract_facts(
         n = Decimal(raw_n) if raw_n and raw_n[0].isdigit() else Decimal(3 if raw_n else 1)
         unit = _PERIOD_UNITS.get(rate.group("unit").lower().rstrip("s"), "minute")
         per_day = max(1, _round(Decimal(_PER_DAY[unit]) / n))
+        rated = (1 / n, unit)
         facts.requests, facts.per = per_day, "day"
         facts.volume_text = rate.group(0).strip()
         facts.volume_note = (
@@ -147,18 +175,44 @@ def extract_facts(
     numbers = find_numbers(masked)
     for number in numbers:
         _classify(number, masked)
-    facts.numbers = numbers
+    facts.active_hours, window_spans = find_window(masked)
+    for number in numbers:
+        if any(a <= number.start < b for a, b in window_spans):
+            number.kind = "window"  # read: the hours traffic arrives in
+    facts.numbers = sorted([*numbers, *usage_numbers], key=lambda n: n.start)
     facts.asked = asked_periods(masked)
     _pairs(numbers, masked)
     _assign(numbers, masked, facts, expect)
     _flags(masked, facts)
+    facts.varying = find_varying(masked)
     plain = masked
     for n in numbers:
         if n.kind not in ("factor", "pct"):
             plain = _blank(plain, n.start, n.end)
     facts.modifiers = _modifiers(plain, numbers)
     _per_user(masked, facts)
+    _in_window(facts, numbers, rated)
     return facts
+
+
+def _in_window(facts: Facts, numbers: list[Number], rated: tuple[Decimal, str] | None) -> None:
+    """A rate per hour, minute or second counts only the hours traffic arrives in."""
+    hours = facts.active_hours
+    if not hours or hours >= 24 or facts.per != "day":
+        return
+    if rated is None:
+        volume = next((n for n in numbers if n.kind == "volume"), None)
+        unit = _PERIOD_UNITS.get((volume.per or "").lower().rstrip("s")) if volume else None
+        if volume is None or unit not in ("hour", "minute", "second"):
+            return
+        rated = (volume.value, unit)
+    count, unit = rated
+    per_hour = count * Decimal(_PER_DAY[unit]) / 24
+    facts.requests = max(1, _round(per_hour * hours))
+    facts.volume_note = (
+        f"{format_tokens(per_hour)} requests an hour for {hours} hours a day read as "
+        f"{format_tokens(facts.requests)} requests a day (no traffic outside those hours)."
+    )
 
 
 def _classify(n: Number, text: str) -> None:
@@ -329,7 +383,11 @@ def _part_right_after(n: Number, text: str) -> str | None:
     after = text[n.end : n.end + 40]
     if _IN_LABEL_RE.match(after):
         return "input"
-    m = _PART_RE.match(after.lstrip(" \t-~"))
+    rest = after.lstrip(" \t-~")
+    of = re.match(r"of\s+(?:the\s+|our\s+)?", rest, re.I)
+    if of and n.value >= 100:
+        rest = rest[of.end() :]  # "4k of retrieved chunks"; "2 of the examples" counts them
+    m = _PART_RE.match(rest)
     if not m or m.lastgroup == "turn":
         return None
     if m.lastgroup in _SIZE_ONLY or n.value >= 100 or re.search(r"\btok", text, re.I):
@@ -339,6 +397,7 @@ def _part_right_after(n: Number, text: str) -> str | None:
 
 def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str]) -> None:
     pending = [f for f in expect if f in ("requests", "turns") or f in PART_LABELS]
+    filled: dict[str, Number] = {}  # slot -> the number that filled it
     for n in numbers:
         if n.wordy and n.kind in ("bare", "count"):
             continue  # "one of the", "two things": not a quantity we need
@@ -389,7 +448,11 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             if part == "input" and pending and pending[0] in PART_LABELS:
                 part = pending.pop(0)
             n.part = part
+            earlier = filled.get(part)
+            filled[part] = n
             facts.parts[part] = n.whole
+            if earlier is not None:
+                _refill(earlier, n, text, facts)
             if part in pending:
                 pending.remove(part)
         elif n.kind == "volume":
@@ -431,6 +494,45 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             facts.parts[want] = n.whole
     if expect and "requests" in expect and facts.requests is not None and facts.per is None:
         facts.per = "day"
+
+
+# "5 RAG chunks of ~600 tokens", "3 examples at 400 tokens each": a count of things, then the
+# size of each. "20 tools (~3k tokens of schemas)": a count, then the size of them all.
+_EACH_RE = re.compile(
+    rf"^\s*(?:[a-z-]+\s+){{0,2}}?(?:{_PART_RE.pattern})\s*(?:of|at|@|x|\*)\s*(?:about|around|"
+    r"roughly|~)?\s*$",
+    re.I,
+)
+_TOTAL_RE = re.compile(
+    rf"^\s*(?:[a-z-]+\s+){{0,2}}?(?:{_PART_RE.pattern})\s*[(,:-]\s*(?:about|around|roughly|~)?\s*$",
+    re.I,
+)
+_MAX_COUNTED = 100
+
+
+def _refill(earlier: Number, n: Number, text: str, facts: Facts) -> None:
+    """A slot filled twice in one message: a count of things and the size of each (or of all),
+    or two readings of one slot, which the guard asks about."""
+    between = text[earlier.end : n.start]
+    part = n.part or "input"
+    if (
+        earlier.whole <= _MAX_COUNTED
+        and _EACH_RE.match(between)
+        and not re.search(
+            r"\b(?:total|in\s+all|altogether|combined)\b", text[n.end : n.end + 30], re.I
+        )
+    ):
+        facts.parts[part] = earlier.whole * n.whole
+        earlier.kind, n.kind = "count", "tokens"
+        facts.notes.append(
+            f"{format_tokens(earlier.whole)} x {format_tokens(n.whole)} tokens read as "
+            f"{format_tokens(facts.parts[part])} tokens of {PART_LABELS[part]} per request."
+        )
+    elif earlier.whole <= _MAX_COUNTED and _TOTAL_RE.match(between):
+        earlier.kind = "count"
+        facts.counted_only.append(earlier)
+    else:
+        facts.overwritten.append(earlier)
 
 
 def _per_user(text: str, facts: Facts) -> None:

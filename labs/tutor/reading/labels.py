@@ -20,6 +20,7 @@ PART_LABELS = {
     "input": "input",
     "output": "output",
     "summary": "summary",
+    "thinking": "thinking",
 }
 
 
@@ -35,6 +36,8 @@ LABELS: list[tuple[str, str]] = [
     ("system", r"system(?:\s+prompts?|\s+messages?|\s+msgs?|\s+instructions?)?"),
     ("system", r"sys(?:\s+prompts?|\s+msgs?)?|sysprompt|instructions?|preamble|persona"),
     ("system", r"guidelines|rules"),
+    # "a 10k prefix", "20k-token shared prefix": the stable start of every prompt.
+    ("system", r"(?:shared\s+|cached\s+|static\s+|stable\s+|common\s+)?prefix(?:es)?"),
     ("history", r"(?:conversation\s+|chat\s+|message\s+)?history"),
     ("history", r"(?:previous|prior|past)\s+(?:turns|messages)|earlier\s+turns|transcripts?"),
     ("summary", r"summary|summaries"),
@@ -55,6 +58,8 @@ LABELS: list[tuple[str, str]] = [
     ("output", r"outputs?|responses?|answers?|repl(?:y|ies)|completions?|generations?|generated"),
     ("output", r"back|out|max_tokens|tags?|labels?|verdicts?"),
     ("input", r"inputs?|prompts?|request\s+text"),
+    # Extended thinking is billed as output, on top of the visible answer.
+    ("thinking", r"(?:extended\s+)?thinking|reasoning|thoughts"),
 ]
 
 
@@ -89,6 +94,8 @@ COUNT_NOUNS = (
     r"invocations?|inferences?|transactions?|orders?|records?|articles?|posts?|comments?",
     r"images?|pages?|files?|rows?|tasks?|summaries|classifications?|descriptions?|products?",
     r"reports?|interactions?|searches|times|hits|generations?|prs|pull\s+requests?|commits?",
+    # "~8k of these a day", "5,000 of those": the calls just pasted or described.
+    r"these|those",
 )
 _COUNT_NOUNS = "|".join(COUNT_NOUNS)
 _COUNT_AFTER_RE = re.compile(

@@ -118,6 +118,93 @@ QUALIFIERS: list[tuple[str, dict[str, object]]] = [
 _QUALIFIER_RES = [(re.compile(phrase, re.I), change) for phrase, change in QUALIFIERS]
 
 
+# The traffic window: the hours of the day requests arrive in. A rate per hour (or minute)
+# counts only those hours: "600 req/hour, office hours only" is 4,800 a day, not 14,400. Each row
+# is (phrase, hours a day); a phrase with a named group reads the hours from the text.
+_CLOCK = r"(?P<{g}>\d{{1,2}})(?::(?P<{g}m>\d{{2}}))?\s*(?P<{g}p>am|pm)?"
+TRAFFIC_WINDOWS: list[tuple[str, int | None]] = [
+    (r"\b24\s*/\s*7\b|\b24\s*(?:h|hrs?|hours?)\s+a\s+day\b|\b(?:a)?round\s+the\s+clock\b", 24),
+    (r"\b(?P<hours>\d{1,2})\s*(?:h|hrs?|hours?)\s+(?:a|per|each)\s+(?:day|weekday)\b", None),
+    (
+        r"\b(?:from\s+)?"
+        + _CLOCK.format(g="a")
+        + r"\s*(?:to|-|until|till)\s*"
+        + _CLOCK.format(g="b")
+        + r"(?=\s|$|[,.;)])",
+        None,
+    ),
+    (r"\b(?:office|business|working|work)\s+hours\b|\bnine[\s-]to[\s-]five\b", 8),
+]
+_WINDOW_RES = [(re.compile(p, re.I), hours) for p, hours in TRAFFIC_WINDOWS]
+# "(7 days a week)": the calendar the calculator already uses, so it is read and changes nothing.
+_EVERY_DAY_RE = re.compile(r"\b7\s+days\s+(?:a|per)\s+week\b", re.I)
+
+
+def find_window(text: str) -> tuple[int | None, list[tuple[int, int]]]:
+    """(hours a day traffic arrives in, the spans that said so); (None, []) when not named."""
+    hours: int | None = None
+    spans: list[tuple[int, int]] = []
+    for pattern, fixed in _WINDOW_RES:
+        for m in pattern.finditer(text):
+            found = fixed if fixed is not None else _hours(m)
+            if found is None or not 0 < found <= 24:
+                continue
+            spans.append((m.start(), m.end()))
+            if hours is None or fixed is None:
+                hours = found  # a number of hours beats "office hours" alone
+    spans += [(m.start(), m.end()) for m in _EVERY_DAY_RE.finditer(text)]
+    return hours, spans
+
+
+def _hours(m: re.Match[str]) -> int | None:
+    groups = m.groupdict()
+    if groups.get("hours"):
+        return int(groups["hours"])
+    a, b = int(groups["a"]), int(groups["b"])
+    if groups.get("ap") == "pm" and a < 12:
+        a += 12
+    if groups.get("bp") == "pm" and b < 12:
+        b += 12
+    clocked = groups.get("am") or groups.get("bm") or groups.get("ap") or groups.get("bp")
+    if not clocked and not (b < a <= 12):
+        return None  # "2 to 3 calls": not a time of day
+    if b <= a:
+        b += 12  # "9 to 5"
+    minutes = (b * 60 + int(groups.get("bm") or 0)) - (a * 60 + int(groups.get("am") or 0))
+    return round(minutes / 60) if 0 < minutes <= 24 * 60 else None
+
+
+# Prompt parts that change on every request, so no cache entry can cover them: only the stable
+# prefix before them is cached. Each row is (phrase, part); a new phrasing is a new row.
+_EVERY_CALL = (
+    r"(?:on\s+)?(?:every|each|per)\s+(?:single\s+)?(?:call|request|query|question|time|turn)"
+)
+_CHANGES = r"(?:differ|change|vary|varies|are\s+different|is\s+different|are\s+new|is\s+new)\w*"
+VARYING_PARTS: list[tuple[str, str]] = [
+    (
+        r"\b(?:retrieved\s+|rag\s+)?(?:chunks?|documents?|docs|passages?|context|results)\b"
+        rf"[^.?!\n]{{0,30}}\b{_CHANGES}\b[^.?!\n]{{0,20}}\b{_EVERY_CALL}\b",
+        "documents",
+    ),
+    (
+        r"\bdifferent\s+(?:retrieved\s+)?(?:chunks|documents|docs|passages|context)\s+"
+        rf"{_EVERY_CALL}\b",
+        "documents",
+    ),
+    (
+        r"\b(?:few[\s-]?shot\s+)?examples?\b[^.?!\n]{0,30}\b"
+        rf"{_CHANGES}\b[^.?!\n]{{0,20}}\b{_EVERY_CALL}\b",
+        "examples",
+    ),
+]
+_VARYING_RES = [(re.compile(p, re.I), part) for p, part in VARYING_PARTS]
+
+
+def find_varying(text: str) -> list[str]:
+    """The prompt parts the text says change on every request, in prompt order."""
+    return [part for pattern, part in _VARYING_RES if pattern.search(text)]
+
+
 def _flags(text: str, facts: Facts) -> None:
     """Apply each qualifier row that matches; a later row wins ("batch ... not batch")."""
     traffic_set = False
@@ -136,7 +223,10 @@ def _modifiers(text: str, numbers: list[Number]) -> list[Modifier]:
     """What-if changes: "double the system prompt", "halve the answer length", "10x the
     traffic", "answers 50% shorter", "multiply the traffic by ten"."""
     out: list[Modifier] = []
-    clauses = [c for c in re.split(r"[.;!?](?=\s|$)|\n|,|\band\b|\bbut\b", text) if c.strip()]
+    # "doubling the system prompt or 10x the traffic": "or" separates two what-ifs as well.
+    clauses = [
+        c for c in re.split(r"[.;!?:](?=\s|$)|\n|,|\band\b|\bbut\b|\bor\b", text) if c.strip()
+    ]
     offset = 0
     for clause in clauses:
         start = text.find(clause, offset)
