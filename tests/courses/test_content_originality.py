@@ -1,8 +1,10 @@
 """The course is written in our own words: no 12-word run is copied from the source page."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import REQUIRE_SERVICES, ROOT
 
@@ -47,3 +49,18 @@ def test_no_content_file_copies_the_source_page():
         if (runs := copied_runs(source, p.read_text()))
     }
     assert found == {}
+
+
+def test_learner_text_calls_the_old_course_the_2024_edition_never_the_source_page():
+    """History is labelled as history, in the course's own words: "the 2024 edition of this
+    module", never "the source page" or "the course source"."""
+    root = Path(settings.CONTENT_DIR)
+    offenders = []
+    for path in [*root.rglob("*.md"), *root.rglob("*.yaml")]:
+        if "evals" in path.parts:
+            continue  # the golden conversations are test data, not learner text
+        text = path.read_text(encoding="utf-8").lower()
+        for phrase in ("source page", "course source", "the source for this course"):
+            if phrase in text:
+                offenders.append(f"{path.relative_to(root)}: {phrase!r}")
+    assert offenders == []
