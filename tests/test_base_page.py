@@ -32,3 +32,18 @@ def test_the_navigation_shows_reports_only_to_admins(client, learner, admin_user
     assert b"/reports/" not in client.get("/").content
     client.force_login(admin_user)
     assert b"/reports/" in client.get("/").content
+
+
+def test_every_page_links_an_icon_and_favicon_ico_finds_it(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+
+
+def test_a_visitor_sent_to_log_in_is_told_why(client, db):
+    response = client.get("/modules/cost-optimization/", follow=True)
+    assert response.redirect_chain and "/accounts/login/" in response.redirect_chain[-1][0]
+    assert "Log in to see that page" in response.content.decode()
+    assert "Log in to see that page" not in client.get("/accounts/login/").content.decode()

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from labs.models import Conversation, Message
+from labs.models import Calculation, Conversation, Message
 from quizzes.models import Attempt, Quiz
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "courses:dashboard", "accounts:signup", "accounts:login", "accounts:logout", "healthz",
     "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
-    "accounts:password_reset_complete",
+    "accounts:password_reset_complete", "favicon",
 }  # fmt: skip
 # Learners' own pages: login required.
 LEARNER = {
@@ -27,6 +27,7 @@ LEARNER = {
 OWNED = {
     "quizzes:attempt", "quizzes:question", "quizzes:answer", "quizzes:review", "quizzes:submit",
     "quizzes:result", "labs:conversation", "labs:message", "labs:stop", "labs:retry",
+    "labs:recalculate", "labs:restore",
 }  # fmt: skip
 STAFF = {
     "quizzes:reports", "quizzes:report_attempts", "quizzes:export_attempts",
@@ -80,6 +81,10 @@ def world(course, learner, other_learner, instructor, admin_user):
     lab_obj = course.lessons.get(slug="token-economics").lab
     conversation = Conversation.objects.create(user=other_learner, lab=lab_obj, title="theirs")
     reply = Message.objects.create(conversation=conversation, role="assistant", status="failed")
+    calculation = Calculation.objects.create(
+        message=reply, order=1, tool="workload_cost", output={"command": "workload"},
+        input={"model": "claude-haiku-5-5", "requests": 1, "per": "day", "output_tokens": 1},
+    )  # fmt: skip
     lesson = course.lessons.get(slug="token-economics")
     quiz = lesson.quiz
     values = {
@@ -89,6 +94,7 @@ def world(course, learner, other_learner, instructor, admin_user):
     }  # fmt: skip
     per_name_pk = {
         "quizzes": attempt.pk, "labs": reply.pk, "report": other_learner.pk,
+        "labs:calculation": calculation.pk,
         "authoring:lesson": lesson.pk, "authoring:quiz": quiz.pk, "authoring:question": quiz.pk,
     }  # fmt: skip
     urls = {}
@@ -102,6 +108,8 @@ def world(course, learner, other_learner, instructor, admin_user):
                 kwargs["pk"] = per_name_pk["report"]
             elif name.startswith("quizzes:"):
                 kwargs["pk"] = per_name_pk["quizzes"]
+            elif name in ("labs:recalculate", "labs:restore"):
+                kwargs["pk"] = per_name_pk["labs:calculation"]
             elif name.startswith("labs:"):
                 kwargs["pk"] = per_name_pk["labs"]
             elif name.startswith("authoring:lesson"):
