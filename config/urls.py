@@ -1,9 +1,17 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.decorators.http import require_safe
 
 from config import health
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # At request time: the static URL comes from the manifest, which exists after collectstatic.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
 
 urlpatterns = [
     path("", include("courses.urls")),
@@ -14,13 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links: send them to the icon.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(
-            url=static("favicon.svg"), permanent=True, http_method_names=["get", "head"]
-        ),
-        name="favicon",
-    ),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # A bad id or date in a request (config.params.BadParameter) is a 400 that says what was wrong.
