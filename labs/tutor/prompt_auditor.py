@@ -13,7 +13,7 @@ from typing import Any
 
 from labs.calculator.pricing import Model
 
-from . import cost_estimator
+from . import cost_estimator, prompt_changes
 from .calc import CalculationFailed
 from .common import (
     ON_TOPIC_RE,
@@ -74,6 +74,13 @@ def answer(ctx: Context) -> TutorReply:
         reply = Reply()
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
+    if conv.new.prompt_text is None and not conv.new.percents:
+        # A trim or a what-if stated in numbers: its signed difference, before any audit.
+        changed = prompt_changes.change_reply(
+            ctx, choice.baseline, [*choice.retired, *choice.notes]
+        )
+        if changed is not None:
+            return changed
     if prompt is None and _ROUTING_RE.search(ctx.message) and conv.new.percents:
         return _routing(ctx, choice.baseline, choice.notes, choice.defaulted)
     if prompt is None and _is_workload(facts):
