@@ -37,13 +37,13 @@ FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.87"),
     "caching-strategist": Decimal("0.72"),
     "prompt-auditor": Decimal("0.55"),
-    "architecture-advisor": Decimal("0.62"),
+    "architecture-advisor": Decimal("0.68"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 1,
     "caching-strategist": 6,
     "prompt-auditor": 2,
-    "architecture-advisor": 2,
+    "architecture-advisor": 0,
 }
 
 
