@@ -148,6 +148,8 @@ def answer(ctx: Context) -> TutorReply:
     reply.caveat(*retired_notes([model], ctx.table))
     if facts.volume_note:
         reply.assume(facts.volume_note)
+    if _ONE_SENTENCE_RE.search(conv.new.text) and COST_RE.search(conv.new.text):
+        return _sentence_reply(ctx, reply, model, prompt, requests, per)
     try:
         out = ctx.calc.run(
             "audit_prompt", {"prompt": prompt, "model": model.id, "requests": requests, "per": per}
@@ -157,6 +159,50 @@ def answer(ctx: Context) -> TutorReply:
         reply.add(f"The calculator could not audit that: {exc}.")
         return ctx.reply(reply.render())
     return _audit_reply(ctx, reply, model, out, injected, prompt)
+
+
+# A question about one sentence of the pasted prompt ("what does that first sentence cost?").
+_ONE_SENTENCE_RE = re.compile(
+    r"\b(?:first|opening|1st|intro(?:ductory)?)\s+(?:sentence|line)\b|\bthe\s+opening\b", re.I
+)
+COST_RE = re.compile(r"\bcost|\bhow\s+much\b|\$|\bspend|\bworth\b", re.I)
+_FIRST_SENTENCE_RE = re.compile(r"^\s*(.+?[.!?])(?=\s|$)", re.S)
+
+
+def _sentence_reply(
+    ctx: Context, reply: Reply, model: Model, prompt: str, requests: int, per: str
+) -> TutorReply:
+    """The cost of the prompt's first sentence alone: its tokens are input on every request."""
+    found = _FIRST_SENTENCE_RE.match(prompt)
+    sentence = (found.group(1) if found else prompt.splitlines()[0]).strip()
+    try:
+        size = ctx.calc.run("audit_prompt", {"prompt": sentence})
+        data = {"model": model.id, "requests": requests, "per": per,
+                "system_tokens": size["tokens_estimate"], "output_tokens": 0}  # fmt: skip
+        out = ctx.calc.run("workload_cost", data)
+    except CalculationFailed as exc:
+        reply.add(f"The calculator could not price that: {exc}.")
+        return ctx.reply(reply.render())
+    reply.add(
+        f"That first sentence, {_quote(sentence, 60)}, is about "
+        f"**{tokens(size['tokens_estimate'])} tokens** (an estimate at about four characters "
+        "a token; `count_tokens` gives the exact count). It is input, sent and billed on "
+        "every request: at "
+        f"{plural(requests, 'request')} a {per} on {model.display_name} it costs "
+        f"**{usd(out['per_day_usd'])} a day, {usd(out['per_month_usd'])} a month** and "
+        f"{usd(out['per_year_usd'])} a year."
+    )
+    reply.add(
+        "If the sentence only sets a persona or praises the model (a preamble), it constrains "
+        "nothing the answer must do, so deleting it saves exactly that, if the answers stay as "
+        "good on your own test examples. I priced only this sentence, as you asked; the rest "
+        "of the prompt and the answers are left out."
+    )
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.assume(*out["assumptions"])
+    reply.warnings_from([out])
+    reply.next_step = "ask for the full audit of the prompt to see what else it wastes."
+    return ctx.reply(reply.render())
 
 
 def _quote(sentence: str, limit: int = 70) -> str:

@@ -303,3 +303,21 @@ def test_a_change_that_raises_the_cost_is_said_to_cost_more_never_offered_as_a_s
     assert reply.calculations[0].output["direction"] == "more"
     assert "costs $270.00 more a month" in reply.text and "not a saving" in reply.text
     assert "the change **saves" not in reply.text
+
+
+def test_the_first_sentence_of_a_pasted_prompt_is_priced_alone_at_calls_per_unit_volume():
+    # 3 calls per ticket x 2,000 tickets = 6,000 calls a day. The first sentence has 103
+    # characters: ceil(103 / 4) = 26 tokens (estimate). 26 x 6,000 x $2 / 1e6 = $0.312 a day,
+    # $9.36 a month, as input.
+    reply = ask(
+        "triage assistant, ~3 calls per ticket and ~2k tickets/day, sonnet 5.5.\n\n"
+        '"You are TriageBot, an amazing and tireless support expert who knows every product we '
+        "have ever shipped. Read the ticket and reply with one label from: billing, bug, account, "
+        'other."\n\nwhat does the first line cost us per month?'
+    )
+    audit, cost = reply.calculations
+    assert audit.tool == "audit_prompt" and audit.output["tokens_estimate"] == 26
+    assert cost.tool == "workload_cost" and cost.input["requests"] == 6_000
+    assert cost.input["system_tokens"] == 26 and cost.input["output_tokens"] == 0
+    assert "$9.36 a month" in reply.text and "preamble" in reply.text
+    assert "6,000 calls a day" in reply.text
