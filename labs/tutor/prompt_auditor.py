@@ -8,7 +8,6 @@ stated defaults."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from labs.calculator.pricing import Model
@@ -24,9 +23,10 @@ from .common import (
     unknown_model_text,
 )
 from .prompt_checks import check_rewrite, find_injections
+from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
 from .reading import FOLLOW_UP_PHRASES, Facts
 from .types import TutorReply
-from .writing import Reply, model_prices, pct, plural, table, tokens, usd
+from .writing import Reply, model_prices, plural, table, tokens, usd
 
 CAPABILITIES = [
     "an audit of a pasted prompt: empty preamble, repetition, filler, words that invite long "
@@ -51,13 +51,6 @@ FINDING_NAMES = {
     "injected": "Injected instruction",
 }
 _AUDIT_RE = re.compile(r"\baudit|\btrim|\bwaste|\bprompt|\bshorten|\btighten|\brewrite", re.I)
-_ROUTING_RE = re.compile(r"\brout(?:e|ing)|\btier(?:s|ed)?\b|\bclassifier|\btraffic\s+mix", re.I)
-_TIER_WORDS = {
-    "simple": r"simple|easy|trivial|basic|routine|faq",
-    "medium": r"medium|moderate|average|standard|normal|mid",
-    "complex": r"complex|hard|difficult|tricky|advanced|reasoning",
-}
-_TIER_MODELS = {"simple": "haiku", "medium": "sonnet", "complex": "opus"}
 
 
 def answer(ctx: Context) -> TutorReply:
@@ -81,8 +74,10 @@ def answer(ctx: Context) -> TutorReply:
         )
         if changed is not None:
             return changed
+    if prompt is None and is_routing_follow_up(ctx):
+        return routing_reply(ctx, choice.baseline, choice.notes)
     if prompt is None and _ROUTING_RE.search(ctx.message) and conv.new.percents:
-        return _routing(ctx, choice.baseline, choice.notes, choice.defaulted)
+        return routing_reply(ctx, choice.baseline, choice.notes)
     if prompt is None and _is_workload(facts):
         # A workload to price and no prompt to audit: the cost estimator's answer, not a
         # request to paste a prompt the learner did not ask about.
@@ -411,74 +406,4 @@ def _audit_reply(
         "check your real token counts with `count_tokens`, or describe your traffic mix "
         '("70% simple, 25% medium, 5% complex") for a tiered routing design.'
     )
-    return ctx.reply(reply.render())
-
-
-def _routing(ctx: Context, baseline: Model, notes: list[str], defaulted: bool) -> TutorReply:
-    facts = ctx.conv.merged
-    text = ctx.conv.new.text
-    mix: dict[str, Decimal] = {}
-    for value, position in ctx.conv.new.percents:
-        window = text[position : position + 40]
-        for tier, words in _TIER_WORDS.items():
-            if re.search(rf"\b(?:{words})", window, re.I) and tier not in mix:
-                mix[tier] = value / 100
-                break
-    input_tokens = sum(v for k, v in facts.parts.items() if k not in ("output", "summary"))
-    output = facts.parts.get("output")
-    if (
-        not mix
-        or sum(mix.values()) != 1
-        or facts.requests is None
-        or not input_tokens
-        or (output is None)
-    ):
-        reply = Reply()
-        reply.add(
-            "For a routing design I need the share of traffic per tier, adding up to 100% "
-            '(e.g. "70% simple, 25% medium, 5% complex"), how many requests a day, and the '
-            "input and output tokens of a typical request."
-        )
-        return ctx.reply(reply.render(), follow_up=True)
-    models = {tier: ctx.table.latest(_TIER_MODELS[tier]) for tier in mix}
-    classifier = ctx.table.latest("haiku")
-    data: dict[str, Any] = {
-        "mix": {tier: float(share) for tier, share in mix.items()},
-        "models": {tier: m.id for tier, m in models.items()},
-        "baseline": baseline.id,
-        "requests": facts.requests,
-        "per": facts.per,
-        "input_tokens": input_tokens,
-        "output_tokens": output,
-        "classifier": classifier.id,
-        "classifier_input_tokens": input_tokens,
-        "classifier_output_tokens": 10,
-    }
-    reply = Reply()
-    reply.assume(*notes)
-    try:
-        out = ctx.calc.run("routing_savings", data)
-    except CalculationFailed as exc:
-        reply.add(f"The calculator could not price that: {exc}.")
-        return ctx.reply(reply.render())
-    rows = [[t["tier"], t["model"], pct(t["share_pct"]), usd(t["cost_usd"])] for t in out["tiers"]]
-    rows.append(["classifier", out["classifier_model"], "100%", usd(out["classifier_usd"])])
-    reply.add(
-        f"Routing saves **{usd(out['saving_usd'])} a {out['per']} ({pct(out['saving_pct'])})**: "
-        f"{usd(out['routed_usd'])} routed against {usd(out['baseline_usd'])} sending everything "
-        f"to {baseline.display_name}."
-    )
-    reply.add(table(["Tier", "Model", "Share", f"Cost per {out['per']}"], rows, right=(2, 3)))
-    reply.add(
-        "The classifier runs on every request, so its cost is part of the routed total. Each "
-        "tier's model must pass your own test set for that tier's requests first."
-    )
-    reply.assume(
-        f"Tier models: the newest current model of each tier; the classifier is "
-        f"{classifier.display_name}, reading the {tokens(input_tokens)}-token input and "
-        "answering in 10 tokens."
-    )
-    reply.assume(*out["assumptions"])
-    reply.warnings_from([out])
-    reply.next_step = "paste your prompt for an audit, or change the mix and compare."
     return ctx.reply(reply.render())

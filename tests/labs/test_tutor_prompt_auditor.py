@@ -321,3 +321,37 @@ def test_the_first_sentence_of_a_pasted_prompt_is_priced_alone_at_calls_per_unit
     assert cost.input["system_tokens"] == 26 and cost.input["output_tokens"] == 0
     assert "$9.36 a month" in reply.text and "preamble" in reply.text
     assert "6,000 calls a day" in reply.text
+
+
+ROUTER = (
+    "We handle 50,000 requests a day, all on Sonnet 5.5 now, about 1,000 input and 200 output "
+    "tokens each. About 70% are easy, 20% need Sonnet and 10% are tricky enough for Opus 5.5. "
+    "Sketch a tiered router with a Haiku 5.5 classifier (about 200 input tokens, a 2-token "
+    "label): daily cost before and after?"
+)
+
+
+def test_a_routing_design_reads_model_names_as_tiers_and_the_classifier_its_own_size():
+    # Baseline 50,000 x (1,000 x $2 + 200 x $10) / 1e6 = $200 a day. Classifier on every
+    # request: 50,000 x (200 x $0.10 + 2 x $0.50) / 1e6 = $1.05 a day.
+    reply = ask(ROUTER)
+    (call,) = reply.calculations
+    assert call.tool == "routing_savings"
+    assert call.input["mix"] == {"simple": 0.7, "medium": 0.2, "complex": 0.1}
+    assert call.input["input_tokens"] == 1000 and call.input["output_tokens"] == 200
+    assert call.input["classifier_input_tokens"] == 200
+    assert call.input["classifier_output_tokens"] == 2
+    assert "$200.00" in reply.text and "$1.05" in reply.text
+    assert "every request" in reply.text and "misroutes" in reply.text
+
+
+def test_moving_the_classifier_to_another_model_re_runs_the_design_with_only_that_changed():
+    # Opus 5.5 classifier: 50,000 x (200 x $4 + 2 x $20) / 1e6 = $42 a day.
+    reply = converse(ROUTER, "what if the classifier used opus 5.5 instead?")
+    (call,) = reply.calculations
+    assert call.tool == "routing_savings"
+    assert call.input["classifier"] == "claude-opus-5-5" and call.input["baseline"] == (
+        "claude-sonnet-5-5"
+    )
+    assert call.input["mix"] == {"simple": 0.7, "medium": 0.2, "complex": 0.1}
+    assert "$42.00" in reply.text
