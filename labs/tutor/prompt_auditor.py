@@ -8,12 +8,11 @@ stated defaults."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from labs.calculator.pricing import Model
 
-from . import cost_estimator
+from . import cost_estimator, prompt_changes
 from .calc import CalculationFailed
 from .common import (
     ON_TOPIC_RE,
@@ -24,9 +23,10 @@ from .common import (
     unknown_model_text,
 )
 from .prompt_checks import check_rewrite, find_injections
+from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
 from .reading import FOLLOW_UP_PHRASES, Facts
 from .types import TutorReply
-from .writing import Reply, model_prices, pct, plural, table, tokens, usd
+from .writing import Reply, model_prices, plural, table, tokens, usd
 
 CAPABILITIES = [
     "an audit of a pasted prompt: empty preamble, repetition, filler, words that invite long "
@@ -51,13 +51,6 @@ FINDING_NAMES = {
     "injected": "Injected instruction",
 }
 _AUDIT_RE = re.compile(r"\baudit|\btrim|\bwaste|\bprompt|\bshorten|\btighten|\brewrite", re.I)
-_ROUTING_RE = re.compile(r"\brout(?:e|ing)|\btier(?:s|ed)?\b|\bclassifier|\btraffic\s+mix", re.I)
-_TIER_WORDS = {
-    "simple": r"simple|easy|trivial|basic|routine|faq",
-    "medium": r"medium|moderate|average|standard|normal|mid",
-    "complex": r"complex|hard|difficult|tricky|advanced|reasoning",
-}
-_TIER_MODELS = {"simple": "haiku", "medium": "sonnet", "complex": "opus"}
 
 
 def answer(ctx: Context) -> TutorReply:
@@ -74,8 +67,17 @@ def answer(ctx: Context) -> TutorReply:
         reply = Reply()
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
+    if conv.new.prompt_text is None and not conv.new.percents:
+        # A trim or a what-if stated in numbers: its signed difference, before any audit.
+        changed = prompt_changes.change_reply(
+            ctx, choice.baseline, [*choice.retired, *choice.notes]
+        )
+        if changed is not None:
+            return changed
+    if prompt is None and is_routing_follow_up(ctx):
+        return routing_reply(ctx, choice.baseline, choice.notes)
     if prompt is None and _ROUTING_RE.search(ctx.message) and conv.new.percents:
-        return _routing(ctx, choice.baseline, choice.notes, choice.defaulted)
+        return routing_reply(ctx, choice.baseline, choice.notes)
     if prompt is None and _is_workload(facts):
         # A workload to price and no prompt to audit: the cost estimator's answer, not a
         # request to paste a prompt the learner did not ask about.
@@ -141,6 +143,8 @@ def answer(ctx: Context) -> TutorReply:
     reply.caveat(*retired_notes([model], ctx.table))
     if facts.volume_note:
         reply.assume(facts.volume_note)
+    if _ONE_SENTENCE_RE.search(conv.new.text) and COST_RE.search(conv.new.text):
+        return _sentence_reply(ctx, reply, model, prompt, requests, per)
     try:
         out = ctx.calc.run(
             "audit_prompt", {"prompt": prompt, "model": model.id, "requests": requests, "per": per}
@@ -150,6 +154,50 @@ def answer(ctx: Context) -> TutorReply:
         reply.add(f"The calculator could not audit that: {exc}.")
         return ctx.reply(reply.render())
     return _audit_reply(ctx, reply, model, out, injected, prompt)
+
+
+# A question about one sentence of the pasted prompt ("what does that first sentence cost?").
+_ONE_SENTENCE_RE = re.compile(
+    r"\b(?:first|opening|1st|intro(?:ductory)?)\s+(?:sentence|line)\b|\bthe\s+opening\b", re.I
+)
+COST_RE = re.compile(r"\bcost|\bhow\s+much\b|\$|\bspend|\bworth\b", re.I)
+_FIRST_SENTENCE_RE = re.compile(r"^\s*(.+?[.!?])(?=\s|$)", re.S)
+
+
+def _sentence_reply(
+    ctx: Context, reply: Reply, model: Model, prompt: str, requests: int, per: str
+) -> TutorReply:
+    """The cost of the prompt's first sentence alone: its tokens are input on every request."""
+    found = _FIRST_SENTENCE_RE.match(prompt)
+    sentence = (found.group(1) if found else prompt.splitlines()[0]).strip()
+    try:
+        size = ctx.calc.run("audit_prompt", {"prompt": sentence})
+        data = {"model": model.id, "requests": requests, "per": per,
+                "system_tokens": size["tokens_estimate"], "output_tokens": 0}  # fmt: skip
+        out = ctx.calc.run("workload_cost", data)
+    except CalculationFailed as exc:
+        reply.add(f"The calculator could not price that: {exc}.")
+        return ctx.reply(reply.render())
+    reply.add(
+        f"That first sentence, {_quote(sentence, 60)}, is about "
+        f"**{tokens(size['tokens_estimate'])} tokens** (an estimate at about four characters "
+        "a token; `count_tokens` gives the exact count). It is input, sent and billed on "
+        "every request: at "
+        f"{plural(requests, 'request')} a {per} on {model.display_name} it costs "
+        f"**{usd(out['per_day_usd'])} a day, {usd(out['per_month_usd'])} a month** and "
+        f"{usd(out['per_year_usd'])} a year."
+    )
+    reply.add(
+        "If the sentence only sets a persona or praises the model (a preamble), it constrains "
+        "nothing the answer must do, so deleting it saves exactly that, if the answers stay as "
+        "good on your own test examples. I priced only this sentence, as you asked; the rest "
+        "of the prompt and the answers are left out."
+    )
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.assume(*out["assumptions"])
+    reply.warnings_from([out])
+    reply.next_step = "ask for the full audit of the prompt to see what else it wastes."
+    return ctx.reply(reply.render())
 
 
 def _quote(sentence: str, limit: int = 70) -> str:
@@ -358,74 +406,4 @@ def _audit_reply(
         "check your real token counts with `count_tokens`, or describe your traffic mix "
         '("70% simple, 25% medium, 5% complex") for a tiered routing design.'
     )
-    return ctx.reply(reply.render())
-
-
-def _routing(ctx: Context, baseline: Model, notes: list[str], defaulted: bool) -> TutorReply:
-    facts = ctx.conv.merged
-    text = ctx.conv.new.text
-    mix: dict[str, Decimal] = {}
-    for value, position in ctx.conv.new.percents:
-        window = text[position : position + 40]
-        for tier, words in _TIER_WORDS.items():
-            if re.search(rf"\b(?:{words})", window, re.I) and tier not in mix:
-                mix[tier] = value / 100
-                break
-    input_tokens = sum(v for k, v in facts.parts.items() if k not in ("output", "summary"))
-    output = facts.parts.get("output")
-    if (
-        not mix
-        or sum(mix.values()) != 1
-        or facts.requests is None
-        or not input_tokens
-        or (output is None)
-    ):
-        reply = Reply()
-        reply.add(
-            "For a routing design I need the share of traffic per tier, adding up to 100% "
-            '(e.g. "70% simple, 25% medium, 5% complex"), how many requests a day, and the '
-            "input and output tokens of a typical request."
-        )
-        return ctx.reply(reply.render(), follow_up=True)
-    models = {tier: ctx.table.latest(_TIER_MODELS[tier]) for tier in mix}
-    classifier = ctx.table.latest("haiku")
-    data: dict[str, Any] = {
-        "mix": {tier: float(share) for tier, share in mix.items()},
-        "models": {tier: m.id for tier, m in models.items()},
-        "baseline": baseline.id,
-        "requests": facts.requests,
-        "per": facts.per,
-        "input_tokens": input_tokens,
-        "output_tokens": output,
-        "classifier": classifier.id,
-        "classifier_input_tokens": input_tokens,
-        "classifier_output_tokens": 10,
-    }
-    reply = Reply()
-    reply.assume(*notes)
-    try:
-        out = ctx.calc.run("routing_savings", data)
-    except CalculationFailed as exc:
-        reply.add(f"The calculator could not price that: {exc}.")
-        return ctx.reply(reply.render())
-    rows = [[t["tier"], t["model"], pct(t["share_pct"]), usd(t["cost_usd"])] for t in out["tiers"]]
-    rows.append(["classifier", out["classifier_model"], "100%", usd(out["classifier_usd"])])
-    reply.add(
-        f"Routing saves **{usd(out['saving_usd'])} a {out['per']} ({pct(out['saving_pct'])})**: "
-        f"{usd(out['routed_usd'])} routed against {usd(out['baseline_usd'])} sending everything "
-        f"to {baseline.display_name}."
-    )
-    reply.add(table(["Tier", "Model", "Share", f"Cost per {out['per']}"], rows, right=(2, 3)))
-    reply.add(
-        "The classifier runs on every request, so its cost is part of the routed total. Each "
-        "tier's model must pass your own test set for that tier's requests first."
-    )
-    reply.assume(
-        f"Tier models: the newest current model of each tier; the classifier is "
-        f"{classifier.display_name}, reading the {tokens(input_tokens)}-token input and "
-        "answering in 10 tokens."
-    )
-    reply.assume(*out["assumptions"])
-    reply.warnings_from([out])
-    reply.next_step = "paste your prompt for an audit, or change the mix and compare."
     return ctx.reply(reply.render())

@@ -36,14 +36,14 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.87"),
     "caching-strategist": Decimal("0.72"),
-    "prompt-auditor": Decimal("0.47"),
-    "architecture-advisor": Decimal("0.60"),
+    "prompt-auditor": Decimal("0.64"),
+    "architecture-advisor": Decimal("0.68"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 1,
     "caching-strategist": 6,
-    "prompt-auditor": 4,
-    "architecture-advisor": 3,
+    "prompt-auditor": 0,
+    "architecture-advisor": 0,
 }
 
 

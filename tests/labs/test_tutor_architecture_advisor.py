@@ -270,3 +270,47 @@ def test_batch_on_one_model_or_real_time_on_another_prices_all_four_and_stacks_t
         assert usd(figure) in reply.text
     assert "not either-or" in reply.text
     assert "Claude Sonnet 5.5 on batch" in reply.text
+
+
+# -- issue 13, second round: no dearer tier, hourly figures, the answer cache, changes alone ------
+def test_a_workload_on_a_cheaper_tier_is_kept_there_and_the_hour_and_its_alert_are_stated():
+    # Code review is an Opus-tier task, but it runs on Haiku 5.5 today: moving up costs more.
+    # 10 a second = 864,000 a day; 2,000 x $0.10 + 200 x $0.50 per million = $0.0003 a call,
+    # $259.20 a day, $10.80 an hour; the 3x hourly alert sits at $32.40.
+    reply = ask(
+        "code review bot pushes 10 req/s on haiku 5.5, 2k in / 200 out, someone waiting. cost "
+        "per hour, and where should a 3x hourly alert sit?"
+    )
+    plan = next(c for c in reply.calculations if c.tool == "plan_architecture")
+    assert plan.input["workloads"][0]["model"] == "claude-haiku-5-5"
+    assert "costs more" not in reply.text
+    assert "$10.80 an hour" in reply.text and "$32.40 an hour" in reply.text
+
+
+def test_an_answer_cache_is_priced_on_its_own_as_the_repeats_it_keeps_off_the_api():
+    # 700 x $0.10 + 150 x $0.50 per million = $0.000145 a call. 50,000 a day: $217.50 a month;
+    # with 20% served from the cache, 40,000 calls: $174 a month, a saving of $43.50.
+    reply = ask(
+        "help-centre faq on haiku 5.5, 50k questions/day, a user waiting, about 20% are "
+        "repeats. 600 sys + 100 user, ~150 out. what would an answer cache save a month?"
+    )
+    change = next(c for c in reply.calculations if c.tool == "workload_change")
+    assert change.input["changes"] == {"requests": 40_000}
+    assert "$217.50" in reply.text and "$174.00" in reply.text
+    assert "saving of **$43.50 a month**" in reply.text
+    assert "per user" in reply.text and "TTL" in reply.text
+
+
+def test_a_what_if_that_grows_the_prompt_states_what_the_change_alone_costs_more():
+    # Before 10,000 x (1,300 x $2 + 200 x $10) / 1e6 = $46 a day, $1,380 a month; after the
+    # system prompt grows to 4,000: (4,300 x $2 + 2,000) -> $106 a day, $3,180 a month.
+    reply = converse(
+        "ticket summarizer, sonnet 5.5, realtime, 10k req/day, 1k sys / 300 user / 200 out. "
+        "monthly?",
+        "what if we add 3k tok of style rules to the system prompt (4k total)?",
+    )
+    change = next(c for c in reply.calculations if c.tool == "workload_change")
+    assert change.input["changes"] == {"system_tokens": 4000}
+    assert change.output["direction"] == "more"
+    assert "costs $1,800.00 more a month" in reply.text
+    assert "$1,380.00 to $3,180.00" in reply.text

@@ -240,3 +240,118 @@ def test_a_model_comparison_against_an_acceptance_bar_says_to_ship_the_cheapest_
     )
     assert usd("10.50") in reply.text and usd("210") in reply.text
     assert "acceptance bar" in reply.text and "cheapest model that clears it" in reply.text
+
+
+# -- what-ifs and trims priced as a signed difference (workload_change) --------------------------
+def test_an_input_trim_stated_as_old_and_new_sizes_is_priced_as_a_saving():
+    # Opus 5.5, 10,000 a day: before (2,400 x $4 + 200 x $20) / 1e6 = $0.0136, $136 a day,
+    # $4,080 a month; after (900 x $4 + 4,000) / 1e6 = $0.0076, $76 a day, $2,280 a month.
+    # Saving 1,500 x 10,000 x $4 / 1e6 = $60 a day, $1,800 a month.
+    reply = ask(
+        "our prompt shrinks from 2,400 -> 900 input tokens, answers ~200, 10k req/day on "
+        "opus 5.5. monthly saving?"
+    )
+    (call,) = reply.calculations
+    assert call.tool == "workload_change"
+    assert call.input["user_tokens"] == 2400 and call.input["changes"] == {"user_tokens": 900}
+    assert "saves $1,800.00 a month" in reply.text
+    assert "$4,080.00" in reply.text and "$2,280.00" in reply.text
+
+
+def test_an_answer_length_cap_is_priced_as_the_output_it_saves():
+    # 600 fewer output tokens x 5,000 a day x $0.50 / 1e6 = $1.50 a day, $45 a month.
+    reply = ask(
+        "answers average ~800 tokens; with at most 5 lines we reckon ~200. 5k/day on haiku "
+        "5.5, what does it save monthly?"
+    )
+    (call,) = reply.calculations
+    assert call.tool == "workload_change" and call.input["changes"] == {"output_tokens": 200}
+    assert "saves $45.00 a month" in reply.text and "output" in reply.text
+
+
+def test_the_same_trim_on_another_model_is_priced_there_and_the_tokenizer_is_named():
+    # Opus 5.5: 800 fewer input tokens x 40,000 a day x $4 / 1e6 = $128 a day, $3,840 a month.
+    reply = converse(
+        "prompt goes 2,000 -> 1,200 input tokens, output stays ~250, 40k req/day on sonnet 5.5. "
+        "what do we save?",
+        "what about on opus 5.5?",
+    )
+    (call,) = reply.calculations
+    assert call.tool == "workload_change" and call.input["model"] == "claude-opus-5-5"
+    assert "saves $3,840.00 a month" in reply.text
+    assert "tokenizer" in reply.text and "count_tokens" in reply.text
+
+
+def test_halving_the_answers_of_the_earlier_workload_states_the_saving():
+    # Haiku 5.5, 60,000 a day, 300 -> 150 output: 150 x 60,000 x $0.50 / 1e6 = $4.50 a day,
+    # $135 a month.
+    reply = converse(
+        "summaries on haiku 5.5, 60k req/day, ~900 in / 300 out. monthly cost?",
+        "what if the answers were half as long?",
+    )
+    (call,) = reply.calculations
+    assert call.tool == "workload_change" and call.input["changes"] == {"output_tokens": 150}
+    assert "saves $135.00 a month" in reply.text
+
+
+def test_a_change_that_raises_the_cost_is_said_to_cost_more_never_offered_as_a_saving():
+    # Doubling 300 output tokens adds 300 x 60,000 x $0.50 / 1e6 = $9 a day, $270 a month.
+    reply = converse(
+        "summaries on haiku 5.5, 60k req/day, ~900 in / 300 out. monthly cost?",
+        "what if the answers doubled?",
+    )
+    assert reply.calculations[0].output["direction"] == "more"
+    assert "costs $270.00 more a month" in reply.text and "not a saving" in reply.text
+    assert "the change **saves" not in reply.text
+
+
+def test_the_first_sentence_of_a_pasted_prompt_is_priced_alone_at_calls_per_unit_volume():
+    # 3 calls per ticket x 2,000 tickets = 6,000 calls a day. The first sentence has 103
+    # characters: ceil(103 / 4) = 26 tokens (estimate). 26 x 6,000 x $2 / 1e6 = $0.312 a day,
+    # $9.36 a month, as input.
+    reply = ask(
+        "triage assistant, ~3 calls per ticket and ~2k tickets/day, sonnet 5.5.\n\n"
+        '"You are TriageBot, an amazing and tireless support expert who knows every product we '
+        "have ever shipped. Read the ticket and reply with one label from: billing, bug, account, "
+        'other."\n\nwhat does the first line cost us per month?'
+    )
+    audit, cost = reply.calculations
+    assert audit.tool == "audit_prompt" and audit.output["tokens_estimate"] == 26
+    assert cost.tool == "workload_cost" and cost.input["requests"] == 6_000
+    assert cost.input["system_tokens"] == 26 and cost.input["output_tokens"] == 0
+    assert "$9.36 a month" in reply.text and "preamble" in reply.text
+    assert "6,000 calls a day" in reply.text
+
+
+ROUTER = (
+    "We handle 50,000 requests a day, all on Sonnet 5.5 now, about 1,000 input and 200 output "
+    "tokens each. About 70% are easy, 20% need Sonnet and 10% are tricky enough for Opus 5.5. "
+    "Sketch a tiered router with a Haiku 5.5 classifier (about 200 input tokens, a 2-token "
+    "label): daily cost before and after?"
+)
+
+
+def test_a_routing_design_reads_model_names_as_tiers_and_the_classifier_its_own_size():
+    # Baseline 50,000 x (1,000 x $2 + 200 x $10) / 1e6 = $200 a day. Classifier on every
+    # request: 50,000 x (200 x $0.10 + 2 x $0.50) / 1e6 = $1.05 a day.
+    reply = ask(ROUTER)
+    (call,) = reply.calculations
+    assert call.tool == "routing_savings"
+    assert call.input["mix"] == {"simple": 0.7, "medium": 0.2, "complex": 0.1}
+    assert call.input["input_tokens"] == 1000 and call.input["output_tokens"] == 200
+    assert call.input["classifier_input_tokens"] == 200
+    assert call.input["classifier_output_tokens"] == 2
+    assert "$200.00" in reply.text and "$1.05" in reply.text
+    assert "every request" in reply.text and "misroutes" in reply.text
+
+
+def test_moving_the_classifier_to_another_model_re_runs_the_design_with_only_that_changed():
+    # Opus 5.5 classifier: 50,000 x (200 x $4 + 2 x $20) / 1e6 = $42 a day.
+    reply = converse(ROUTER, "what if the classifier used opus 5.5 instead?")
+    (call,) = reply.calculations
+    assert call.tool == "routing_savings"
+    assert call.input["classifier"] == "claude-opus-5-5" and call.input["baseline"] == (
+        "claude-sonnet-5-5"
+    )
+    assert call.input["mix"] == {"simple": 0.7, "medium": 0.2, "complex": 0.1}
+    assert "$42.00" in reply.text

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from labs.calculator.workload_specs import TASK_TIERS
+
 from ..calc import CalculationFailed
 from ..common import Context, helpful_reply, replace_retired
 from ..concept_answers import concept_text
@@ -61,6 +63,9 @@ def answer(ctx: Context) -> TutorReply:
     if previous is not None:
         _replace_retired(ctx, previous)
     _keep_models(ctx, drafts)
+    _no_dearer_tier(ctx, drafts)
+    if previous is not None:
+        _no_dearer_tier(ctx, previous)
     _what_if_model(drafts, previous)
     try:
         if previous is None and steps.is_either_question(ctx, drafts):
@@ -75,12 +80,14 @@ def answer(ctx: Context) -> TutorReply:
             before = ctx.calc.run("plan_architecture", {"workloads": [d.spec() for d in previous]})
             ctx.calc.calls.insert(0, ctx.calc.calls.pop())  # before first, then after
         alone = _batch_alone(ctx, drafts, after)
+        answered = _answer_cache_alone(ctx, drafts)
+        moved = _change_alone(ctx, drafts, previous) if before is not None else {}
     except CalculationFailed as exc:
         reply = Reply()
         reply.add(f"The calculator could not plan that: {exc}.")
         return ctx.reply(reply.render())
     return _plan_reply(ctx, drafts, after, before, changes, retired=retired, assumed=assumed,
-                       batch_alone=alone)  # fmt: skip
+                       batch_alone=alone, answer_cache=answered, change_alone=moved)  # fmt: skip
 
 
 FALLBACK_SCORE = 4.0
@@ -150,6 +157,27 @@ def _keep_models(ctx: Context, drafts: list[Draft]) -> None:
             d.fixed_model = d.current_model
 
 
+_TIER_RANK = {"haiku": 0, "sonnet": 1, "opus": 2}
+
+
+def _no_dearer_tier(ctx: Context, drafts: list[Draft]) -> None:
+    """A workload already on a cheaper tier than its task's usual one stays there: moving up
+    costs more, and only the learner's own test set can say the cheaper model falls short."""
+    models = {m.id: m for m in ctx.table.models}
+    for d in drafts:
+        current = models.get(d.current_model or "")
+        if current is None or d.fixed_model:
+            continue
+        wanted = TASK_TIERS.get(d.task)
+        if _TIER_RANK.get(wanted or "", -1) > _TIER_RANK.get(current.tier, 99):
+            d.fixed_model = current.id
+            d.notes.append(
+                f"{d.name}: kept on {current.display_name}, which it runs on today. A {wanted} "
+                "model would cost more; move up only for the requests your test set shows "
+                f"{current.display_name} getting wrong."
+            )
+
+
 def _what_if_model(drafts: list[Draft], previous: list[Draft] | None) -> None:
     """ "And on Haiku 5.5?" after a plan: the plan uses that model, and today's model stays
     the "before", so the change is measured against what runs now."""
@@ -181,6 +209,61 @@ def _batch_alone(
         }
         data |= {f"{part}_tokens": n for part, n in d.parts.items() if n}
         out[w["name"]] = ctx.calc.run("batch_savings", data)
+    return out
+
+
+def _answer_cache_alone(ctx: Context, drafts: list[Draft]) -> dict[str, dict[str, Any]]:
+    """For each workload with repeated requests: today's setup with and without an app-level
+    answer cache, nothing else changed. A hit costs no tokens, so the cache removes the repeats
+    from the calls sent; the signed difference is the cache's own saving."""
+    out: dict[str, dict[str, Any]] = {}
+    for d in drafts:
+        if not d.repeat_rate or not d.requests_per_day or d.output is None:
+            continue
+        sent = max(1, int((d.requests_per_day * (1 - d.repeat_rate)).to_integral_value()))
+        data: dict[str, Any] = {
+            "model": d.current_model or ctx.table.latest("sonnet").id,
+            "requests": d.requests_per_day,
+            "per": "day",
+            "output_tokens": d.output,
+            "changes": {"requests": sent},
+        }
+        data |= {f"{part}_tokens": n for part, n in d.parts.items() if n}
+        out[d.name] = ctx.calc.run("workload_change", data)
+    return out
+
+
+def _change_alone(
+    ctx: Context, drafts: list[Draft], previous: list[Draft] | None
+) -> dict[str, dict[str, Any]]:
+    """A what-if on a workload's size or volume, on what runs today (its model, real time, no
+    caching): the signed difference of the change alone, so a dearer change says so."""
+    out: dict[str, dict[str, Any]] = {}
+    old = {d.name: d for d in previous or []}
+    for d in drafts:
+        p = old.get(d.name)
+        if p is None or p.output is None or d.output is None or not p.requests_per_day:
+            continue
+        changes: dict[str, Any] = {
+            f"{part}_tokens": d.parts.get(part, 0)
+            for part in {*p.parts, *d.parts}
+            if d.parts.get(part, 0) != p.parts.get(part, 0)
+        }
+        if d.output != p.output:
+            changes["output_tokens"] = d.output
+        if d.requests_per_day != p.requests_per_day:
+            changes["requests"] = d.requests_per_day
+        if not changes:
+            continue
+        data: dict[str, Any] = {
+            "model": p.current_model or ctx.table.latest("sonnet").id,
+            "requests": p.requests_per_day,
+            "per": "day",
+            "output_tokens": p.output,
+            "changes": changes,
+        }
+        data |= {f"{part}_tokens": n for part, n in p.parts.items() if n}
+        out[d.name] = ctx.calc.run("workload_change", data)
     return out
 
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..common import Context, retired_notes
+from ..reading.quantities import asked_periods
 from ..types import TutorReply
-from ..writing import Reply, join_words, pct, plural, table, tokens, usd
+from ..writing import Reply, join_words, pct, per_period, plural, table, tokens, usd
 from .workloads import _LATENCY_WORDS, _TTL_WORDS, Draft
 
 # What every batch plan must say: the limits that change how the job is built.
@@ -89,6 +90,8 @@ def _plan_reply(
     retired: Sequence[str] = (),
     assumed: Sequence[str] = (),
     batch_alone: Mapping[str, dict[str, Any]] | None = None,
+    answer_cache: Mapping[str, dict[str, Any]] | None = None,
+    change_alone: Mapping[str, dict[str, Any]] | None = None,
 ) -> TutorReply:
     reply = Reply()
     reply.add(*retired)
@@ -121,6 +124,20 @@ def _plan_reply(
                 else "(more than today: keep what runs now unless your tests say otherwise)."
             )
         )
+    for name, c in (change_alone or {}).items():
+        moved = Decimal(c["difference_per_month_usd"]).copy_abs()
+        was, now = usd(c["before"]["per_month_usd"]), usd(c["after"]["per_month_usd"])
+        on = f"on {c['before']['display_name']} in real time without caching"
+        if c["direction"] == "more":
+            reply.add(
+                f"The change alone, for **{name}** as it runs today ({on}), **costs {usd(moved)} "
+                f"more a month**: {was} to {now}."
+            )
+        elif c["direction"] == "less":
+            reply.add(
+                f"The change alone, for **{name}** as it runs today ({on}), **saves "
+                f"{usd(moved)} a month**: {was} to {now}."
+            )
     rows = [
         [w["name"], w["api_pattern_text"], names.get(w["model"], w["model"]),
          usd(w["before_monthly_usd"]), usd(w["after_monthly_usd"]), _saving(w["saving_pct"])]
@@ -159,12 +176,38 @@ def _plan_reply(
             f"{_LATENCY_WORDS.get(w['latency'], w['latency'])}): {w['api_pattern_text']} on "
             f"{tier_text}; {cache_text}. {_step_summary(w)} Controls: {_controls(w)}."
         )
+    if "hour" in asked_periods(ctx.message):
+        for w in out["workloads"]:
+            hour = per_period(w["after_monthly_usd"], "month")["hour"]
+            alert = next((c for c in w["controls"] if c["kind"] == "hourly_anomaly_alert"), None)
+            text = (
+                f"**{w['name']}** costs **{usd(hour)} an hour** on average after the plan "
+                "(a 24th of the day, traffic spread evenly)"
+            )
+            if alert is not None:
+                text += (
+                    f"; an anomaly alert at three times the expected hour fires above "
+                    f"**{usd(alert['threshold_usd'])} an hour**"
+                )
+            reply.add(text + ".")
     for name, b in (batch_alone or {}).items():
         reply.add(
             f"The batch step on its own, for **{name}** on {b['display_name']} with nothing "
             f"else changed: {usd(b['standard_usd'])} a month in real time, "
             f"**{usd(b['batch_usd'])} through the Message Batches API** (half price on every "
             "token)."
+        )
+    for name, c in (answer_cache or {}).items():
+        saved = Decimal(c["difference_per_month_usd"]).copy_abs()
+        reply.add(
+            f"The answer cache on its own, for **{name}** on {c['before']['display_name']} with "
+            f"nothing else changed: {tokens(c['after']['requests'])} of "
+            f"{tokens(c['before']['requests'])} requests a day still reach the API, so the month "
+            f"goes from {usd(c['before']['per_month_usd'])} to "
+            f"**{usd(c['after']['per_month_usd'])}**, a saving of **{usd(saved)} a month** (a "
+            "hit costs no tokens). Key entries on the normalized input, never share a cached "
+            "answer that is personal to one user (key those per user, or skip them), and give "
+            "entries an expiry (a TTL) so answers follow changes in your policies or data."
         )
     batched = [w for w in out["workloads"] if w["api_pattern"] == "batch"]
     if batched:

@@ -39,6 +39,8 @@ def merge(base: Facts, new: Facts) -> Facts:
         overwritten=list(new.overwritten),
         counted_only=list(new.counted_only),
         text=new.text,
+        # A size given again without its old one is no longer a change.
+        was={**{k: v for k, v in base.was.items() if k not in new.parts}, **new.was},
     )
     if new.requests is not None:
         merged.requests, merged.per = new.requests, new.per

@@ -10,6 +10,7 @@ from decimal import Decimal
 from labs.calculator.formatting import format_tokens
 from labs.calculator.pricing import PriceTable
 
+from .changes import read_changes
 from .labels import (
     _COUNT_AFTER_RE,
     _PART_RE,
@@ -92,6 +93,8 @@ class Facts:
     active_hours: int | None = None
     # Periods the message asks a figure for ("per month?", "daily + monthly").
     asked: list[str] = field(default_factory=list)
+    # A slot's size before a change stated in the same message ("1,800 -> 1,100 input tokens").
+    was: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_numbers(self) -> bool:
@@ -183,6 +186,7 @@ def extract_facts(
     facts.asked = asked_periods(masked)
     _pairs(numbers, masked)
     _assign(numbers, masked, facts, expect)
+    read_changes(numbers, masked, facts)
     _flags(masked, facts)
     facts.varying = find_varying(masked)
     plain = masked
