@@ -13,6 +13,7 @@ from labs.calculator.errors import UnknownModel
 from labs.calculator.pricing import REPO_ROOT, Model, PriceTable
 
 from .calc import Calculator
+from .intents import own_words
 from .reading import (
     Conversation,
     ModelMention,
@@ -201,7 +202,7 @@ def _assessment_stems() -> tuple[frozenset[str], ...]:
 
 def is_assessment_question(message: str) -> bool:
     """A message that asks for quiz or module test answers, or pastes one of their questions."""
-    if _ASSESSMENT_RE.search(message):
+    if _ASSESSMENT_RE.search(own_words(message)):
         return True
     words = set(_WORD_RE.findall(message.lower()))
     if len(words) < 12:

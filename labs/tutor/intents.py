@@ -121,8 +121,19 @@ class Intent:
     fallback: bool = False
 
 
+# Quoted text and fenced blocks are data the learner pasted (a workload's name, a prompt to
+# audit): a request for answers inside them is not the learner's own request, and is not obeyed
+# either (the engine prices the data; no test content is in any prompt to give away).
+_QUOTED_RE = re.compile(r"```.*?```|\"[^\"\n]{8,}\"|\u201c[^\u201d\n]{8,}\u201d", re.S)
+
+
+def own_words(message: str) -> str:
+    """The message without what it quotes."""
+    return _QUOTED_RE.sub(" ", message)
+
+
 def is_assessment_request(text: str) -> bool:
-    return bool(_ASSESSMENT_RE.search(text))
+    return bool(_ASSESSMENT_RE.search(own_words(text)))
 
 
 def is_off_topic(text: str, *, follow_up: bool = False) -> bool:
