@@ -72,11 +72,25 @@ def section_title(concept: Concept) -> str:
     )
 
 
+def _where(lesson: str, section: str) -> str:
+    from django.conf import settings
+
+    where = lesson_title(lesson)
+    if section:
+        _, headings = _lesson_titles(str(settings.CONTENT_DIR))
+        heading = headings.get((lesson, section), section.replace("-", " ").capitalize())
+        where += f" \u203a {heading}"
+    return where
+
+
 def link(concept: Concept) -> str:
-    where = lesson_title(concept.lesson)
-    if concept.section:
-        where += f" \u203a {section_title(concept)}"
-    return f"[{where}]({concept.url})"
+    return f"[{_where(concept.lesson, concept.section)}]({concept.url})"
+
+
+def also_links(concept: Concept) -> str:
+    return ", ".join(
+        f"[{_where(lesson, section)}]({url})" for lesson, section, url in concept.also_links()
+    )
 
 
 def concept_text(matches: list[Match], table: PriceTable) -> str:
@@ -85,10 +99,13 @@ def concept_text(matches: list[Match], table: PriceTable) -> str:
     parts = []
     for match in matches:
         concept = match.concept
+        read_more = f"Read more in {link(concept)}"
+        if concept.also:
+            read_more += f"; also in {also_links(concept)}"
         parts += [
             f"**{concept.title}**",
             fill_living_numbers(concept.answer, table),
-            f"Read more in {link(concept)}.",
+            read_more + ".",
         ]
     only = matches[0] if len(matches) == 1 else None
     if only is not None and only.runner_up is not None:

@@ -138,11 +138,25 @@ class Concept:
     keywords: tuple[str, ...]
     answer: str  # Markdown with living numbers
     module: str
+    # Other lessons that teach the idea too: "lesson-slug#section-id".
+    also: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
-        anchor = f"#{self.section}" if self.section else ""
-        return f"/modules/{self.module}/lessons/{self.lesson}/{anchor}"
+        return lesson_url(self.module, self.lesson, self.section)
+
+    def also_links(self) -> list[tuple[str, str, str]]:
+        """(lesson, section, url) of each other lesson that teaches the idea."""
+        out = []
+        for item in self.also:
+            lesson, _, section = item.partition("#")
+            out.append((lesson, section, lesson_url(self.module, lesson, section)))
+        return out
+
+
+def lesson_url(module: str, lesson: str, section: str = "") -> str:
+    anchor = f"#{section}" if section else ""
+    return f"/modules/{module}/lessons/{lesson}/{anchor}"
 
 
 @dataclass(frozen=True)
@@ -176,13 +190,18 @@ def read_concepts(path: Path, module: str) -> list[Concept]:
         for key in ("slug", "title", "answer"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 raise ConceptFileError(f"{where}: {key}: missing")
-        unknown = sorted(set(raw) - {"slug", "section", "title", "questions", "keywords", "answer"})
+        known = {"slug", "section", "title", "questions", "keywords", "answer", "also"}
+        unknown = sorted(set(raw) - known)
         if unknown:
             raise ConceptFileError(f"{where}: {unknown[0]}: unknown key")
         questions = raw.get("questions") or []
         keywords = raw.get("keywords") or []
-        if not isinstance(questions, list) or not isinstance(keywords, list):
-            raise ConceptFileError(f"{where}: questions and keywords are lists")
+        also = raw.get("also") or []
+        if not all(isinstance(x, list) for x in (questions, keywords, also)):
+            raise ConceptFileError(f"{where}: questions, keywords and also are lists")
+        for item in also:
+            if not isinstance(item, str) or not re.fullmatch(r"[a-z0-9-]+(#[a-z0-9_-]+)?", item):
+                raise ConceptFileError(f"{where}: also: write lesson-slug#section-id, got {item!r}")
         out.append(
             Concept(
                 slug=raw["slug"],
@@ -193,6 +212,7 @@ def read_concepts(path: Path, module: str) -> list[Concept]:
                 keywords=tuple(str(k) for k in keywords),
                 answer=raw["answer"].strip(),
                 module=module,
+                also=tuple(also),
             )
         )
     return out

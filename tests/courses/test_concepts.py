@@ -49,7 +49,14 @@ def test_every_lesson_has_at_least_sixteen_concepts(course_sources):
 
 def test_each_concept_has_the_fields_in_the_format():
     for c in all_concepts():
-        assert set(c) == {"slug", "section", "title", "questions", "keywords", "answer"}, c
+        assert set(c) - {"also"} == {
+            "slug",
+            "section",
+            "title",
+            "questions",
+            "keywords",
+            "answer",
+        }, c
         assert SLUG.match(c["slug"]), c["slug"]
         assert c["title"].endswith("?"), c["slug"]
         assert 4 <= len(c["questions"]) <= 6, c["slug"]
@@ -75,6 +82,13 @@ def test_each_section_is_a_heading_of_its_lesson_and_every_h2_is_covered(course_
         h2 = {anchor for anchor, level in ids.items() if level == "2"}
         uncovered = h2 - used - {"summary", "checklist"}
         assert not uncovered, (lesson.slug, uncovered)
+    # "also" names another lesson's heading that teaches the idea too: it must exist.
+    anchors = {lesson.slug: set(headings(lesson.body_html)) for lesson in module.lessons}
+    for concepts in by_lesson.values():
+        for c in concepts:
+            for item in c.get("also", []):
+                lesson, _, section = item.partition("#")
+                assert lesson in anchors and section in anchors[lesson], (c["slug"], item)
 
 
 def test_answers_render_with_living_prices_and_no_typed_ones():
