@@ -10,6 +10,7 @@ from typing import Any
 
 from labs.calculator.errors import UnknownModel
 
+from .caching_traffic import traffic_fields
 from .common import Context, replace_retired
 from .reading import PART_ORDER, Facts, order_models
 from .writing import Reply, table, tokens, usd
@@ -59,7 +60,7 @@ def baseline(ctx: Context) -> dict[str, Any] | None:
         "prefix_tokens": prefix_of(base),
         "requests": base.requests,
         "per": base.per,
-        "traffic": base.traffic or "poisson",
+        **traffic_fields(base),
     }
 
 

@@ -46,7 +46,16 @@ def merge(base: Facts, new: Facts) -> Facts:
         merged.volume_assumed_per = new.volume_assumed_per
     if new.models:
         merged.models = list(new.models)
-    for name in ("traffic", "turns", "window", "users", "prompt_text", "active_hours"):
+    for name in (
+        "traffic",
+        "turns",
+        "window",
+        "users",
+        "prompt_text",
+        "active_hours",
+        "interval_minutes",
+        "burst_minutes",
+    ):
         value = getattr(new, name)
         if value is not None:
             setattr(merged, name, value)

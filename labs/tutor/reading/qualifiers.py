@@ -64,6 +64,53 @@ _RATE_RE = re.compile(
 )
 
 
+# Requests on a fixed schedule ("a cron job fires every 10 minutes"): the gap between two requests
+# is always the same, so a gap longer than the cache lifetime means every request writes. A rate
+# alone ("a request every 10 minutes") stays an average. Each row is a phrase with the gap in
+# groups `n` and `unit`; a new phrasing is a new row.
+_GAP = r"(?P<gap>every\s+(?P<n>\d{1,4})\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h)\b)"
+FIXED_INTERVALS: list[str] = [
+    r"\b(?:cron(?:\s+job)?|cronjob|scheduled?\s+(?:job|task|run)|scheduler|poller|polling|"
+    r"heartbeat|timer)\b[^.?!\n]{0,40}?\b" + _GAP,
+    r"\b(?:exactly|precisely|strictly)\s+" + _GAP,
+    r"\b" + _GAP + r"\s+(?:on\s+the\s+dot|sharp|like\s+clockwork|on\s+a\s+(?:fixed\s+)?schedule)",
+]
+_INTERVAL_RES = [re.compile(p, re.I) for p in FIXED_INTERVALS]
+
+# A burst: several requests about one thing within a few minutes ("10 questions within ~5
+# min"). Inside the cache lifetime the first writes and the others read. Each row is a phrase with
+# the window in groups `n` and `unit`.
+_BURST_NOUN = r"(?:qs|questions|requests|calls|queries|messages|lookups|follow[\s-]?ups|prompts)"
+BURSTS: list[str] = [
+    rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:all\s+)?(?:within|in|inside|over)\s+"
+    r"(?:~\s*|about\s+|around\s+|roughly\s+|under\s+|less\s+than\s+)?(?P<n>\d{1,3})\s*"
+    r"(?P<unit>minutes?|mins?|m)\b)",
+]
+_BURST_RES = [re.compile(p, re.I) for p in BURSTS]
+
+
+def _minutes(m: re.Match[str]) -> int:
+    return int(m.group("n")) * (60 if m.group("unit").lower().startswith("h") else 1)
+
+
+def find_interval(text: str) -> tuple[int, int, int] | None:
+    """(minutes between requests on a fixed schedule, start, end of the gap), or None."""
+    for pattern in _INTERVAL_RES:
+        m = pattern.search(text)
+        if m and int(m.group("n")) > 0:
+            return _minutes(m), m.start("gap"), m.end("gap")
+    return None
+
+
+def find_burst(text: str) -> tuple[int, int, int] | None:
+    """(minutes a burst of requests fits in, start, end of that phrase), or None."""
+    for pattern in _BURST_RES:
+        m = pattern.search(text)
+        if m and int(m.group("n")) > 0:
+            return _minutes(m), m.start("span"), m.end("span")
+    return None
+
+
 # -- what-ifs ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Modifier:
