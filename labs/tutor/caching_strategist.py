@@ -16,6 +16,7 @@ from labs.calculator.caching import plan_breakpoints
 from labs.calculator.pricing import Model
 
 from . import guard
+from .caching_moves import compare_with_baseline, uncached_text
 from .caching_traffic import (
     arrival_text,
     drop_average_gap_warning,
@@ -23,7 +24,7 @@ from .caching_traffic import (
     traffic_fields,
     ttl_reason,
 )
-from .caching_what_if import STATIC, baseline, batch_prefix, before_after, stable_parts
+from .caching_what_if import STATIC, batch_prefix, stable_parts
 from .calc import CalculationFailed
 from .common import (
     Context,
@@ -122,7 +123,7 @@ def answer(ctx: Context) -> TutorReply:
             known.append(describe_parts(parts))
         return guard.question(ctx, found, join_words(known))
     notes += found.ignored
-    prefix = sum(stable_parts(parts, facts.varying).get(p, 0) for p in STATIC)
+    prefix = sum(stable_parts(parts, [*facts.varying, *facts.uncached]).get(p, 0) for p in STATIC)
     if prefix and facts.requests is None and _ELIGIBILITY_RE.search(conv.new.text):
         return _eligibility_only(ctx, model, parts, [*choice.notes, *notes])
     if (
@@ -219,7 +220,7 @@ def _plan(
     facts: Facts,
     targets: list[Model] | None = None,
 ) -> TutorReply:
-    cached = stable_parts(parts, facts.varying)
+    cached = stable_parts(parts, [*facts.varying, *facts.uncached])
     prefix = sum(cached.get(p, 0) for p in STATIC)
     fields = traffic_fields(facts)
     traffic = fields["traffic"]
@@ -227,7 +228,7 @@ def _plan(
     base |= {"requests": facts.requests, "per": facts.per, **fields}
     first = ctx.calc.run("caching_plan", {**base, "ttl": "5m"})
     reply.add(_breakpoint_text(model, cached, first["min_cacheable_tokens"]))
-    reply.add(_varying_text(parts, facts.varying))
+    reply.add(_varying_text(parts, facts.varying), uncached_text(parts, facts))
     if not first["eligible"]:
         reply.add(
             f"**Not cacheable.** The shared prefix is {tokens(prefix)} tokens, below "
@@ -237,12 +238,7 @@ def _plan(
             "prefix (move shared documents or examples in front of the user message) or check "
             "another model's minimum."
         )
-        before = baseline(ctx)
-        if before is not None:
-            old = before_after(ctx, reply, before, first)
-            outputs_before = [old] if old else []
-        else:
-            outputs_before = []
+        outputs_before = compare_with_baseline(ctx, reply, first, parts)
         _assumptions(reply, model, facts, first, parts)
         reply.warnings_from(drop_average_gap_warning(facts, [first, *outputs_before]))
         reply.next_step = "add the documents or examples you send on every request and ask again."
@@ -333,10 +329,7 @@ def _plan(
     )
     if targets:
         outputs += _compare(ctx, reply, [model, *targets], base, best)
-    before = baseline(ctx)
-    if before is not None:
-        old = before_after(ctx, reply, before, chosen)
-        outputs += [old] if old else []
+    outputs += compare_with_baseline(ctx, reply, chosen, parts)
     if facts.batch:
         outputs += batch_prefix(ctx, reply, second)
     _assumptions(reply, model, facts, chosen, parts)

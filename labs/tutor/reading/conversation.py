@@ -36,6 +36,10 @@ def merge(base: Facts, new: Facts) -> Facts:
         ttls=new.ttls or base.ttls,
         usages=list(new.usages or base.usages),
         varying=list(dict.fromkeys([*base.varying, *new.varying])),
+        uncached=[
+            p for p in dict.fromkeys([*base.uncached, *new.uncached]) if p not in new.cache_moves
+        ],
+        cache_moves=list(new.cache_moves),
         overwritten=list(new.overwritten),
         counted_only=list(new.counted_only),
         text=new.text,

@@ -28,8 +28,10 @@ from .qualifiers import (
     _flags,
     _modifiers,
     find_burst,
+    find_cache_moves,
     find_interval,
     find_ttls,
+    find_uncached,
     find_varying,
     find_window,
 )
@@ -92,6 +94,10 @@ class Facts:
     varying: list[str] = field(default_factory=list)
     # Hours a day the traffic arrives in ("office hours", "8h a day", "9 to 5", "24/7").
     active_hours: int | None = None
+    # Stable parts sent after the last breakpoint ("3k of examples (not cached)"), and parts a
+    # what-if moves into the cached prefix ("move the examples into the cached part").
+    uncached: list[str] = field(default_factory=list)
+    cache_moves: list[str] = field(default_factory=list)
     # Minutes between requests on a fixed schedule ("a cron job fires every 10 minutes").
     interval_minutes: int | None = None
     # Minutes a burst of requests fits in ("10 questions within ~5 min").
@@ -208,6 +214,8 @@ def extract_facts(
     _assign(numbers, masked, facts, expect)
     _flags(masked, facts)
     facts.varying = find_varying(masked)
+    facts.uncached = find_uncached(masked)
+    facts.cache_moves = find_cache_moves(masked)
     plain = masked
     for n in numbers:
         if n.kind not in ("factor", "pct"):

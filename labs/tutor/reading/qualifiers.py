@@ -247,6 +247,54 @@ VARYING_PARTS: list[tuple[str, str]] = [
 _VARYING_RES = [(re.compile(p, re.I), part) for p, part in VARYING_PARTS]
 
 
+# Parts the learner says are sent but not cached ("then 3k of few-shot examples (not cached)"):
+# the same on every request, yet after the breakpoint, so the prefix as built stops before
+# them. Each row is a phrase that follows the part it qualifies.
+UNCACHED_MARKS: list[str] = [
+    r"\(\s*(?:not|never|un)[\s-]?cached\s*\)",
+    r"\(\s*(?:no|without)\s+cache[_\s]control\s*\)",
+    r"#\s*(?:no|without)\s+cache[_\s]control\b",
+    r"\b(?:is|are)\s+not\s+(?:yet\s+)?cached\b|\b(?:isn't|aren't)\s+(?:yet\s+)?cached\b",
+    r"\bnever\s+cached\b",
+]
+_UNCACHED_RES = [re.compile(p, re.I) for p in UNCACHED_MARKS]
+# A what-if that moves a part into the cached prefix ("move the few-shot examples into the
+# cached part too", "cache the examples as well"). Each row names the part in the clause.
+CACHE_MOVES: list[str] = [
+    r"\b(?:move|put|add|include|bring|shift|pull)\b(?P<what>[^.?!\n]{1,60}?)\b(?:into|in|inside|"
+    r"within|under|before)\s+(?:the\s+)?(?:cached?\s+(?:part|prefix|block|section)|cache|"
+    r"breakpoint)",
+    r"\bcache\s+(?P<what>(?:the\s+)?[a-z\s-]{1,40}?)\s+(?:too|as\s+well)\b",
+    r"\b(?:breakpoint|cache_control)\s+after\s+(?P<what>(?:the\s+)?[a-z\s-]{1,40}?)\b"
+    r"(?=\s*(?:\?|$|too|as\s+well|instead))",
+]
+_CACHE_MOVE_RES = [re.compile(p, re.I) for p in CACHE_MOVES]
+
+
+def find_uncached(text: str) -> list[str]:
+    """The prompt parts the text says are not cached, each named just before its mark."""
+    out: list[str] = []
+    for pattern in _UNCACHED_RES:
+        for m in pattern.finditer(text):
+            # The mark qualifies the part named just before it ("3k of examples (not cached)"),
+            # not one named further back ("what does the prefix cost ... uncached").
+            part = _first_part(text[max(0, m.start() - 30) : m.start()], last=True)
+            if part in ("tools", "system", "examples", "documents") and part not in out:
+                out.append(part)
+    return out
+
+
+def find_cache_moves(text: str) -> list[str]:
+    """The prompt parts a what-if moves into the cached prefix."""
+    out: list[str] = []
+    for pattern in _CACHE_MOVE_RES:
+        for m in pattern.finditer(text):
+            part = _first_part(m.group("what"))
+            if part in ("tools", "system", "examples", "documents") and part not in out:
+                out.append(part)
+    return out
+
+
 def find_varying(text: str) -> list[str]:
     """The prompt parts the text says change on every request, in prompt order."""
     return [part for pattern, part in _VARYING_RES if pattern.search(text)]
