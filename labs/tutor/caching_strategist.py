@@ -16,6 +16,7 @@ from labs.calculator.caching import plan_breakpoints
 from labs.calculator.pricing import Model
 
 from . import guard
+from .caching_layout import claim_reply, is_quoted_claim, layout_reply
 from .caching_moves import compare_with_baseline, uncached_text
 from .caching_traffic import (
     arrival_text,
@@ -111,6 +112,8 @@ def answer(ctx: Context) -> TutorReply:
         conv.base.usages and not conv.new.prompt_parts() and conv.new.output is None
     ):
         return usage_reply(ctx, model, [*choice.retired, *choice.notes])
+    if is_quoted_claim(conv.new.text) and (claimed := claim_reply(ctx)) is not None:
+        return claimed  # the numbers are the claim's, not the learner's workload
     parts, notes = _parts(facts)
     if not conv.new.has_numbers and not conv.base.has_numbers:
         if _USAGE_RE.search(ctx.message):
@@ -124,6 +127,9 @@ def answer(ctx: Context) -> TutorReply:
         return guard.question(ctx, found, join_words(known))
     notes += found.ignored
     prefix = sum(stable_parts(parts, [*facts.varying, *facts.uncached]).get(p, 0) for p in STATIC)
+    laid_out = layout_reply(ctx, model, facts, prefix, [*choice.notes, *notes])
+    if laid_out is not None:
+        return laid_out
     if prefix and facts.requests is None and _ELIGIBILITY_RE.search(conv.new.text):
         return _eligibility_only(ctx, model, parts, [*choice.notes, *notes])
     if (

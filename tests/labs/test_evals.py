@@ -35,13 +35,13 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 # as the tutor improves (issue 13's goal is 90% right and 0 confidently wrong).
 FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.89"),
-    "caching-strategist": Decimal("0.79"),
+    "caching-strategist": Decimal("0.83"),
     "prompt-auditor": Decimal("0.47"),
     "architecture-advisor": Decimal("0.60"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 0,
-    "caching-strategist": 2,
+    "caching-strategist": 0,
     "prompt-auditor": 4,
     "architecture-advisor": 3,
 }
