@@ -8,6 +8,10 @@ Traffic models (amounts are per period, a day or a 30-day month):
 - poisson: requests arrive at random at the given rate. A request misses when the gap since the
   previous one exceeds the TTL, so P(miss) = exp(-rate x TTL). The first request always writes;
   expected writes = 1 + (n - 1) x P(miss), rounded half up to whole requests, and the rest read.
+- interval (the `cache` command only): requests come a fixed `interval_minutes` apart, as a cron
+  job fires. A gap no longer than the TTL keeps the entry warm (each hit refreshes it): one write,
+  then reads. A gap longer than the TTL means the entry has always expired: every request
+  writes, which costs more than not caching. The requests of a period must fit in it.
 
 Break-even: a write costs `write - input` more than an uncached request, and each hit saves
 `input - read`. The cache pays once `hits >= (write - input) / (input - read)`: 0.28 -> one hit
@@ -30,6 +34,7 @@ DAYS_PER_MONTH = 30
 DAYS_PER_YEAR = 365
 PERIOD_MINUTES = {"day": 24 * 60, "month": DAYS_PER_MONTH * 24 * 60}
 TRAFFIC_MODELS = ("steady", "poisson")
+CACHE_TRAFFIC_MODELS = (*TRAFFIC_MODELS, "interval")
 BREAKPOINT_ORDER = ("tools", "system", "documents", "history")
 MAX_BREAKPOINTS = 4
 PERIOD_ASSUMPTION = "A month is 30 days and a year 365 days."
@@ -53,6 +58,7 @@ class CacheTraffic:
     reads: int
     miss_probability: Decimal | None  # poisson only
     mean_gap_minutes: Decimal
+    interval_minutes: int | None = None  # interval only
 
     @property
     def hit_rate_pct(self) -> Decimal:
@@ -74,13 +80,21 @@ def miss_probability(requests: int, per: str, ttl: str) -> Decimal:
 
 
 def cache_traffic(
-    requests: int, per: str, ttl: str = "5m", traffic: str = "steady"
+    requests: int,
+    per: str,
+    ttl: str = "5m",
+    traffic: str = "steady",
+    interval_minutes: int | None = None,
 ) -> CacheTraffic:
-    """Writes and reads of a period under the steady or the Poisson traffic model."""
+    """Writes and reads of a period under the steady, Poisson or fixed-interval traffic model."""
     check_count("requests", requests)
     check_choice("per", per, PERIOD_MINUTES)
     check_choice("ttl", ttl, TTL_MINUTES)
-    check_choice("traffic", traffic, TRAFFIC_MODELS)
+    check_choice("traffic", traffic, CACHE_TRAFFIC_MODELS)
+    if traffic == "interval":
+        return _interval_traffic(requests, per, ttl, interval_minutes)
+    if interval_minutes is not None:
+        raise CalculatorError("interval minutes need the interval traffic model")
     gap = Decimal(PERIOD_MINUTES[per]) / requests if requests else Decimal(PERIOD_MINUTES[per])
     if requests == 0:
         return CacheTraffic(0, per, ttl, traffic, 0, 0, None, gap)
@@ -92,6 +106,31 @@ def cache_traffic(
         writes = int(expected.to_integral_value(rounding=ROUND_HALF_UP))
         writes = min(max(writes, 1), requests)
     return CacheTraffic(requests, per, ttl, traffic, writes, requests - writes, p_miss, gap)
+
+
+def _interval_traffic(
+    requests: int, per: str, ttl: str, interval_minutes: int | None
+) -> CacheTraffic:
+    if interval_minutes is None:
+        raise CalculatorError("the interval traffic model needs the minutes between requests")
+    check_count("interval minutes", interval_minutes)
+    if interval_minutes < 1:
+        raise CalculatorError("interval minutes must be at least 1")
+    span = (requests - 1) * interval_minutes if requests else 0
+    if span >= PERIOD_MINUTES[per]:
+        raise CalculatorError(
+            f"{requests:,} requests {interval_minutes:,} minutes apart do not fit in a {per}"
+        )
+    gap = Decimal(interval_minutes)
+    if requests == 0:
+        writes = 0
+    elif interval_minutes > TTL_MINUTES[ttl]:
+        writes = requests  # the entry has always expired when the next request comes
+    else:
+        writes = 1
+    return CacheTraffic(
+        requests, per, ttl, "interval", writes, requests - writes, None, gap, interval_minutes
+    )
 
 
 def write_price(model: Model, ttl: str, prompt_tokens: int = 0) -> Decimal:
@@ -173,6 +212,18 @@ class CachePlan:
                 f"Steady traffic: the first request of the {t.per} writes the prefix and every "
                 "later one reads it (each hit refreshes the TTL)."
             )
+        elif t.traffic == "interval":
+            if t.writes == t.requests:
+                notes.append(
+                    f"Requests come every {t.interval_minutes:,} minutes, longer than the {t.ttl} "
+                    "TTL: the entry has always expired, so every request writes the prefix."
+                )
+            else:
+                notes.append(
+                    f"Requests come every {t.interval_minutes:,} minutes, within the {t.ttl} TTL: "
+                    f"the first request of the {t.per} writes the prefix and every later one "
+                    "reads it (each hit refreshes the TTL)."
+                )
         else:
             notes.append(
                 f"Poisson traffic: {t.requests:,} requests a {t.per} arrive at random; a request "
@@ -222,6 +273,7 @@ class CachePlan:
             "per": t.per,
             "ttl": t.ttl,
             "traffic": t.traffic,
+            "interval_minutes": t.interval_minutes,
             "eligible": self.eligible,
             "min_cacheable_tokens": self.model.min_cacheable_tokens,
             "writes": self.writes,
@@ -255,10 +307,11 @@ def plan_cache(
     traffic: str = "steady",
     *,
     batch: bool = False,
+    interval_minutes: int | None = None,
 ) -> CachePlan:
     """Cost of sending a `prefix_tokens` prefix `requests` times a `per`, cached and not."""
     check_count("prefix tokens", prefix_tokens)
-    flow = cache_traffic(requests, per, ttl, traffic)
+    flow = cache_traffic(requests, per, ttl, traffic, interval_minutes)
     cacheable = is_cacheable(model, prefix_tokens)
     eligible = cacheable is not False
     plain = cost_of_call(model, Usage(input_tokens=prefix_tokens), batch=batch).total_usd

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .caching import PERIOD_MINUTES, TRAFFIC_MODELS, TTL_MINUTES
+from .caching import CACHE_TRAFFIC_MODELS, PERIOD_MINUTES, TRAFFIC_MODELS, TTL_MINUTES
 from .commands import execute
 from .errors import CalculatorError
 from .formatting import render_text, to_jsonable
@@ -153,7 +153,11 @@ def build_parser() -> CalculatorArgumentParser:
     p.add_argument("--requests", type=positive, required=True)
     p.add_argument("--per", choices=tuple(PERIOD_MINUTES), required=True)
     p.add_argument("--ttl", choices=tuple(TTL_MINUTES), default="5m")
-    p.add_argument("--traffic", choices=TRAFFIC_MODELS, default="steady")
+    p.add_argument("--traffic", choices=CACHE_TRAFFIC_MODELS, default="steady")
+    p.add_argument(
+        "--interval-minutes", type=positive, metavar="N",
+        help="minutes between requests (--traffic interval): a cron job's fixed gap",
+    )  # fmt: skip
 
     _add_workload_options(command("batch", "real time against batch, per month"), batch=False)
 
@@ -173,6 +177,11 @@ def build_parser() -> CalculatorArgumentParser:
     p.add_argument("--turns", type=positive, required=True)
     p.add_argument("--turn-tokens", type=count, required=True, metavar="N")
     p.add_argument("--system", type=count, default=0, metavar="N")
+    p.add_argument(
+        "--reply", type=count, metavar="N",
+        help="answer tokens per turn: --turn-tokens is then the user message alone, and each "
+        "answer is replayed from the next request on",
+    )  # fmt: skip
     p.add_argument("--window", type=positive, metavar="K")
     p.add_argument("--summary", type=count, metavar="S")
     p.add_argument("--model", help="price the input (needed for --cache)")

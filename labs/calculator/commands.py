@@ -22,7 +22,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .audit import audit_prompt
-from .caching import PERIOD_MINUTES, TRAFFIC_MODELS, TTL_MINUTES, plan_cache
+from .caching import (
+    CACHE_TRAFFIC_MODELS,
+    PERIOD_MINUTES,
+    TRAFFIC_MODELS,
+    TTL_MINUTES,
+    plan_cache,
+)
 from .calls import Usage, cost_of_call
 from .changes import change_workload
 from .costs import (
@@ -389,6 +395,7 @@ def _history(v: dict[str, Any], table: PriceTable) -> Any:
         model=table.get(v["model"]) if v["model"] else None,
         cache=v["cache"],
         ttl=v["ttl"],
+        reply=v["reply"],
     ).as_dict()
 
 
@@ -413,6 +420,22 @@ def _change(v: dict[str, Any], table: PriceTable) -> Any:
         table.get(v["model"]), _workload(v), table.get(after["model"]), _workload(after),
         tuple(changed),
     ).as_dict()  # fmt: skip
+
+
+def _cache(v: dict[str, Any], table: PriceTable) -> Any:
+    if v["traffic"] == "interval" and v["interval_minutes"] is None:
+        raise CommandError("--traffic interval needs --interval-minutes N")
+    if v["traffic"] != "interval" and v["interval_minutes"] is not None:
+        raise CommandError("--interval-minutes needs --traffic interval")
+    return plan_cache(
+        table.get(v["model"]),
+        v["prefix"],
+        v["requests"],
+        v["per"],
+        v["ttl"],
+        v["traffic"],
+        interval_minutes=v["interval_minutes"],
+    ).as_dict()
 
 
 def _audit(v: dict[str, Any], table: PriceTable) -> Any:
@@ -518,12 +541,20 @@ COMMANDS: dict[str, Command] = {
                 _PER,
                 _TTL,
                 Param(
-                    "traffic", "choice", "Arrival model.", default="steady", choices=TRAFFIC_MODELS
+                    "traffic",
+                    "choice",
+                    "Arrival model.",
+                    default="steady",
+                    choices=CACHE_TRAFFIC_MODELS,
+                ),
+                Param(
+                    "interval_minutes",
+                    "positive",
+                    "Minutes between requests, for the interval traffic model.",
+                    maximum=PERIOD_MINUTES["month"],
                 ),
             ),
-            lambda v, t: plan_cache(
-                t.get(v["model"]), v["prefix"], v["requests"], v["per"], v["ttl"], v["traffic"]
-            ).as_dict(),
+            _cache,
         ),
         Command(
             "batch",
@@ -577,6 +608,13 @@ COMMANDS: dict[str, Command] = {
                 Param("turns", "positive", "Number of turns.", required=True, maximum=MAX_TURNS),
                 Param("turn_tokens", "count", "Tokens each turn adds.", required=True),
                 Param("system", "count", "System prompt tokens.", default=0, tool="system_tokens"),
+                Param(
+                    "reply",
+                    "count",
+                    "Answer tokens per turn; turn_tokens is then the user message alone and "
+                    "each answer is replayed from the next request on.",
+                    tool="reply_tokens",
+                ),
                 Param("window", "positive", "Turns kept in the window.", maximum=MAX_TURNS),
                 Param("summary", "count", "Summary tokens.", tool="summary_tokens"),
                 Param("model", "model", "Model to price the input."),

@@ -4,6 +4,12 @@ Full replay: at turn t the request carries the system prompt plus t turns of `tu
 (the t - 1 earlier turns and the new one): `system + t x turn_tokens`. Over N turns that sums to
 `N x system + turn_tokens x N(N+1)/2`: 10 turns of 200 tokens send 11,000 tokens, 55x one turn.
 
+Per request (`reply_tokens` given): `turn_tokens` is then the new user message alone and each
+answer, `reply_tokens`, is replayed from the next request on, since it does not exist yet when
+its own request is sent: request t carries `system + (t - 1) x (turn + reply) + turn`. Ten
+requests of a 100-token message with 100-token answers after a 1,000-token system prompt send
+2,900 tokens on the 10th and 20,000 in all (the turn view would say 3,000 and 21,000).
+
 Window: the request keeps only the last K turns (the new one included) plus, once older turns
 have been dropped, a summary of S tokens: `system + min(t, K) x turn_tokens (+ S when t > K)`.
 Producing the summary costs a call of its own, which is not counted here.
@@ -52,15 +58,35 @@ class TurnUsage:
         }
 
 
-def full_replay_tokens(turns: int, turn_tokens: int, system: int = 0) -> list[int]:
-    """Input tokens sent at each turn when every request replays the whole conversation."""
+def full_replay_tokens(
+    turns: int, turn_tokens: int, system: int = 0, reply: int | None = None
+) -> list[int]:
+    """Input tokens sent at each turn when every request replays the whole conversation.
+    With `reply`, `turn_tokens` is the user message and the answers of earlier turns only are
+    replayed (see module doc)."""
+    if reply is not None:
+        return [system + (t - 1) * (turn_tokens + reply) + turn_tokens for t in range(1, turns + 1)]
     return [system + t * turn_tokens for t in range(1, turns + 1)]
 
 
 def window_tokens(
-    turns: int, turn_tokens: int, system: int, window: int, summary: int
+    turns: int,
+    turn_tokens: int,
+    system: int,
+    window: int,
+    summary: int,
+    reply: int | None = None,
 ) -> list[int]:
-    """Input tokens at each turn when only the last `window` turns are kept, plus a summary."""
+    """Input tokens at each turn when only the last `window` turns are kept, plus a summary.
+    With `reply`, the new turn in the window is the user message alone."""
+    if reply is not None:
+        return [
+            system
+            + (min(t, window) - 1) * (turn_tokens + reply)
+            + turn_tokens
+            + (summary if t > window else 0)
+            for t in range(1, turns + 1)
+        ]
     return [
         system + min(t, window) * turn_tokens + (summary if t > window else 0)
         for t in range(1, turns + 1)
@@ -93,6 +119,7 @@ class HistoryResult:
     turns: int
     turn_tokens: int
     system_tokens: int
+    reply_tokens: int | None
     per_turn: tuple[int, ...]
     window: int | None
     summary_tokens: int
@@ -147,6 +174,7 @@ class HistoryResult:
             "turns": self.turns,
             "turn_tokens": self.turn_tokens,
             "system_tokens": self.system_tokens,
+            "reply_tokens": self.reply_tokens,
             "per_turn": list(self.per_turn),
             "cumulative_tokens": self.cumulative_tokens,
             "cumulative_vs_one_turn": Decimal(self.cumulative_tokens) / one_turn
@@ -167,10 +195,18 @@ class HistoryResult:
                 else Decimal(0),
             }
         result |= self._costs()
-        assumptions = [
-            "At turn t a full-replay request carries the system prompt plus t turns "
-            "(the t - 1 earlier turns and the new one).",
-        ]
+        if self.reply_tokens is None:
+            assumptions = [
+                "At turn t a full-replay request carries the system prompt plus t turns "
+                "(the t - 1 earlier turns and the new one).",
+            ]
+        else:
+            assumptions = [
+                f"Request t carries the system prompt, the t - 1 earlier exchanges (a "
+                f"{self.turn_tokens:,}-token message and its {self.reply_tokens:,}-token answer "
+                f"each) and the new {self.turn_tokens:,}-token message; its own answer is output, "
+                "replayed only from the next request on.",
+            ]
         if self.window_per_turn is not None:
             assumptions.append(
                 f"The window keeps the last {self.window} turns (the new one included) and adds "
@@ -200,8 +236,11 @@ def conversation_history(
     model: Model | None = None,
     cache: bool = False,
     ttl: str = "5m",
+    reply: int | None = None,
 ) -> HistoryResult:
     check_count("turns", turns)
+    if reply is not None:
+        check_count("reply tokens", reply)
     if turns < 1:
         raise CalculatorError("turns must be at least 1")
     check_count("turn tokens", turn_tokens)
@@ -220,10 +259,11 @@ def conversation_history(
         turns=turns,
         turn_tokens=turn_tokens,
         system_tokens=system,
-        per_turn=tuple(full_replay_tokens(turns, turn_tokens, system)),
+        reply_tokens=reply,
+        per_turn=tuple(full_replay_tokens(turns, turn_tokens, system, reply)),
         window=window,
         summary_tokens=summary,
-        window_per_turn=tuple(window_tokens(turns, turn_tokens, system, window, summary))
+        window_per_turn=tuple(window_tokens(turns, turn_tokens, system, window, summary, reply))
         if window is not None
         else None,
         model=model,

@@ -119,7 +119,14 @@ _SPECS: dict[str, tuple[str, str, dict[str, Any], list[str]]] = {
             "requests": _int("Requests per period sharing the prefix.", 1),
             "per": _PER,
             "ttl": _TTL,
-            "traffic": _TRAFFIC,
+            "traffic": {
+                **_TRAFFIC,
+                "enum": ["steady", "poisson", "interval"],
+                "description": _TRAFFIC["description"] + " interval: a fixed gap of "
+                "interval_minutes between requests (a cron job); a gap longer than the TTL "
+                "means every request writes.",
+            },
+            "interval_minutes": _int("Minutes between requests (traffic interval).", 1),
         },
         ["model", "prefix_tokens", "requests", "per"],
     ),
@@ -164,6 +171,11 @@ _SPECS: dict[str, tuple[str, str, dict[str, Any], list[str]]] = {
             "turns": _int("Number of turns.", 1),
             "turn_tokens": _int("Tokens each turn adds."),
             "system_tokens": _int("System prompt tokens."),
+            "reply_tokens": _int(
+                "Answer tokens per turn. With it, turn_tokens is the new user message alone and "
+                "request k carries system + (k - 1) x (turn + reply) + turn: an answer is "
+                "replayed from the next request on, never in its own."
+            ),
             "window": _int("Turns kept in the window.", 1),
             "summary_tokens": _int("Summary tokens once older turns are dropped."),
             "model": _MODEL,

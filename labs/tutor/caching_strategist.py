@@ -13,11 +13,19 @@ from decimal import Decimal
 from typing import Any
 
 from labs.calculator.caching import plan_breakpoints
-from labs.calculator.formatting import decimal_str
 from labs.calculator.pricing import Model
 
 from . import guard
-from .caching_what_if import STATIC, baseline, batch_prefix, before_after, stable_parts
+from .caching_layout import claim_reply, is_quoted_claim, layout_reply
+from .caching_moves import compare_with_baseline, uncached_text
+from .caching_traffic import (
+    arrival_text,
+    drop_average_gap_warning,
+    traffic_assumption,
+    traffic_fields,
+    ttl_reason,
+)
+from .caching_what_if import STATIC, batch_prefix, stable_parts
 from .calc import CalculationFailed
 from .common import (
     Context,
@@ -104,6 +112,8 @@ def answer(ctx: Context) -> TutorReply:
         conv.base.usages and not conv.new.prompt_parts() and conv.new.output is None
     ):
         return usage_reply(ctx, model, [*choice.retired, *choice.notes])
+    if is_quoted_claim(conv.new.text) and (claimed := claim_reply(ctx)) is not None:
+        return claimed  # the numbers are the claim's, not the learner's workload
     parts, notes = _parts(facts)
     if not conv.new.has_numbers and not conv.base.has_numbers:
         if _USAGE_RE.search(ctx.message):
@@ -116,7 +126,10 @@ def answer(ctx: Context) -> TutorReply:
             known.append(describe_parts(parts))
         return guard.question(ctx, found, join_words(known))
     notes += found.ignored
-    prefix = sum(stable_parts(parts, facts.varying).get(p, 0) for p in STATIC)
+    prefix = sum(stable_parts(parts, [*facts.varying, *facts.uncached]).get(p, 0) for p in STATIC)
+    laid_out = layout_reply(ctx, model, facts, prefix, [*choice.notes, *notes])
+    if laid_out is not None:
+        return laid_out
     if prefix and facts.requests is None and _ELIGIBILITY_RE.search(conv.new.text):
         return _eligibility_only(ctx, model, parts, [*choice.notes, *notes])
     if (
@@ -213,14 +226,15 @@ def _plan(
     facts: Facts,
     targets: list[Model] | None = None,
 ) -> TutorReply:
-    cached = stable_parts(parts, facts.varying)
+    cached = stable_parts(parts, [*facts.varying, *facts.uncached])
     prefix = sum(cached.get(p, 0) for p in STATIC)
-    traffic = facts.traffic or "poisson"
+    fields = traffic_fields(facts)
+    traffic = fields["traffic"]
     base: dict[str, Any] = {"model": model.id, "prefix_tokens": prefix}
-    base |= {"requests": facts.requests, "per": facts.per}
-    first = ctx.calc.run("caching_plan", {**base, "ttl": "5m", "traffic": traffic})
+    base |= {"requests": facts.requests, "per": facts.per, **fields}
+    first = ctx.calc.run("caching_plan", {**base, "ttl": "5m"})
     reply.add(_breakpoint_text(model, cached, first["min_cacheable_tokens"]))
-    reply.add(_varying_text(parts, facts.varying))
+    reply.add(_varying_text(parts, facts.varying), uncached_text(parts, facts))
     if not first["eligible"]:
         reply.add(
             f"**Not cacheable.** The shared prefix is {tokens(prefix)} tokens, below "
@@ -230,26 +244,17 @@ def _plan(
             "prefix (move shared documents or examples in front of the user message) or check "
             "another model's minimum."
         )
-        before = baseline(ctx)
-        if before is not None:
-            old = before_after(ctx, reply, before, first)
-            outputs_before = [old] if old else []
-        else:
-            outputs_before = []
+        outputs_before = compare_with_baseline(ctx, reply, first, parts)
         _assumptions(reply, model, facts, first, parts)
-        reply.warnings_from([first, *outputs_before])
+        reply.warnings_from(drop_average_gap_warning(facts, [first, *outputs_before]))
         reply.next_step = "add the documents or examples you send on every request and ask again."
         return ctx.reply(reply.render())
-    second = ctx.calc.run("caching_plan", {**base, "ttl": "1h", "traffic": traffic})
+    second = ctx.calc.run("caching_plan", {**base, "ttl": "1h"})
     plans = {"5m": first, "1h": second}
     best = "1h" if Decimal(second["saving_usd"]) > Decimal(first["saving_usd"]) else "5m"
     other = "5m" if best == "1h" else "1h"
     chosen = plans[best]
-    gap = decimal_str(Decimal(first["mean_gap_minutes"]))
-    at = (
-        f"At {plural(first['requests'], 'request')} a {first['per']} (one every {gap} minutes "
-        "on average)"
-    )
+    at = arrival_text(facts, first)
     if usd(first["saving_usd"]) == usd(second["saving_usd"]):
         comparison = (
             f"{at}, both TTLs save {usd(chosen['saving_usd'])} a {chosen['per']} to the cent, "
@@ -261,7 +266,7 @@ def _plan(
             f"{chosen['per']} against {usd(plans[other]['saving_usd'])} with the "
             f"{_TTL_NAMES[other]} one. "
         )
-    reason = _ttl_reason(best, first, second)
+    reason = ttl_reason(facts, best, first, second) or _ttl_reason(best, first, second)
     if facts.batch:
         # A batch can run for hours: a 5-minute entry may expire between its requests.
         best, other = "1h", "5m"
@@ -290,7 +295,17 @@ def _plan(
     outputs: list[dict[str, Any]] = [first, second]
     total = ""
     output = facts.parts.get("output")
-    if output is not None:
+    # workload_cost knows steady and Poisson arrivals: a fixed schedule is the steady model when
+    # its gap fits the chosen TTL (one write, then reads); otherwise the total is not priced.
+    whole_traffic = traffic
+    if traffic == "interval":
+        whole_traffic = "steady" if chosen["writes"] <= 1 else None
+    if output is not None and whole_traffic is None:
+        reply.assume(
+            "The whole bill with output is not priced here: the calculator's workload cost "
+            "cannot express a schedule on which every call writes."
+        )
+    if output is not None and whole_traffic is not None:
         shape: dict[str, Any] = {"model": model.id, "requests": facts.requests, "per": facts.per}
         shape |= {f"{p}_tokens": parts[p] for p in PART_ORDER if parts.get(p)}
         shape["output_tokens"] = output
@@ -299,7 +314,7 @@ def _plan(
         plain = ctx.calc.run("workload_cost", shape)
         cached = ctx.calc.run(
             "workload_cost",
-            {**shape, "cache_prefix_tokens": prefix, "ttl": best, "traffic": traffic},
+            {**shape, "cache_prefix_tokens": prefix, "ttl": best, "traffic": whole_traffic},
         )
         outputs += [plain, cached]
         total = (
@@ -319,15 +334,12 @@ def _plan(
         f"itself after {plural(chosen['break_even_hits'], 'hit')}."
     )
     if targets:
-        outputs += _compare(ctx, reply, [model, *targets], base, best, traffic)
-    before = baseline(ctx)
-    if before is not None:
-        old = before_after(ctx, reply, before, chosen)
-        outputs += [old] if old else []
+        outputs += _compare(ctx, reply, [model, *targets], base, best)
+    outputs += compare_with_baseline(ctx, reply, chosen, parts)
     if facts.batch:
         outputs += batch_prefix(ctx, reply, second)
     _assumptions(reply, model, facts, chosen, parts)
-    reply.warnings_from(outputs, full=True)
+    reply.warnings_from(drop_average_gap_warning(facts, outputs), full=True)
     if facts.batch:
         reply.caveat("Batches can run past 5 minutes, so the docs recommend the 1-hour TTL there.")
     sparse = best == "1h"
@@ -347,13 +359,9 @@ def _compare(
     models: list[Model],
     base: dict[str, Any],
     ttl: str,
-    traffic: str,
 ) -> list[dict[str, Any]]:
     """Every model named is priced: the same prefix and traffic on each, with the same TTL."""
-    outs = [
-        ctx.calc.run("caching_plan", {**base, "model": m.id, "ttl": ttl, "traffic": traffic})
-        for m in models
-    ]
+    outs = [ctx.calc.run("caching_plan", {**base, "model": m.id, "ttl": ttl}) for m in models]
     per = outs[0]["per"]
     rows = [
         [
@@ -395,7 +403,9 @@ def _assumptions(
 ) -> None:
     reply.assume(f"Each request: {describe_parts(parts, facts.parts.get('output'))}.")
     reply.assume(cache_prices(model) + ".")
-    if plan["traffic"] == "poisson":
+    if traffic_assumption(reply, facts, plan):
+        pass
+    elif plan["traffic"] == "poisson":
         reply.assume(
             f"Traffic: {plural(plan['requests'], 'request')} a {plan['per']} arrive at random at "
             "an even rate around the clock (Poisson); a request misses, and writes again, when "

@@ -10,6 +10,7 @@ from typing import Any
 
 from labs.calculator.errors import UnknownModel
 
+from .caching_traffic import traffic_fields
 from .common import Context, replace_retired
 from .reading import PART_ORDER, Facts, order_models
 from .writing import Reply, table, tokens, usd
@@ -34,7 +35,7 @@ def prefix_of(facts: Facts) -> int:
     parts = {p: facts.parts[p] for p in PART_ORDER if facts.parts.get(p)}
     if facts.parts.get("input") and not any(parts.get(p) for p in STATIC):
         parts["system"] = facts.parts["input"]
-    cached = stable_parts(parts, facts.varying)
+    cached = stable_parts(parts, [*facts.varying, *facts.uncached])
     return sum(cached.get(p, 0) for p in STATIC)
 
 
@@ -44,7 +45,7 @@ def baseline(ctx: Context) -> dict[str, Any] | None:
     base, new = ctx.conv.base, ctx.conv.new
     if not ctx.conv.user_turns or base.requests is None or not prefix_of(base):
         return None
-    if not (new.has_numbers or new.models or new.varying):
+    if not (new.has_numbers or new.models or new.varying or new.cache_moves):
         return None
     known = order_models(base.models)
     try:
@@ -59,7 +60,7 @@ def baseline(ctx: Context) -> dict[str, Any] | None:
         "prefix_tokens": prefix_of(base),
         "requests": base.requests,
         "per": base.per,
-        "traffic": base.traffic or "poisson",
+        **traffic_fields(base),
     }
 
 

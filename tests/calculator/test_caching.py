@@ -174,3 +174,41 @@ def test_breakpoints_skip_empty_parts_and_never_exceed_four(table):
         {"after": "system", "parts": ["system"], "prefix_tokens": 600, "cacheable": True}
     ]
     assert plan_breakpoints({}, table.get("claude-opus-5-5")) == ()
+
+
+def test_a_fixed_gap_longer_than_the_ttl_writes_on_every_request(table):
+    plan = plan_cache(
+        table.get("claude-opus-5-5"), 10_000, 16, "day", "5m", "interval", interval_minutes=30
+    )
+    # 16 writes x 10,000 x $5 / 1e6 = $0.80, dearer than 16 x $0.04 uncached = $0.64.
+    assert (plan.writes, plan.reads) == (16, 0)
+    assert plan.with_cache_usd == Decimal("0.80") and plan.without_cache_usd == Decimal("0.64")
+    assert plan.saving_usd < 0
+
+
+def test_a_fixed_gap_within_the_ttl_writes_once_then_reads(table):
+    plan = plan_cache(
+        table.get("claude-opus-5-5"), 10_000, 16, "day", "1h", "interval", interval_minutes=30
+    )
+    # $0.08 for the 1-hour write + 15 x 10,000 x $0.20 / 1e6 = $0.03.
+    assert (plan.writes, plan.reads) == (1, 15)
+    assert plan.with_cache_usd == Decimal("0.11")
+    assert "every 30 minutes, within the 1h TTL" in plan.as_dict()["assumptions"][1]
+
+
+@pytest.mark.parametrize(
+    ("requests", "interval", "message"),
+    [
+        (49, 30, "do not fit in a day"),
+        (10, None, "needs the minutes between requests"),
+        (10, 0, "at least 1"),
+    ],
+)
+def test_interval_traffic_refuses_gaps_that_cannot_be(requests, interval, message):
+    with pytest.raises(CalculatorError, match=message):
+        cache_traffic(requests, "day", "5m", "interval", interval)
+
+
+def test_interval_minutes_without_the_interval_model_are_refused():
+    with pytest.raises(CalculatorError, match="interval traffic model"):
+        cache_traffic(10, "day", "5m", "steady", 10)

@@ -496,3 +496,30 @@ def test_the_module_exits_2_with_one_stderr_line_on_an_unknown_model():
     assert done.returncode == 2
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and "unknown model 'nope'" in done.stderr
+
+
+def test_history_with_reply_tokens_gives_each_request_its_own_size(capsys):
+    argv = ["history", "--turns", "6", "--turn-tokens", "150", "--reply", "250"]
+    result = run_json(capsys, [*argv, "--system", "800"])
+    assert result["per_turn"][-1] == 2950 and result["cumulative_tokens"] == 11_700
+
+
+def test_cache_with_a_cron_interval_prices_every_write(capsys):
+    argv = ["cache", "--model", "opus-5-5", "--prefix", "10000", "--requests", "16"]
+    result = run_json(capsys, [*argv, "--per", "day", "--traffic", "interval",
+                               "--interval-minutes", "30"])  # fmt: skip
+    assert (result["writes"], result["with_cache_usd"]) == (16, "0.800000")
+    assert result["interval_minutes"] == 30
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--traffic", "interval"], "--traffic interval needs --interval-minutes"),
+        (["--interval-minutes", "10"], "--interval-minutes needs --traffic interval"),
+    ],
+)
+def test_cache_interval_options_come_together(capsys, extra, message):
+    argv = ["cache", "--model", "opus-5-5", "--prefix", "10000", "--requests", "16", "--per", "day"]
+    with pytest.raises(CalculatorError, match=message):
+        run_command([*argv, *extra])

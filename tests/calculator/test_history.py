@@ -82,3 +82,34 @@ def test_history_with_a_model_prices_the_input_with_and_without_caching(table):
 def test_history_refuses_bad_input(args, kwargs, message):
     with pytest.raises(CalculatorError, match=message):
         conversation_history(*args, **kwargs)
+
+
+def test_per_request_replay_sends_earlier_answers_but_not_the_new_one():
+    # 800 system + 5 earlier exchanges of 150 + 250 + the new 150-token message = 2,950.
+    assert full_replay_tokens(6, 150, system=800, reply=250)[-1] == 2950
+
+
+def test_per_request_replay_totals_and_prices_the_whole_conversation(table):
+    result = conversation_history(
+        6, 150, 800, reply=250, model=table.get("claude-sonnet-5-5")
+    ).as_dict()
+    # 6 x 950 + 400 x (0 + 1 + ... + 5) = 5,700 + 6,000 tokens, at $2 per million on Sonnet 5.5.
+    assert result["cumulative_tokens"] == 11_700
+    assert result["full_usd"] == Decimal("0.0234")
+    assert result["reply_tokens"] == 250
+    assert "its own answer is output" in result["assumptions"][0]
+
+
+def test_a_per_request_window_counts_the_new_message_alone():
+    # window of 2: the previous exchange (150 + 250) and the new message, plus a 60-token summary.
+    assert window_tokens(4, 150, 800, window=2, summary=60, reply=250) == [
+        950,
+        1350,
+        1410,
+        1410,
+    ]
+
+
+def test_negative_reply_tokens_are_refused():
+    with pytest.raises(CalculatorError, match="reply tokens"):
+        conversation_history(3, 100, reply=-1)

@@ -348,3 +348,19 @@ def test_the_what_if_command_line_matches_the_tool():
         "model": "claude-sonnet-5-5", "requests": 10_000, "per": "day", "system_tokens": 2000,
         "output_tokens": 800, "changes": {"output_tokens": 400},
     })  # fmt: skip
+
+
+def test_history_growth_takes_the_answer_size_for_a_per_request_view():
+    out = call_tool(
+        "history_growth",
+        {"turns": 6, "turn_tokens": 150, "reply_tokens": 250, "system_tokens": 800},
+    )
+    assert out["per_turn"][-1] == 2950
+
+
+def test_caching_plan_takes_a_fixed_interval_between_requests():
+    base = {"model": "claude-opus-5-5", "prefix_tokens": 10_000, "requests": 16, "per": "day"}
+    out = call_tool("caching_plan", {**base, "traffic": "interval", "interval_minutes": 30})
+    assert (out["writes"], out["reads"]) == (16, 0)
+    schema = next(t for t in TOOLS if t["name"] == "caching_plan")["input_schema"]
+    assert schema["properties"]["interval_minutes"]["maximum"] == 43_200

@@ -285,3 +285,21 @@ def test_a_complete_new_scenario_starts_afresh_instead_of_a_what_if():
         "system_tokens": 2000,
         "output_tokens": 500,
     }
+
+
+def test_a_replayed_history_never_counts_a_request_its_own_answer():
+    reply = ask(
+        "support bot on opus 5.5: 600-token system prompt, users write ~80 tokens and the bot "
+        "answers ~220. we send the full history with every message. how big is the 8th request "
+        "and what do 8 turns cost on the input side?"
+    )
+    assert tools(reply) == ["history_growth"]
+    call = reply.calculations[0]
+    assert call.input["turn_tokens"] == 80 and call.input["reply_tokens"] == 220
+    # Request 8: 600 + 7 x (80 + 220) + 80 = 2,780; in all 8 x 680 + 300 x 28 = 13,840 tokens,
+    # x $4 per million on Opus 5.5 = $0.05536.
+    assert "2,780" in reply.text and "13,840" in reply.text
+    assert call.output["full_usd"] == "0.055360"
+    assert usd(call.output["full_usd"]) in reply.text
+    # 600 + 8 x 300 would count the 8th answer as input before it is written.
+    assert "3,000" not in reply.text

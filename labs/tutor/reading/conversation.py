@@ -36,6 +36,10 @@ def merge(base: Facts, new: Facts) -> Facts:
         ttls=new.ttls or base.ttls,
         usages=list(new.usages or base.usages),
         varying=list(dict.fromkeys([*base.varying, *new.varying])),
+        uncached=[
+            p for p in dict.fromkeys([*base.uncached, *new.uncached]) if p not in new.cache_moves
+        ],
+        cache_moves=list(new.cache_moves),
         overwritten=list(new.overwritten),
         counted_only=list(new.counted_only),
         text=new.text,
@@ -48,7 +52,16 @@ def merge(base: Facts, new: Facts) -> Facts:
         merged.volume_assumed_per = new.volume_assumed_per
     if new.models:
         merged.models = list(new.models)
-    for name in ("traffic", "turns", "window", "users", "prompt_text", "active_hours"):
+    for name in (
+        "traffic",
+        "turns",
+        "window",
+        "users",
+        "prompt_text",
+        "active_hours",
+        "interval_minutes",
+        "burst_minutes",
+    ):
         value = getattr(new, name)
         if value is not None:
             setattr(merged, name, value)

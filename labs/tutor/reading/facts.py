@@ -28,7 +28,11 @@ from .qualifiers import (
     Modifier,
     _flags,
     _modifiers,
+    find_burst,
+    find_cache_moves,
+    find_interval,
     find_ttls,
+    find_uncached,
     find_varying,
     find_window,
 )
@@ -91,6 +95,14 @@ class Facts:
     varying: list[str] = field(default_factory=list)
     # Hours a day the traffic arrives in ("office hours", "8h a day", "9 to 5", "24/7").
     active_hours: int | None = None
+    # Stable parts sent after the last breakpoint ("3k of examples (not cached)"), and parts a
+    # what-if moves into the cached prefix ("move the examples into the cached part").
+    uncached: list[str] = field(default_factory=list)
+    cache_moves: list[str] = field(default_factory=list)
+    # Minutes between requests on a fixed schedule ("a cron job fires every 10 minutes").
+    interval_minutes: int | None = None
+    # Minutes a burst of requests fits in ("10 questions within ~5 min").
+    burst_minutes: int | None = None
     # Periods the message asks a figure for ("per month?", "daily + monthly").
     asked: list[str] = field(default_factory=list)
     # A slot's size before a change stated in the same message ("1,800 -> 1,100 input tokens").
@@ -153,10 +165,27 @@ def extract_facts(
                 at = start + digits.start()
                 usage_numbers.append(Number(value, at, end, digits.group(0), "tokens", "usage"))
             masked = _blank(masked, start, end)
+    rated: tuple[Decimal, str] | None = None  # (count per unit, unit) of a rate read
+    interval = find_interval(masked)
+    if interval:
+        # A fixed gap is a rate too: "every 10 minutes" around the clock is 144 a day, unless a
+        # count or a traffic window in the message says otherwise.
+        facts.interval_minutes, start, end = interval
+        rated = (1 / Decimal(facts.interval_minutes), "minute")
+        facts.requests, facts.per = max(1, _round(Decimal(1440) / facts.interval_minutes)), "day"
+        facts.volume_text = masked[start:end].strip()
+        facts.volume_note = (
+            f'"{facts.volume_text}" read as {format_tokens(facts.requests)} requests a day '
+            "(a fixed gap, around the clock)."
+        )
+        masked = _blank(masked, start, end)
+    burst = find_burst(masked)
+    if burst:
+        facts.burst_minutes, start, end = burst
+        masked = _blank(masked, start, end)
     for ttl, start, end in find_ttls(masked):
         facts.ttls.append(ttl)
         masked = _blank(masked, start, end)
-    rated: tuple[Decimal, str] | None = None  # (count per unit, unit) of a rate read
     rate = _RATE_RE.search(masked)
     if rate and re.search(
         r"request|call|message|query|question|conversation|traffic|arriv",
@@ -189,6 +218,8 @@ def extract_facts(
     read_changes(numbers, masked, facts)
     _flags(masked, facts)
     facts.varying = find_varying(masked)
+    facts.uncached = find_uncached(masked)
+    facts.cache_moves = find_cache_moves(masked)
     plain = masked
     for n in numbers:
         if n.kind not in ("factor", "pct"):

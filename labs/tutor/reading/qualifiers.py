@@ -64,6 +64,53 @@ _RATE_RE = re.compile(
 )
 
 
+# Requests on a fixed schedule ("a cron job fires every 10 minutes"): the gap between two requests
+# is always the same, so a gap longer than the cache lifetime means every request writes. A rate
+# alone ("a request every 10 minutes") stays an average. Each row is a phrase with the gap in
+# groups `n` and `unit`; a new phrasing is a new row.
+_GAP = r"(?P<gap>every\s+(?P<n>\d{1,4})\s*(?P<unit>minutes?|mins?|m|hours?|hrs?|h)\b)"
+FIXED_INTERVALS: list[str] = [
+    r"\b(?:cron(?:\s+job)?|cronjob|scheduled?\s+(?:job|task|run)|scheduler|poller|polling|"
+    r"heartbeat|timer)\b[^.?!\n]{0,40}?\b" + _GAP,
+    r"\b(?:exactly|precisely|strictly)\s+" + _GAP,
+    r"\b" + _GAP + r"\s+(?:on\s+the\s+dot|sharp|like\s+clockwork|on\s+a\s+(?:fixed\s+)?schedule)",
+]
+_INTERVAL_RES = [re.compile(p, re.I) for p in FIXED_INTERVALS]
+
+# A burst: several requests about one thing within a few minutes ("10 questions within ~5
+# min"). Inside the cache lifetime the first writes and the others read. Each row is a phrase with
+# the window in groups `n` and `unit`.
+_BURST_NOUN = r"(?:qs|questions|requests|calls|queries|messages|lookups|follow[\s-]?ups|prompts)"
+BURSTS: list[str] = [
+    rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:all\s+)?(?:within|in|inside|over)\s+"
+    r"(?:~\s*|about\s+|around\s+|roughly\s+|under\s+|less\s+than\s+)?(?P<n>\d{1,3})\s*"
+    r"(?P<unit>minutes?|mins?|m)\b)",
+]
+_BURST_RES = [re.compile(p, re.I) for p in BURSTS]
+
+
+def _minutes(m: re.Match[str]) -> int:
+    return int(m.group("n")) * (60 if m.group("unit").lower().startswith("h") else 1)
+
+
+def find_interval(text: str) -> tuple[int, int, int] | None:
+    """(minutes between requests on a fixed schedule, start, end of the gap), or None."""
+    for pattern in _INTERVAL_RES:
+        m = pattern.search(text)
+        if m and int(m.group("n")) > 0:
+            return _minutes(m), m.start("gap"), m.end("gap")
+    return None
+
+
+def find_burst(text: str) -> tuple[int, int, int] | None:
+    """(minutes a burst of requests fits in, start, end of that phrase), or None."""
+    for pattern in _BURST_RES:
+        m = pattern.search(text)
+        if m and int(m.group("n")) > 0:
+            return _minutes(m), m.start("span"), m.end("span")
+    return None
+
+
 # -- what-ifs ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Modifier:
@@ -198,6 +245,54 @@ VARYING_PARTS: list[tuple[str, str]] = [
     ),
 ]
 _VARYING_RES = [(re.compile(p, re.I), part) for p, part in VARYING_PARTS]
+
+
+# Parts the learner says are sent but not cached ("then 3k of few-shot examples (not cached)"):
+# the same on every request, yet after the breakpoint, so the prefix as built stops before
+# them. Each row is a phrase that follows the part it qualifies.
+UNCACHED_MARKS: list[str] = [
+    r"\(\s*(?:not|never|un)[\s-]?cached\s*\)",
+    r"\(\s*(?:no|without)\s+cache[_\s]control\s*\)",
+    r"#\s*(?:no|without)\s+cache[_\s]control\b",
+    r"\b(?:is|are)\s+not\s+(?:yet\s+)?cached\b|\b(?:isn't|aren't)\s+(?:yet\s+)?cached\b",
+    r"\bnever\s+cached\b",
+]
+_UNCACHED_RES = [re.compile(p, re.I) for p in UNCACHED_MARKS]
+# A what-if that moves a part into the cached prefix ("move the few-shot examples into the
+# cached part too", "cache the examples as well"). Each row names the part in the clause.
+CACHE_MOVES: list[str] = [
+    r"\b(?:move|put|add|include|bring|shift|pull)\b(?P<what>[^.?!\n]{1,60}?)\b(?:into|in|inside|"
+    r"within|under|before)\s+(?:the\s+)?(?:cached?\s+(?:part|prefix|block|section)|cache|"
+    r"breakpoint)",
+    r"\bcache\s+(?P<what>(?:the\s+)?[a-z\s-]{1,40}?)\s+(?:too|as\s+well)\b",
+    r"\b(?:breakpoint|cache_control)\s+after\s+(?P<what>(?:the\s+)?[a-z\s-]{1,40}?)\b"
+    r"(?=\s*(?:\?|$|too|as\s+well|instead))",
+]
+_CACHE_MOVE_RES = [re.compile(p, re.I) for p in CACHE_MOVES]
+
+
+def find_uncached(text: str) -> list[str]:
+    """The prompt parts the text says are not cached, each named just before its mark."""
+    out: list[str] = []
+    for pattern in _UNCACHED_RES:
+        for m in pattern.finditer(text):
+            # The mark qualifies the part named just before it ("3k of examples (not cached)"),
+            # not one named further back ("what does the prefix cost ... uncached").
+            part = _first_part(text[max(0, m.start() - 30) : m.start()], last=True)
+            if part in ("tools", "system", "examples", "documents") and part not in out:
+                out.append(part)
+    return out
+
+
+def find_cache_moves(text: str) -> list[str]:
+    """The prompt parts a what-if moves into the cached prefix."""
+    out: list[str] = []
+    for pattern in _CACHE_MOVE_RES:
+        for m in pattern.finditer(text):
+            part = _first_part(m.group("what"))
+            if part in ("tools", "system", "examples", "documents") and part not in out:
+                out.append(part)
+    return out
 
 
 def find_varying(text: str) -> list[str]:
