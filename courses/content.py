@@ -18,6 +18,7 @@ import yaml
 from django.db import transaction
 from django.utils.html import strip_tags
 
+from courses.cues import Item, cue_problems
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import PriceTable, load_price_table
 
@@ -309,7 +310,25 @@ def _read_questions(
         )
     if not result:
         raise ContentError(path, "questions", "has no questions")
+    if cues := cue_problems(cue_items(result), test=test):
+        raise ContentError(
+            path, "questions", "give the answers away to a learner who does not read them:\n- "
+            + "\n- ".join(cues),
+        )  # fmt: skip
     return result
+
+
+def cue_items(questions: list[QuestionSource]) -> list[Item]:
+    """Questions as the test-wise cue checks read them: options as shown, living numbers in."""
+    return [
+        Item(
+            label=q.key,
+            options=[shown_text(c.text_html) for c in q.choices],
+            feedback=[c.feedback_markdown for c in q.choices],
+            correct=next(i for i, c in enumerate(q.choices) if c.is_correct),
+        )
+        for q in questions
+    ]
 
 
 def _read_lab(path: Path, render: _Renderer) -> LabSource:
