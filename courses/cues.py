@@ -10,7 +10,7 @@ numbers filled in):
 - no position (A, B, ...) is the right one in more than half of the items, and in a module test
   each of A to D is right at least twice;
 - an absolute word ("always", "never", ...) does not appear only in wrong options of an item;
-- every option has feedback of its own.
+- every option has feedback of its own (empty feedback is refused where options are read).
 
 Options that read the same are checked where they are rendered (courses.content and
 authoring.quizzes), since the two differ in how they report a failed living number.
@@ -120,8 +120,8 @@ def feedback_problems(item: Item) -> list[str]:
     for i, text in enumerate(item.feedback):
         text = " ".join(text.split())
         if not text:
-            problems.append(f"{item.label}, option {letter(i)}: the feedback is empty.")
-        elif text in seen:
+            continue  # an empty feedback is refused where the option is read, with its field
+        if text in seen:
             problems.append(
                 f"{item.label}: options {letter(seen[text])} and {letter(i)} have the same "
                 "feedback; each option needs its own, saying why it is right or wrong."
