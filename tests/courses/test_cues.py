@@ -134,3 +134,49 @@ def test_a_tie_for_the_longest_option_does_not_count_as_the_right_one_being_long
 
 def test_a_single_question_is_not_refused_for_its_position():
     assert cue_problems([_item("q1", [10, 20], 0)], test=False) == []
+
+
+def test_a_sync_that_moves_an_answered_questions_right_option_retires_it_and_keeps_answers(
+    db, content, learner
+):
+    from quizzes.models import Answer, Attempt
+
+    call_command("sync_content", path=str(content))
+    live = Question.objects.get(key="te-q1")
+    chosen = live.choices.get(is_correct=True)
+    attempt = Attempt.objects.create(user=learner, quiz=live.quiz)
+    Answer.objects.create(attempt=attempt, question=live, choice=chosen, is_correct=True)
+
+    def key_last(data: dict) -> None:
+        options = data["questions"][0]["options"]
+        options[1], options[3] = options[3], options[1]
+
+    edit_yaml(content / QUIZ, key_last)
+    call_command("sync_content", path=str(content))
+
+    live.refresh_from_db()
+    assert (live.key, live.is_active) == (f"te-q1-r{live.pk}", False)
+    chosen.refresh_from_db()
+    assert chosen.is_correct and chosen.answers.count() == 1  # the answer keeps its meaning
+    fresh = Question.objects.get(quiz=live.quiz, key="te-q1")
+    assert fresh.is_active and fresh.pk != live.pk
+    assert fresh.choices.get(is_correct=True).order == 4
+    assert fresh.choices.get(order=4).text_markdown == chosen.text_markdown
+    # A second run finds the files and the database in step.
+    call_command("sync_content", path=str(content))
+    assert Question.objects.filter(quiz=live.quiz).count() == 4
+
+
+def test_a_sync_that_rewords_an_answered_question_updates_it_in_place(db, content, learner):
+    from quizzes.models import Answer, Attempt
+
+    call_command("sync_content", path=str(content))
+    live = Question.objects.get(key="te-q1")
+    attempt = Attempt.objects.create(user=learner, quiz=live.quiz)
+    Answer.objects.create(
+        attempt=attempt, question=live, choice=live.choices.first(), is_correct=False
+    )
+    edit_yaml(content / QUIZ, lambda data: data["questions"][0].update(stem="Reworded?"))
+    call_command("sync_content", path=str(content))
+    live.refresh_from_db()
+    assert (live.key, live.is_active, live.stem_markdown) == ("te-q1", True, "Reworded?")
