@@ -23,7 +23,8 @@ from authoring.drafts import AuthoringError, clean_text, discard_draft
 from authoring.history import ensure_baseline, record_revision
 from authoring.models import Kind, Revision
 from authoring.pricing import current_price_table
-from courses.content import MIN_TEST_QUESTIONS_PER_LESSON, identical_options
+from courses.content import MIN_TEST_QUESTIONS_PER_LESSON, identical_options, shown_text
+from courses.cues import Item, cue_problems
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import PriceTable
 from quizzes.models import Answer, Choice, Question, Quiz
@@ -254,6 +255,8 @@ def quiz_problems(quiz: Quiz, data: dict, table: PriceTable | None = None) -> li
             question, label=label, answered=answered.get(question["id"]), lessons=lessons,
             table=table,
         )  # fmt: skip
+    if table is not None:
+        problems += quiz_cue_problems(quiz, data, table)
     if test and lessons:
         for slug in sorted(lessons):
             count = sum(q.get("lesson") == slug for q in questions)
@@ -263,6 +266,32 @@ def quiz_problems(quiz: Quiz, data: dict, table: PriceTable | None = None) -> li
                     f"on lesson {slug!r}; it has {count}."
                 )
     return problems
+
+
+def quiz_cue_problems(quiz: Quiz, data: dict, table: PriceTable) -> list[str]:
+    """The patterns in a draft's options that give answers away (courses/cues.py), read as
+    learners will see them under `table`, each naming the quiz. A question with some other
+    problem (no single right option, a living number that fails) is left to that message."""
+    items = []
+    for position, question in enumerate(data["questions"], start=1):
+        options = question["options"]
+        right = [i for i, option in enumerate(options) if option["correct"]]
+        if len(right) != 1:
+            continue
+        try:
+            shown = [shown_text(render_markdown(o["text"], table=table)) for o in options]
+        except LivingNumberError:
+            continue
+        items.append(
+            Item(
+                label=f"Question {position} ({question['key']})",
+                options=shown,
+                feedback=[option["feedback"] for option in options],
+                correct=right[0],
+            )
+        )
+    name = "The module test" if is_test(quiz) else f"This quiz ({data['title'] or quiz.title})"
+    return [f"{name}: {problem}" for problem in cue_problems(items, test=is_test(quiz))]
 
 
 # --- editing the draft ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import yaml
 from django.db import transaction
 from django.utils.html import strip_tags
 
+from courses.cues import Item, cue_problems
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import PriceTable, load_price_table
 
@@ -309,7 +310,25 @@ def _read_questions(
         )
     if not result:
         raise ContentError(path, "questions", "has no questions")
+    if cues := cue_problems(cue_items(result), test=test):
+        raise ContentError(
+            path, "questions", "give the answers away to a learner who does not read them:\n- "
+            + "\n- ".join(cues),
+        )  # fmt: skip
     return result
+
+
+def cue_items(questions: list[QuestionSource]) -> list[Item]:
+    """Questions as the test-wise cue checks read them: options as shown, living numbers in."""
+    return [
+        Item(
+            label=q.key,
+            options=[shown_text(c.text_html) for c in q.choices],
+            feedback=[c.feedback_markdown for c in q.choices],
+            correct=next(i for i, c in enumerate(q.choices) if c.is_correct),
+        )
+        for q in questions
+    ]
 
 
 def _read_lab(path: Path, render: _Renderer) -> LabSource:
@@ -555,6 +574,7 @@ def _sync_questions(quiz: Any, source: QuizSource, lessons: dict, report: SyncRe
     keys = []
     for order, qs in enumerate(source.questions, start=1):
         keys.append(qs.key)
+        _retire_if_right_option_moves(quiz, qs, report)
         question = _upsert(
             Question,
             {"quiz": quiz, "key": qs.key},
@@ -584,3 +604,30 @@ def _sync_questions(quiz: Any, source: QuizSource, lessons: dict, report: SyncRe
         report.deactivated.append(f"question {key}")
         report.changed_objects.append(quiz)
     gone.update(is_active=False)
+
+
+def _retire_if_right_option_moves(quiz: Any, source: QuestionSource, report: SyncReport) -> None:
+    """An answered question whose file now marks a different position as right is retired and
+    the file's version goes in as a new question under the same key, as the quiz editor does.
+
+    Choices are matched by position, so updating in place would flip which row is right under
+    learners' recorded answers: their attempt would show them choosing what is now a wrong
+    option (or the right one they missed). The retired row keeps its options and answers, out of
+    the quiz, under a key that names the row."""
+    from quizzes.models import Answer, Question
+
+    question = Question.objects.filter(quiz=quiz, key=source.key).first()
+    if question is None or not Answer.objects.filter(question=question).exists():
+        return
+    right = list(question.choices.filter(is_correct=True).values_list("order", flat=True))
+    new_right = [n for n, choice in enumerate(source.choices, start=1) if choice.is_correct]
+    if right == new_right:
+        return
+    question.key = f"{source.key}-r{question.pk}"
+    question.is_active = False
+    question.save(update_fields=["key", "is_active"])
+    report.deactivated.append(
+        f"question {source.key} (answered, and the file moves its right option: the answered "
+        f"version is kept as {question.key})"
+    )
+    report.changed_objects.append(quiz)

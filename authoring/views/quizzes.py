@@ -22,6 +22,7 @@ from authoring.quizzes import (
     publish_quiz,
     put_question,
     question_problems,
+    quiz_cue_problems,
     quiz_snapshot,
     remove_question,
 )
@@ -85,6 +86,8 @@ def _page(
         "questions": questions,
         "leaving": leaving,
         "problems": problems or [],
+        # Shown before publishing, so the instructor meets them before the refusal does.
+        "cues": [] if problems else quiz_cue_problems(quiz, data, current_price_table()),
         "diff": diff_draft(Kind.QUIZ, quiz_snapshot(quiz), draft.data) if draft else [],
     }
     template = "authoring/quiz_edit.html"

@@ -252,6 +252,7 @@ def attempt_review(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     if closed := _closed_redirect(request, attempt):
         return closed
     items, answered = _attempt_items(attempt, reveal=False)
+    unanswered = [item for item in items if not item.answered]
     return render(
         request,
         "quizzes/test_review.html",
@@ -261,18 +262,34 @@ def attempt_review(request: HttpRequest, module: str, pk: int) -> HttpResponse:
             "attempt": attempt,
             "items": items,
             "answered_count": answered,
-            "unanswered": [item for item in items if not item.answered],
+            "unanswered": unanswered,
+            "unanswered_numbers": ",".join(str(item.number) for item in unanswered),
+            "confirming": bool(unanswered) and request.GET.get("confirm") == "unanswered",
             "review_policy": describe_review_policy(),
             "progress": module_progress(request.user, attempt.quiz.module),
         },
     )
 
 
+def _confirmed_numbers(raw: str) -> set[int]:
+    return {int(part) for part in raw.split(",") if part.strip().isdecimal()}
+
+
 @login_required
 @require_POST
 def attempt_submit(request: HttpRequest, module: str, pk: int) -> HttpResponse:
-    """Idempotent: a second submit (double click, other tab, replay) records nothing more."""
+    """Idempotent: a second submit (double click, other tab, replay) records nothing more.
+
+    An attempt with questions left blank is submitted only once the learner has confirmed
+    those very questions (`unanswered`, their numbers, from the confirmation on the review
+    page): anything else goes to that confirmation, which names them."""
     attempt = _get_attempt_for_user(request, module, pk)
+    if not attempt.voided and attempt.submitted_at is None:
+        items, _ = _attempt_items(attempt, reveal=False)
+        blank = {item.number for item in items if not item.answered}
+        if not blank <= _confirmed_numbers(request.POST.get("unanswered", "")):
+            target = _attempt_url(attempt, "review") + "?confirm=unanswered#confirm"
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     if attempt.voided:
         messages.error(
             request, "That attempt was reset by an administrator and cannot be submitted."

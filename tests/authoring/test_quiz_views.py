@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -144,9 +146,12 @@ def test_moving_without_htmx_redirects_to_the_editor(author, quiz):
 def test_options_can_be_reordered_removed_and_added_on_an_unanswered_question(author, quiz):
     question = draft_question(quiz, "te-q2")
     dropped = next(o for o in question["options"] if not o["correct"])
-    question["options"] = [o for o in reversed(question["options"]) if o is not dropped]
-    question["options"].append({"id": None, "text": "Brand new", "correct": False,
-                                "feedback": "Why not."})  # fmt: skip
+    right = next(o for o in question["options"] if o["correct"])
+    wrong = [o for o in reversed(question["options"]) if o is not dropped and o is not right]
+    # The right option goes last: the other questions key A and B, and a third at B would
+    # key one position in most of the quiz, which publishing refuses.
+    question["options"] = [*wrong, {"id": None, "text": "Brand new", "correct": False,
+                                    "feedback": "Why not."}, right]  # fmt: skip
     author.post(question_url(quiz, "te-q2"), question_form_data(question))
     author.post(reverse("authoring:quiz_publish", args=[quiz.pk]))
     live = Question.objects.get(quiz=quiz, key="te-q2")
@@ -203,7 +208,8 @@ def test_an_answered_question_can_be_replaced_by_a_new_one(author, learner, quiz
     live = Question.objects.get(quiz=quiz, key="te-q1")
     recorded = answer(learner, live, live.choices.get(is_correct=True))
     question = draft_question(quiz, "te-q1")
-    other = next(i for i, o in enumerate(question["options"]) if not o["correct"])
+    # The last wrong option: keying the first would put two of three right options at A.
+    other = max(i for i, o in enumerate(question["options"]) if not o["correct"])
     data = question_form_data(question, correct=str(other), as_new="1")
     response = author.post(question_url(quiz, "te-q1"), data)
     assert response.status_code == 302
@@ -301,3 +307,56 @@ def test_options_are_reordered_by_their_positions(author, learner, quiz):
     texts = list(live.choices.order_by("order").values_list("text_markdown", flat=True))
     assert texts == [o["text"] for o in reversed(question["options"])]
     assert Answer.objects.get().choice.order == 4  # the answer follows its option
+
+
+def _lengthen_right_option(author, quiz: Quiz, key: str) -> None:
+    question = draft_question(quiz, key)
+    right = next(i for i, o in enumerate(question["options"]) if o["correct"])
+    text = question["options"][right]["text"] + " This holds on every model in today's table."
+    response = author.post(
+        question_url(quiz, key), question_form_data(question, **{f"option-{right}-text": text})
+    )
+    assert response.status_code == 302
+
+
+def test_the_editor_shows_a_cue_before_publishing_and_publishing_is_refused(author, quiz):
+    for key in ("te-q1", "te-q2"):
+        _lengthen_right_option(author, quiz, key)
+    expected = (
+        "This quiz (Token economics quiz): the right option is the longest in 2 of 3 questions "
+        "(Question 1 (te-q1), Question 2 (te-q2)); at most 1 may be (a third)"
+    )
+    page = author.get(reverse("authoring:quiz", args=[quiz.pk])).content.decode()
+    assert "publishing is refused until they are fixed" in page
+    assert expected in page
+
+    response = author.post(reverse("authoring:quiz_publish", args=[quiz.pk]), **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="editor"')
+    assert "Not published. Please fix:" in html and expected in html
+    live = Question.objects.get(quiz=quiz, key="te-q1").choices.get(is_correct=True)
+    assert "today's table" not in live.text_markdown
+    assert get_draft(Kind.QUIZ, quiz.pk) is not None  # nothing the instructor typed is lost
+
+
+def test_publishing_a_test_with_an_absolute_word_only_in_a_wrong_option_is_refused(
+    author, test_quiz
+):
+    question = draft_question(test_quiz, "mt-te-3")
+    wrong = next(i for i, o in enumerate(question["options"]) if not o["correct"])
+    text = "Never measure again: " + question["options"][wrong]["text"]
+    data = question_form_data(question, **{f"option-{wrong}-text": text})
+    assert author.post(question_url(test_quiz, "mt-te-3"), data).status_code == 302
+    response = author.post(reverse("authoring:quiz_publish", args=[test_quiz.pk]))
+    assert response.status_code == 422
+    assert (
+        'The module test: Question 3 (mt-te-3): "never" appears only in wrong options '
+        f"(option {'ABCD'[wrong]})"
+    ) in html.unescape(response.content.decode())
+    assert not Choice.objects.filter(text_markdown__startswith="Never measure").exists()
+
+
+def test_an_editor_with_no_cues_shows_no_warning(author, quiz):
+    page = author.get(reverse("authoring:quiz", args=[quiz.pk])).content.decode()
+    assert "give answers away" not in page

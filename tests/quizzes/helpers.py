@@ -102,3 +102,10 @@ def make_attempt(
     Answer.objects.bulk_create(answers)
     attempt.refresh_from_db()
     return attempt
+
+
+def submit(client: object, attempt: Attempt, **kwargs: object) -> object:
+    """Submit a test attempt through the view, confirming any questions left blank (the review
+    page's confirmation sends their numbers)."""
+    numbers = ",".join(str(n) for n in range(1, len(attempt.choice_order) + 1))
+    return client.post(attempt_url(attempt, "submit/"), {"unanswered": numbers}, **kwargs)

@@ -19,6 +19,7 @@ from tests.quizzes.helpers import (
     ordered_question_ids,
     questions_of,
     right_choice,
+    submit,
     wrong_choice,
 )
 
@@ -46,7 +47,7 @@ def test_anonymous_visitors_are_sent_to_login(client, learner, course):
         client.get(attempt_url(attempt, "questions/1/")),
         client.post(attempt_url(attempt, "answer/"), {"question": 1, "choice": 1}),
         client.get(attempt_url(attempt, "review/")),
-        client.post(attempt_url(attempt, "submit/")),
+        submit(client, attempt),
         client.get(attempt_url(attempt, "result/")),
     ):
         assert response.status_code == 302
@@ -96,7 +97,7 @@ def test_each_attempt_gets_its_own_option_order(client, learner, course, setting
     settings.TEST_RETAKE_COOLDOWN_SECONDS = 0
     client.force_login(learner)
     first = start(client)
-    client.post(attempt_url(first, "submit/"))
+    submit(client, first)
     second = start(client)
     assert second.pk != first.pk
     # 15 questions of 4 options: the chance of the same order everywhere is (1/24)^15.
@@ -219,6 +220,93 @@ def test_the_review_names_the_unanswered_questions(client, learner, course):
     assert "13 of 15 answered" in html
 
 
+def _answer_all_but_4_and_9(client, attempt: Attempt) -> None:
+    ids = ordered_question_ids(attempt)
+    for question_id in ids[:3] + ids[4:8] + ids[9:]:
+        question = Question.objects.get(pk=question_id)
+        client.post(
+            attempt_url(attempt, "answer/"),
+            {"question": question_id, "choice": attempt_token(attempt, right_choice(question))},
+        )
+
+
+def test_submitting_with_blank_questions_asks_for_confirmation_naming_them(client, learner, course):
+    client.force_login(learner)
+    attempt = start(client)
+    _answer_all_but_4_and_9(client, attempt)
+    response = client.post(attempt_url(attempt, "submit/"))
+    assert response.status_code == 302
+    assert response.url == attempt_url(attempt, "review/?confirm=unanswered#confirm")
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+
+    html = client.get(response.url).content.decode()
+    assert "Submit with questions 4 and 9 unanswered?" in html
+    assert "They count as wrong, and you cannot answer them after submitting." in html
+    assert '<input type="hidden" name="unanswered" value="4,9">' in html
+    assert "Yes, submit with 2 unanswered" in html
+    assert f'href="{attempt_url(attempt, "questions/4/")}">Answer question 4 first' in html
+
+    response = client.post(attempt_url(attempt, "submit/"), {"unanswered": "4,9"})
+    assert response.url == attempt_url(attempt, "result/")
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.score == 13
+
+
+def test_a_confirmation_that_leaves_out_a_blank_question_does_not_submit(client, learner, course):
+    client.force_login(learner)
+    attempt = start(client)
+    _answer_all_but_4_and_9(client, attempt)
+    for raw in ("4", "", "9,x", "4;9"):
+        response = client.post(attempt_url(attempt, "submit/"), {"unanswered": raw})
+        assert response.url.endswith("review/?confirm=unanswered#confirm")
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+
+
+def test_submitting_blank_questions_with_htmx_sends_the_client_to_the_confirmation(
+    client, learner, course
+):
+    client.force_login(learner)
+    attempt = start(client)
+    response = client.post(attempt_url(attempt, "submit/"), headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == attempt_url(attempt, "review/?confirm=unanswered#confirm")
+    html = client.get(response["HX-Redirect"]).content.decode()
+    assert "Submit with questions 1, 2, 3," in html and "14 and 15 unanswered?" in html
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+
+
+def test_a_fully_answered_attempt_submits_without_a_confirmation(client, learner, course):
+    client.force_login(learner)
+    attempt = start(client)
+    answer_test(client, attempt, 15)
+    assert "Yes, submit" not in client.get(attempt_url(attempt, "review/")).content.decode()
+    response = client.post(attempt_url(attempt, "submit/"))
+    assert response.url == attempt_url(attempt, "result/")
+
+
+def test_a_passing_result_says_what_the_review_shows_and_when_a_retake_is_possible(
+    client, learner, course
+):
+    client.force_login(learner)
+    attempt = start(client)
+    answer_test(client, attempt, 13)
+    html = submit(client, attempt, follow=True).content.decode()
+    assert "This review shows the right answer to every question, with why it is right." in html
+    assert "You can retake the test in 10 minutes" in html
+
+
+def test_a_failing_result_says_the_right_answers_wait_for_a_pass(client, learner, course):
+    client.force_login(learner)
+    attempt = start(client)
+    answer_test(client, attempt, 5)
+    html = submit(client, attempt, follow=True).content.decode()
+    assert "The right answer to a question you missed is shown once you have passed" in html
+    assert "You can retake the test in 10 minutes" in html
+
+
 @pytest.mark.parametrize(("right", "passed"), [(12, True), (11, False), (15, True), (0, False)])
 def test_scoring_passes_at_twelve_of_fifteen_and_fails_at_eleven(
     client, learner, course, right, passed
@@ -226,7 +314,7 @@ def test_scoring_passes_at_twelve_of_fifteen_and_fails_at_eleven(
     client.force_login(learner)
     attempt = start(client)
     answer_test(client, attempt, right)
-    response = client.post(attempt_url(attempt, "submit/"))
+    response = submit(client, attempt)
     assert response.url == attempt_url(attempt, "result/")
     attempt.refresh_from_db()
     assert (attempt.score, attempt.total, attempt.passed) == (right, 15, passed)
@@ -245,7 +333,7 @@ def test_the_result_reviews_every_question_with_answer_right_one_and_explanation
     client.force_login(learner)
     attempt = start(client)
     answer_test(client, attempt, 14)
-    client.post(attempt_url(attempt, "submit/"))
+    submit(client, attempt)
     html = client.get(attempt_url(attempt, "result/")).content.decode()
     assert html.count("Your answer") == 15
     assert html.count("Right answer") == 15
@@ -268,10 +356,10 @@ def test_submitting_twice_records_one_result(client, learner, course):
     attempt = start(client)
     answer_test(client, attempt, 12)
     stale = Attempt.objects.get(pk=attempt.pk)  # as a second tab or a replay would hold it
-    assert client.post(attempt_url(attempt, "submit/")).status_code == 302
+    assert submit(client, attempt).status_code == 302
     attempt.refresh_from_db()
     first = (attempt.submitted_at, attempt.score, attempt.total, attempt.passed)
-    response = client.post(attempt_url(attempt, "submit/"), follow=True)
+    response = submit(client, attempt, follow=True)
     assert "already submitted" in response.content.decode()
     assert finish_attempt(stale) is False
     attempt.refresh_from_db()
@@ -282,7 +370,7 @@ def test_submitting_twice_records_one_result(client, learner, course):
 def test_submitting_with_htmx_redirects_the_client(client, learner, course):
     client.force_login(learner)
     attempt = start(client)
-    response = client.post(attempt_url(attempt, "submit/"), headers=HTMX)
+    response = submit(client, attempt, headers=HTMX)
     assert response["HX-Redirect"] == attempt_url(attempt, "result/")
     attempt.refresh_from_db()
     assert (attempt.score, attempt.total, attempt.passed) == (0, 15, False)
@@ -291,7 +379,7 @@ def test_submitting_with_htmx_redirects_the_client(client, learner, course):
 def test_pages_of_a_submitted_attempt_lead_to_its_result(client, learner, course):
     client.force_login(learner)
     attempt = start(client)
-    client.post(attempt_url(attempt, "submit/"))
+    submit(client, attempt)
     for tail in ("", "questions/1/", "review/"):
         assert client.get(attempt_url(attempt, tail)).url == attempt_url(attempt, "result/")
 
@@ -309,7 +397,7 @@ def test_another_learners_attempt_is_404_and_untouched(client, learner, other_le
             {"question": question.pk, "choice": attempt_token(attempt, right_choice(question))},
         ),
         client.get(attempt_url(attempt, "review/")),
-        client.post(attempt_url(attempt, "submit/")),
+        submit(client, attempt),
         client.get(attempt_url(attempt, "result/")),
     ):
         assert response.status_code == 404
@@ -345,7 +433,7 @@ def test_bad_answers_are_refused_with_a_message_and_nothing_stored(
     client.force_login(learner)
     settings.TEST_RETAKE_COOLDOWN_SECONDS = 0
     earlier = start(client)
-    client.post(attempt_url(earlier, "submit/"))
+    submit(client, earlier)
     attempt = start(client)
     first_id, second_id = ordered_question_ids(attempt)[:2]
     first, second = Question.objects.get(pk=first_id), Question.objects.get(pk=second_id)
@@ -398,7 +486,7 @@ def test_a_submitted_attempt_cannot_be_changed(client, learner, course):
     client.force_login(learner)
     attempt = start(client)
     answer_test(client, attempt, 11)
-    client.post(attempt_url(attempt, "submit/"))
+    submit(client, attempt)
     last = Question.objects.get(pk=ordered_question_ids(attempt)[-1])
     data = {"question": last.pk, "choice": attempt_token(attempt, right_choice(last))}
     response = client.post(attempt_url(attempt, "answer/"), data, headers=HTMX)
@@ -415,7 +503,7 @@ def test_a_retake_waits_for_the_cooldown(client, learner, course, settings):
     settings.TEST_RETAKE_COOLDOWN_SECONDS = 600
     client.force_login(learner)
     attempt = start(client)
-    client.post(attempt_url(attempt, "submit/"))
+    submit(client, attempt)
     html = client.get(TEST_URL).content.decode()
     assert "You can retake the test in 10 minutes" in html
     response = client.post(TEST_URL + "start/", follow=True)
@@ -435,7 +523,7 @@ def test_a_shorter_cooldown_setting_applies(client, learner, course, settings):
     settings.TEST_RETAKE_COOLDOWN_SECONDS = 0
     client.force_login(learner)
     first = start(client)
-    client.post(attempt_url(first, "submit/"))
+    submit(client, first)
     assert start(client).pk != first.pk
 
 
@@ -443,14 +531,14 @@ def test_an_admin_grant_skips_the_cooldown_once(client, learner, admin_user, cou
     settings.TEST_RETAKE_COOLDOWN_SECONDS = 3600
     client.force_login(learner)
     first = start(client)
-    client.post(attempt_url(first, "submit/"))
+    submit(client, first)
     grant = grant_retake(learner, module_test(), "grant", "Power cut during the test", admin_user)
     assert "granted you an extra attempt" in client.get(TEST_URL).content.decode()
     second = start(client)
     assert second.pk != first.pk
     grant.refresh_from_db()
     assert grant.used_at is not None
-    client.post(attempt_url(second, "submit/"))
+    submit(client, second)
     client.post(TEST_URL + "start/")
     assert Attempt.objects.count() == 2  # the grant was used once; the cooldown is back
 
@@ -462,7 +550,7 @@ def test_an_admin_reset_voids_the_attempts_and_the_learner_starts_afresh(
     client.force_login(learner)
     first = start(client)
     answer_test(client, first, 13)
-    client.post(attempt_url(first, "submit/"))
+    submit(client, first)
     second_open = None
     grant_retake(learner, module_test(), "reset", "Shared account, scores not theirs", admin_user)
     first.refresh_from_db()
@@ -485,7 +573,7 @@ def test_a_reset_attempt_in_progress_takes_no_answers(client, learner, admin_use
     response = client.post(attempt_url(attempt, "answer/"), data, headers=HTMX)
     assert response.status_code == 400
     assert "reset by an administrator" in response.content.decode()
-    assert client.post(attempt_url(attempt, "submit/")).url == TEST_URL
+    assert submit(client, attempt).url == TEST_URL
     attempt.refresh_from_db()
     assert attempt.submitted_at is None and not Answer.objects.exists()
 
@@ -513,7 +601,7 @@ def test_test_pages_need_the_same_few_queries_however_many_attempts(
     for url in pages:
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
-    client.post(attempt_url(attempt, "submit/"))
+    submit(client, attempt)
     with django_assert_max_num_queries(14):
         assert client.get(attempt_url(attempt, "result/")).status_code == 200
 
@@ -525,7 +613,7 @@ def test_no_test_page_sends_a_choice_id_as_a_radio_value(client, learner, course
     settings.TEST_RETAKE_COOLDOWN_SECONDS = 0
     client.force_login(learner)
     first = start(client)
-    client.post(attempt_url(first, "submit/"))
+    submit(client, first)
     attempt = start(client)
     ids = {str(pk) for pk in Choice.objects.values_list("pk", flat=True)}
     earlier_tokens = {

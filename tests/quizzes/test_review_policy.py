@@ -15,6 +15,7 @@ from tests.quizzes.helpers import (
     module_test,
     ordered_question_ids,
     right_choice,
+    submit,
 )
 from tests.security.test_deploy_settings import PRODUCTION, run_manage
 
@@ -36,7 +37,7 @@ def submitted(client, right: int | None) -> Attempt:
     attempt = start(client)
     if right is not None:
         answer_test(client, attempt, right)
-    client.post(attempt_url(attempt, "submit/"))
+    submit(client, attempt)
     attempt.refresh_from_db()
     return attempt
 
