@@ -180,3 +180,20 @@ def test_a_count_of_documents_is_not_read_as_document_tokens() -> None:
     assert "$3.75 a day" in reply.text
     assert "I read it as a day" in reply.text
     assert "30,000 tokens of documents" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("phrase", "requests", "per"),
+    [
+        ("40k rpd", 40_000, "day"),
+        ("2 rps", 172_800, "day"),
+        ("12k test cases/mo", 12_000, "month"),
+        ("30k invoices a day", 30_000, "day"),
+        ("5k evals a month", 5_000, "month"),
+    ],
+)
+def test_rate_abbreviations_and_more_count_nouns_read_as_a_volume(phrase, requests, per):
+    # Haiku 5.5 at $0.10 in / $0.50 out, 1,000 in and 100 out: $0.00015 a request.
+    reply = make_ask("cost-estimator")(f"haiku 5.5, {phrase}, 1,000 in / 100 out. cost?")
+    (call,) = [c for c in reply.calculations if c.tool == "workload_cost"]
+    assert (call.input["requests"], call.input["per"]) == (requests, per)

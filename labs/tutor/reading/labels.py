@@ -94,6 +94,7 @@ COUNT_NOUNS = (
     r"invocations?|inferences?|transactions?|orders?|records?|articles?|posts?|comments?",
     r"images?|pages?|files?|rows?|tasks?|summaries|classifications?|descriptions?|products?",
     r"reports?|interactions?|searches|times|hits|generations?|prs|pull\s+requests?|commits?",
+    r"(?:test\s+)?cases|evals?|samples?|invoices?|receipts?|essays?|leads|resumes|transcripts?",
     # "~8k of these a day", "5,000 of those": the calls just pasted or described.
     r"these|those",
 )

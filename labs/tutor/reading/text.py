@@ -19,10 +19,24 @@ _REPLACEMENTS = {
 }
 
 
+# Rate abbreviations engineers type, one row each, spelled out before any reader runs:
+# "100k rpd" reads as "100k requests a day".
+RATE_ABBREVIATIONS = (
+    (r"\brpd\b", "requests a day"),
+    (r"\brph\b", "requests an hour"),
+    (r"\b(?:rps|qps|tps)\b", "requests a second"),
+    (r"\brpm\b", "requests a minute"),
+)
+_RATE_ABBREVIATIONS = [(re.compile(p, re.I), words) for p, words in RATE_ABBREVIATIONS]
+
+
 def normalize(text: str) -> str:
-    """Typographic quotes, dashes and spaces as plain ASCII; the length may change."""
+    """Typographic quotes, dashes and spaces as plain ASCII, rate abbreviations spelled out;
+    the length may change."""
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
+    for pattern, words in _RATE_ABBREVIATIONS:
+        text = pattern.sub(words, text)
     return text
 
 
