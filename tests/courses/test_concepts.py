@@ -84,10 +84,13 @@ def test_each_section_is_a_heading_of_its_lesson_and_every_h2_is_covered(course_
         assert not uncovered, (lesson.slug, uncovered)
     # "also" names another lesson's heading that teaches the idea too: it must exist.
     anchors = {lesson.slug: set(headings(lesson.body_html)) for lesson in module.lessons}
-    for concepts in by_lesson.values():
+    for own, concepts in by_lesson.items():
         for c in concepts:
-            for item in c.get("also", []):
+            also = c.get("also", [])
+            assert len(also) == len(set(also)), c["slug"]
+            for item in also:
                 lesson, _, section = item.partition("#")
+                assert lesson != own, (c["slug"], item)  # its own lesson is `section`
                 assert lesson in anchors and section in anchors[lesson], (c["slug"], item)
 
 
