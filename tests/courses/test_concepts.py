@@ -84,10 +84,13 @@ def test_each_section_is_a_heading_of_its_lesson_and_every_h2_is_covered(course_
         assert not uncovered, (lesson.slug, uncovered)
     # "also" names another lesson's heading that teaches the idea too: it must exist.
     anchors = {lesson.slug: set(headings(lesson.body_html)) for lesson in module.lessons}
-    for concepts in by_lesson.values():
+    for own, concepts in by_lesson.items():
         for c in concepts:
-            for item in c.get("also", []):
+            also = c.get("also", [])
+            assert len(also) == len(set(also)), c["slug"]
+            for item in also:
                 lesson, _, section = item.partition("#")
+                assert lesson != own, (c["slug"], item)  # its own lesson is `section`
                 assert lesson in anchors and section in anchors[lesson], (c["slug"], item)
 
 
@@ -139,21 +142,68 @@ def test_answers_are_in_our_own_words():
     assert copied == {}
 
 
+USAGE_FIELDS = [
+    "`input_tokens`",
+    "`output_tokens`",
+    "`cache_creation_input_tokens`",
+    "`cache_read_input_tokens`",
+    "5-minute and 1-hour split",
+    "`service_tier`",
+]
+
+
 @pytest.mark.parametrize(
     ("slug", "must_say"),
     [
         ("cache-refreshed-on-hit", ["each hit", "five minutes"]),
         ("batch-size-limit", ["100,000 requests", "256 MB"]),
-        ("batch-timing-and-expiry", ["24 hours", "`expired`", "29 days"]),
+        ("batch-timing-and-expiry", ["24 hours", "`expired`", "29 days", "a batch is a queue"]),
         ("ephemeral-means-five-minutes", ['"ttl": "1h"', "twice the base input"]),
         ("closed-stream-billing", ["charged", "[UNCONFIRMED]"]),
         ("cache-break-even", ["first hit", "second"]),
         ("input-tokens-excludes-cached", ["sum of those three fields"]),
         ("cache-scope-keys-and-workspaces", ["workspace", "2026-02-05"]),
         ("thinking-billed-as-output", ["output price", "`usage.output_tokens`"]),
+        # Streaming: the same price, the first words sooner.
+        ("streaming-same-price", ["billed identically", "perceived latency", "first words"]),
+        ("workload-patterns", ["first words sooner but costs the same", "within 24 hours"]),
+        # A spend cap: an error until the reset, and when the reset is.
+        ("spend-limit-reached", ["until the limit resets at 00:00 UTC", "next month"]),
+        ("workspace-spend-limits", ["`enforced_spend_limit_reached`", "00:00 UTC"]),
+        ("api-rate-limits", ["whole organization", "not per end user", "00:00 UTC"]),
+        # The API's limits are the organization's, so users need limits of the app's own.
+        ("per-user-rate-limits", ["whole organization", "abusive account", "stuck in a loop"]),
+        ("production-cost-guard-rails", ["organization-wide rate limits", "until the month"]),
+        # What to log per call.
+        ("what-to-log", [*USAGE_FIELDS, "user", "feature", "model"]),
+        ("measure-usage-first", [*USAGE_FIELDS, "user", "feature", "model"]),
+        (
+            "usage-fields",
+            ["`ephemeral_5m_input_tokens`", "`service_tier`", "the user and the feature"],
+        ),
+        # A test set: 50-200 items from real traffic, fixed in advance.
+        ("test-set-size", ["50 to 200", "real traffic", "fix the set in advance"]),
+        ("cheapest-model-that-passes", ["50 to 200", "real traffic in advance"]),
+        ("top-tier-is-not-a-safe-default", ["50 to 200", "real traffic", "fixed before"]),
+        # Routing: the classifier is paid on every request.
+        ("how-tiered-routing-works", ["on every request", "large share of the traffic"]),
+        ("classifier-overhead", ["every request", "large share of traffic"]),
+        ("when-routing-does-not-pay", ["billed on every request", "large share"]),
+        # Retrieved chunks that change per call: only the prefix before them caches.
+        ("cache-changing-documents", ["stable prefix in front of the chunks"]),
+        ("documents-and-rag-cost", ["cannot be cached", "stable prefix before them"]),
+        ("trim-the-context", ["cannot be cached", "stable prefix in front of them"]),
+        # A date or a user name at the top breaks the prefix: move it into the user turn.
+        ("cache-needs-exact-prefix", ["user name at the top", "into the user turn"]),
+        ("debugging-a-cache-miss", ["the user's name", "in the user turn"]),
+        ("system-prompt-every-call", ["the user's name", "in the user turn"]),
+        # Batch results within 24 hours: a queue, not a deadline.
+        ("batch-discount", ["within 24 hours", "cannot set an earlier deadline"]),
+        ("which-traffic-can-be-batched", ["within 24 hours", "cannot ask for them sooner"]),
     ],
 )
 def test_key_answers_state_the_current_facts(slug, must_say):
     (concept,) = [c for c in all_concepts() if c["slug"] == slug]
+    answer = " ".join(concept["answer"].split())  # a phrase may wrap across lines
     for phrase in must_say:
-        assert phrase in concept["answer"], (slug, phrase)
+        assert phrase in answer, (slug, phrase)

@@ -143,19 +143,50 @@ def test_a_request_for_answers_inside_quoted_data_is_neither_obeyed_nor_a_refusa
     assert answer("architecture-advisor", unquoted, [], TABLE).kind == "refuse"
 
 
-def test_a_concept_taught_in_two_lessons_links_both(tmp_path, settings):
-    import shutil
+@pytest.mark.parametrize(
+    ("lab", "message", "main", "also"),
+    [
+        (
+            "prompt-auditor",
+            "does a shorter max_tokens lower the input bill?",
+            "token-economics#max_tokens-is-a-ceiling-not-a-target",
+            "model-selection#2-ask-for-a-format",
+        ),
+        (
+            "prompt-auditor",
+            "why does each chat turn cost more than the last",
+            "token-economics#conversation-history-is-replayed",
+            "model-selection#5-shorten-the-history",
+        ),
+        (
+            "cost-estimator",
+            "how do i reduce cost of long conversations",
+            "model-selection#5-shorten-the-history",
+            "token-economics#conversation-history-is-replayed",
+        ),
+        (
+            "architecture-advisor",
+            "which ttl for a batch job",
+            "production-controls#what-batch-saves",
+            "prompt-caching#traffic-decides-the-hit-rate",
+        ),
+        (
+            "caching-strategist",
+            "when is the 1-hour ttl worth it?",
+            "prompt-caching#traffic-decides-the-hit-rate",
+            "production-controls#what-batch-saves",
+        ),
+    ],
+)
+def test_a_concept_taught_in_two_lessons_links_both(lab, message, main, also):
+    """A learner in a lab finds the link to its own lesson when that lesson teaches it too."""
+    reply = answer(lab, message, [], TABLE)
+    assert reply.kind == "concept"
+    first, _, others = reply.text.split("Read more in ", 1)[1].partition("; also in ")
+    assert section_url(main) in first
+    assert section_url(also) in others
 
-    content = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, content)
-    path = content / "modules" / "07-cost-optimization" / "concepts" / "token-economics.yaml"
-    text = path.read_text()
-    text = text.replace(
-        "  - slug: max-tokens-and-input-bill\n",
-        "  - slug: max-tokens-and-input-bill\n    also: [model-selection#6-use-stop-sequences]\n",
-    )
-    path.write_text(text)
-    settings.CONTENT_DIR = content
-    reply = answer("prompt-auditor", "does a shorter max_tokens lower the input bill?", [], TABLE)
-    assert LESSON.format("token-economics") in reply.text
-    assert LESSON.format("model-selection") + "#6-use-stop-sequences" in reply.text
+
+def section_url(item: str) -> str:
+    lesson, _, section = item.partition("#")
+    return f"({LESSON.format(lesson)}#{section})"
