@@ -24,8 +24,10 @@ from .common import (
 )
 from .prompt_checks import check_rewrite, find_injections
 from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
+from .prompt_usage import usage_advice
 from .reading import FOLLOW_UP_PHRASES, Facts
 from .types import TutorReply
+from .usage_calls import prices_usage, usage_reply
 from .writing import Reply, model_prices, plural, table, tokens, usd
 
 CAPABILITIES = [
@@ -67,6 +69,10 @@ def answer(ctx: Context) -> TutorReply:
         reply = Reply()
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
+    if prices_usage(ctx):
+        # Counts the API reported: priced field by field, then read for where the money goes.
+        notes = [*choice.retired, *choice.notes]
+        return usage_reply(ctx, choice.baseline, notes, usage_advice)
     if conv.new.prompt_text is None and not conv.new.percents:
         # A trim or a what-if stated in numbers: its signed difference, before any audit.
         changed = prompt_changes.change_reply(

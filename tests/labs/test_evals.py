@@ -36,8 +36,8 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.89"),
     "caching-strategist": Decimal("0.83"),
-    "prompt-auditor": Decimal("0.64"),
-    "architecture-advisor": Decimal("0.68"),
+    "prompt-auditor": Decimal("0.70"),
+    "architecture-advisor": Decimal("0.77"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 0,

@@ -15,11 +15,12 @@ from typing import Any
 from labs.calculator.workload_specs import TASK_TIERS
 
 from ..calc import CalculationFailed
-from ..common import Context, helpful_reply, replace_retired
+from ..common import Context, choose_models, helpful_reply, replace_retired
 from ..concept_answers import concept_text
 from ..intents import find_concepts
 from ..reading import FOLLOW_UP_PHRASES
 from ..types import TutorReply
+from ..usage_calls import prices_usage, usage_reply
 from ..writing import Reply, join_words, plural
 from . import steps
 from .plan_reply import _plan_reply
@@ -41,6 +42,10 @@ TOPIC = "the cost architecture of production Claude API workloads"
 
 
 def answer(ctx: Context) -> TutorReply:
+    if prices_usage(ctx):
+        choice = choose_models(ctx.conv, ctx.table)
+        if choice.baseline is not None:
+            return usage_reply(ctx, choice.baseline, [*choice.retired, *choice.notes])
     drafts, previous, changes = _read_workloads(ctx)
     if not drafts:
         facts = ctx.conv.new
