@@ -37,7 +37,7 @@ FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.89"),
     "caching-strategist": Decimal("0.83"),
     "prompt-auditor": Decimal("0.70"),
-    "architecture-advisor": Decimal("0.77"),
+    "architecture-advisor": Decimal("0.85"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 0,
