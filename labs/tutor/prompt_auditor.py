@@ -219,19 +219,29 @@ _WASTE_RE = re.compile(
     r"that\s+(?:bit|part|sentence))\b",
     re.I,
 )
-# Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong.
+# Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong
+# unless the reader found the hours it arrives in ("office hours (9-17)").
 _PART_TIME_RE = re.compile(
     r"\boffice\s+hours|\bbusiness\s+hours|\bworking\s+(?:hours|days?)|\bweekdays?\b|"
     r"\bmon(?:day)?\s*[-\u2013]\s*fri|\b\d{1,2}\s*[-\u2013]\s*\d{1,2}\b",
     re.I,
 )
+# Traffic on working days only: a month is about 22 of them, not 30.
+_WORKDAYS_RE = re.compile(
+    r"\bmon(?:day)?\s*(?:[-\u2013]|to|through|thru)\s*fri(?:day)?\b|\bweekdays?\b|"
+    r"\b(?:working|business|work)\s+days?\b|\bno\s+weekends?\b|\bnot\s+(?:on\s+)?weekends\b",
+    re.I,
+)
+WORKDAYS_PER_MONTH = 22
 
 
 def _wasted_tokens(ctx: Context) -> int | None:
     """The one token count in a message about dead-weight wording, or None when unsure."""
-    if _PART_TIME_RE.search(ctx.message):
+    facts = ctx.conv.new
+    hourly = facts.volume_note is not None and "around the clock" in facts.volume_note
+    if _PART_TIME_RE.search(ctx.message) and (hourly or not (facts.active_hours or facts.per)):
         return None
-    counts = [n for n in ctx.conv.new.numbers if n.kind == "tokens"]
+    counts = [n for n in facts.numbers if n.kind == "tokens"]
     if len(counts) != 1:
         return None
     return counts[0].whole
@@ -253,12 +263,45 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
             "output_tokens": 0,
         },
     )
-    reply.add(
-        f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
-        f"{model.display_name} they cost **{usd(out['per_day_usd'])} a day, "
-        f"{usd(out['per_month_usd'])} a month and {usd(out['per_year_usd'])} a year**. "
-        "Deleting them saves exactly that, if the answers stay as good on your test examples."
-    )
+    workdays = facts.per == "day" and _WORKDAYS_RE.search(ctx.message) is not None
+    if workdays:
+        # Traffic on working days only: the day's figure is a working day's, and the month
+        # counts the working days in it (a reading of the volume, stated as an assumption).
+        month = ctx.calc.run(
+            "workload_cost",
+            {
+                "model": model.id,
+                "requests": facts.requests * WORKDAYS_PER_MONTH,
+                "per": "month",
+                "system_tokens": wasted,
+                "output_tokens": 0,
+            },
+        )
+        reply.add(
+            f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+            f"{model.display_name} they cost **{usd(out['per_day_usd'])} a working day and "
+            f"{usd(month['per_month_usd'])} a month** ({WORKDAYS_PER_MONTH} working days), "
+            "with nothing on weekends. Deleting them saves exactly that, if the answers stay as "
+            "good on your test examples."
+        )
+        reply.assume(
+            f"Traffic on working days only: {tokens(facts.requests)} requests a working day, "
+            f"{WORKDAYS_PER_MONTH} working days a month "
+            f"({tokens(facts.requests * WORKDAYS_PER_MONTH)} requests a month); a month has 20 "
+            "to 23 of them, so the month moves a little."
+        )
+    else:
+        if facts.active_hours and facts.active_hours < 24:
+            reply.assume(
+                f"Traffic in those {facts.active_hours} hours on every day of the month; if "
+                'weekends are quiet, say "weekdays only" and I will count working days.'
+            )
+        reply.add(
+            f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+            f"{model.display_name} they cost **{usd(out['per_day_usd'])} a day, "
+            f"{usd(out['per_month_usd'])} a month and {usd(out['per_year_usd'])} a year**. "
+            "Deleting them saves exactly that, if the answers stay as good on your test examples."
+        )
     reply.assume(*choice.notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)
@@ -267,7 +310,8 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
         "of the prompt and the answers are left out."
     )
     reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
-    reply.assume(*out["assumptions"])
+    # The calculator's 30-day month is not the working-day month priced above.
+    reply.assume(*[a for a in out["assumptions"] if not (workdays and a.startswith("A month"))])
     reply.warnings_from([out])
     reply.next_step = "paste the whole prompt for an audit of the rest."
     return ctx.reply(reply.render())
