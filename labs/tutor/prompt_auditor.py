@@ -96,6 +96,12 @@ def answer(ctx: Context) -> TutorReply:
                 "the prompt or the model changes.\n"
             )
         return priced
+    if prompt is None and conv.new.turns and conv.new.parts.get("turn"):
+        # A conversation that replays its history (and maybe a window with a summary): the
+        # cost estimator's history reply counts it turn by turn with history_growth.
+        replayed = cost_estimator.answer(ctx)
+        if replayed.calculations and any(c.tool == "history_growth" for c in replayed.calculations):
+            return replayed
     if prompt is None and facts.requests and _WASTE_RE.search(ctx.message):
         wasted = _wasted_tokens(ctx)
         if wasted is not None:

@@ -380,3 +380,20 @@ def test_dead_weight_in_a_clock_window_counts_only_those_hours():
     reply = ask("haiku 5.5 bot, 120 req/min 9-5, ~400 tok of filler up top. cost of that filler?")
     assert "**$2.30 a day, $69.12 a month" in reply.text
     assert "$6.91" not in reply.text
+
+
+def test_a_replayed_history_with_a_window_and_summary_is_counted_per_conversation():
+    # Full replay: request t carries 500 + 300 t, so 12 x 500 + 300 x 78 = 29,400 tokens.
+    # Window of 3 + 150-token summary: requests 1-3 carry 800 + 1,100 + 1,400 = 3,300, then
+    # 9 requests of 500 + 150 + 3 x 300 = 1,550 = 13,950; 17,250 in all. Linear would be
+    # 12 x 800 = 9,600.
+    reply = ask(
+        "support chat replays everything each turn: 12 turns of ~300 tokens (q+a), a "
+        "500-token system prompt. total input per conversation, and with only the last 3 "
+        "turns kept plus a 150-token summary?"
+    )
+    growth = [c.output for c in reply.calculations if c.tool == "history_growth"]
+    assert growth and growth[0]["cumulative_tokens"] == 29400
+    assert growth[0]["window_cumulative_tokens"] == 17250
+    assert "**29,400 input tokens**" in reply.text and "17,250 tokens" in reply.text
+    assert "square" in reply.text and "9,600" not in reply.text
