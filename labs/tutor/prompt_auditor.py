@@ -13,6 +13,7 @@ from typing import Any
 from labs.calculator.pricing import Model
 
 from . import cost_estimator, prompt_changes
+from .caching_layout import _TOP_RES as CHANGING_AT_TOP
 from .calc import CalculationFailed
 from .common import (
     ON_TOPIC_RE,
@@ -28,7 +29,7 @@ from .prompt_usage import usage_advice
 from .reading import FOLLOW_UP_PHRASES, Facts
 from .types import TutorReply
 from .usage_calls import prices_usage, usage_reply
-from .writing import Reply, model_prices, plural, table, tokens, usd
+from .writing import Reply, join_words, model_prices, plural, table, tokens, usd
 
 CAPABILITIES = [
     "an audit of a pasted prompt: empty preamble, repetition, filler, words that invite long "
@@ -138,6 +139,23 @@ def answer(ctx: Context) -> TutorReply:
             "tokens on every call and invites the model to misbehave. Delete it, and treat "
             "pasted or user-supplied text as data, never as instructions."
         )
+    broken = _changing_top(ctx, prompt)
+    if broken is not None:
+        reply.add(
+            f"**What breaks your cache:** the prompt starts with {broken}, which is different "
+            "on every request. The cache matches the prefix exactly from the first token, so "
+            "no request finds an earlier entry: each one writes (at more than the input price) "
+            "and almost none reads. Put the stable text (instructions, reference text) "
+            "first with the breakpoint at its end, and move the changing values after it: to "
+            "the end of the system prompt, after the breakpoint, or into the user message. "
+            "Read more in [Prompt caching](/modules/cost-optimization/lessons/prompt-caching/)."
+        )
+        sizes = [n.raw.strip() for n in conv.new.numbers if n.kind == "tokens"]
+        if sizes and facts.requests is None:
+            reply.add(
+                f"I have not priced the {join_words(sizes)} you mention: with the requests a day "
+                "I can price the writes against the reads once the header moves."
+            )
     requests, per = facts.requests, facts.per or "day"
     if requests is None:
         # No volume: the findings and the rewrite need none; a saving would need an invented
@@ -149,8 +167,11 @@ def answer(ctx: Context) -> TutorReply:
             reply.add(f"The calculator could not audit that: {exc}.")
             return ctx.reply(reply.render())
         named = None if choice.defaulted else model
-        return _audit_reply(ctx, reply, None, out, injected, prompt, defaulted=choice.defaulted,
-                            named=named)  # fmt: skip
+        audited = _audit_reply(ctx, reply, None, out, injected, prompt,
+                               defaulted=choice.defaulted, named=named)  # fmt: skip
+        # The cache question is answered; the volume only prices the trims on top.
+        audited.asked_follow_up = audited.asked_follow_up and broken is None
+        return audited
     reply.assume(*choice.notes)
     reply.caveat(*retired_notes([model], ctx.table))
     if facts.volume_note:
@@ -210,6 +231,19 @@ def _sentence_reply(
     reply.warnings_from([out])
     reply.next_step = "ask for the full audit of the prompt to see what else it wastes."
     return ctx.reply(reply.render())
+
+
+_CACHE_WORDS_RE = re.compile(r"\bcach(?!e_(?:creation|read))", re.I)
+
+
+def _changing_top(ctx: Context, prompt: str) -> str | None:
+    """What at the top of a pasted prompt changes on every call (a date, a time, a user's
+    name), when the learner asks about caching: it makes every prefix different."""
+    if not _CACHE_WORDS_RE.search(ctx.conv.new.text):
+        return None
+    top = prompt.lstrip()[:100]
+    found = [what for what, pattern in CHANGING_AT_TOP if pattern.search(top)]
+    return join_words(list(dict.fromkeys(found))) if found else None
 
 
 def _quote(sentence: str, limit: int = 70) -> str:

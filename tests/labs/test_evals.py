@@ -36,7 +36,7 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.89"),
     "caching-strategist": Decimal("0.83"),
-    "prompt-auditor": Decimal("0.76"),
+    "prompt-auditor": Decimal("0.79"),
     "architecture-advisor": Decimal("0.85"),
 }
 CEILING_CONFIDENTLY_WRONG = {

@@ -397,3 +397,16 @@ def test_a_replayed_history_with_a_window_and_summary_is_counted_per_conversatio
     assert growth[0]["window_cumulative_tokens"] == 17250
     assert "**29,400 input tokens**" in reply.text and "17,250 tokens" in reply.text
     assert "square" in reply.text and "9,600" not in reply.text
+
+
+def test_a_pasted_prompt_that_opens_with_the_date_is_named_as_what_breaks_the_cache():
+    reply = ask(
+        "caching is on for our HR helper on haiku 5.5 but we only ever see cache writes. the "
+        'prompt begins: "Current date: {{today}}. You answer questions about the staff '
+        'handbook for Contoso employees, citing the section." then 5k tokens of handbook.'
+    )
+    assert "**What breaks your cache:** the prompt starts with today's date" in reply.text
+    assert "move the changing values after it" in reply.text
+    assert "/lessons/prompt-caching/" in reply.text
+    assert "I have not priced the 5k" in reply.text
+    assert not reply.asked_follow_up
