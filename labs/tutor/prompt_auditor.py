@@ -13,6 +13,7 @@ from typing import Any
 from labs.calculator.pricing import Model
 
 from . import cost_estimator, prompt_changes
+from .caching_layout import _TOP_RES as CHANGING_AT_TOP
 from .calc import CalculationFailed
 from .common import (
     ON_TOPIC_RE,
@@ -24,9 +25,11 @@ from .common import (
 )
 from .prompt_checks import check_rewrite, find_injections
 from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
+from .prompt_usage import usage_advice
 from .reading import FOLLOW_UP_PHRASES, Facts
 from .types import TutorReply
-from .writing import Reply, model_prices, plural, table, tokens, usd
+from .usage_calls import prices_usage, usage_reply
+from .writing import Reply, join_words, model_prices, plural, table, tokens, usd
 
 CAPABILITIES = [
     "an audit of a pasted prompt: empty preamble, repetition, filler, words that invite long "
@@ -67,6 +70,10 @@ def answer(ctx: Context) -> TutorReply:
         reply = Reply()
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
+    if prices_usage(ctx):
+        # Counts the API reported: priced field by field, then read for where the money goes.
+        notes = [*choice.retired, *choice.notes]
+        return usage_reply(ctx, choice.baseline, notes, usage_advice)
     if conv.new.prompt_text is None and not conv.new.percents:
         # A trim or a what-if stated in numbers: its signed difference, before any audit.
         changed = prompt_changes.change_reply(
@@ -90,6 +97,12 @@ def answer(ctx: Context) -> TutorReply:
                 "the prompt or the model changes.\n"
             )
         return priced
+    if prompt is None and conv.new.turns and conv.new.parts.get("turn"):
+        # A conversation that replays its history (and maybe a window with a summary): the
+        # cost estimator's history reply counts it turn by turn with history_growth.
+        replayed = cost_estimator.answer(ctx)
+        if replayed.calculations and any(c.tool == "history_growth" for c in replayed.calculations):
+            return replayed
     if prompt is None and facts.requests and _WASTE_RE.search(ctx.message):
         wasted = _wasted_tokens(ctx)
         if wasted is not None:
@@ -126,6 +139,23 @@ def answer(ctx: Context) -> TutorReply:
             "tokens on every call and invites the model to misbehave. Delete it, and treat "
             "pasted or user-supplied text as data, never as instructions."
         )
+    broken = _changing_top(ctx, prompt)
+    if broken is not None:
+        reply.add(
+            f"**What breaks your cache:** the prompt starts with {broken}, which is different "
+            "on every request. The cache matches the prefix exactly from the first token, so "
+            "no request finds an earlier entry: each one writes (at more than the input price) "
+            "and almost none reads. Put the stable text (instructions, reference text) "
+            "first with the breakpoint at its end, and move the changing values after it: to "
+            "the end of the system prompt, after the breakpoint, or into the user message. "
+            "Read more in [Prompt caching](/modules/cost-optimization/lessons/prompt-caching/)."
+        )
+        sizes = [n.raw.strip() for n in conv.new.numbers if n.kind == "tokens"]
+        if sizes and facts.requests is None:
+            reply.add(
+                f"I have not priced the {join_words(sizes)} you mention: with the requests a day "
+                "I can price the writes against the reads once the header moves."
+            )
     requests, per = facts.requests, facts.per or "day"
     if requests is None:
         # No volume: the findings and the rewrite need none; a saving would need an invented
@@ -137,8 +167,11 @@ def answer(ctx: Context) -> TutorReply:
             reply.add(f"The calculator could not audit that: {exc}.")
             return ctx.reply(reply.render())
         named = None if choice.defaulted else model
-        return _audit_reply(ctx, reply, None, out, injected, prompt, defaulted=choice.defaulted,
-                            named=named)  # fmt: skip
+        audited = _audit_reply(ctx, reply, None, out, injected, prompt,
+                               defaulted=choice.defaulted, named=named)  # fmt: skip
+        # The cache question is answered; the volume only prices the trims on top.
+        audited.asked_follow_up = audited.asked_follow_up and broken is None
+        return audited
     reply.assume(*choice.notes)
     reply.caveat(*retired_notes([model], ctx.table))
     if facts.volume_note:
@@ -200,6 +233,19 @@ def _sentence_reply(
     return ctx.reply(reply.render())
 
 
+_CACHE_WORDS_RE = re.compile(r"\bcach(?!e_(?:creation|read))", re.I)
+
+
+def _changing_top(ctx: Context, prompt: str) -> str | None:
+    """What at the top of a pasted prompt changes on every call (a date, a time, a user's
+    name), when the learner asks about caching: it makes every prefix different."""
+    if not _CACHE_WORDS_RE.search(ctx.conv.new.text):
+        return None
+    top = prompt.lstrip()[:100]
+    found = [what for what, pattern in CHANGING_AT_TOP if pattern.search(top)]
+    return join_words(list(dict.fromkeys(found))) if found else None
+
+
 def _quote(sentence: str, limit: int = 70) -> str:
     s = " ".join(sentence.split())
     return f'"{s if len(s) <= limit else s[: limit - 3] + "..."}"'
@@ -213,19 +259,29 @@ _WASTE_RE = re.compile(
     r"that\s+(?:bit|part|sentence))\b",
     re.I,
 )
-# Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong.
+# Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong
+# unless the reader found the hours it arrives in ("office hours (9-17)").
 _PART_TIME_RE = re.compile(
     r"\boffice\s+hours|\bbusiness\s+hours|\bworking\s+(?:hours|days?)|\bweekdays?\b|"
     r"\bmon(?:day)?\s*[-\u2013]\s*fri|\b\d{1,2}\s*[-\u2013]\s*\d{1,2}\b",
     re.I,
 )
+# Traffic on working days only: a month is about 22 of them, not 30.
+_WORKDAYS_RE = re.compile(
+    r"\bmon(?:day)?\s*(?:[-\u2013]|to|through|thru)\s*fri(?:day)?\b|\bweekdays?\b|"
+    r"\b(?:working|business|work)\s+days?\b|\bno\s+weekends?\b|\bnot\s+(?:on\s+)?weekends\b",
+    re.I,
+)
+WORKDAYS_PER_MONTH = 22
 
 
 def _wasted_tokens(ctx: Context) -> int | None:
     """The one token count in a message about dead-weight wording, or None when unsure."""
-    if _PART_TIME_RE.search(ctx.message):
+    facts = ctx.conv.new
+    hourly = facts.volume_note is not None and "around the clock" in facts.volume_note
+    if _PART_TIME_RE.search(ctx.message) and (hourly or not (facts.active_hours or facts.per)):
         return None
-    counts = [n for n in ctx.conv.new.numbers if n.kind == "tokens"]
+    counts = [n for n in facts.numbers if n.kind == "tokens"]
     if len(counts) != 1:
         return None
     return counts[0].whole
@@ -247,12 +303,45 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
             "output_tokens": 0,
         },
     )
-    reply.add(
-        f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
-        f"{model.display_name} they cost **{usd(out['per_day_usd'])} a day, "
-        f"{usd(out['per_month_usd'])} a month and {usd(out['per_year_usd'])} a year**. "
-        "Deleting them saves exactly that, if the answers stay as good on your test examples."
-    )
+    workdays = facts.per == "day" and _WORKDAYS_RE.search(ctx.message) is not None
+    if workdays:
+        # Traffic on working days only: the day's figure is a working day's, and the month
+        # counts the working days in it (a reading of the volume, stated as an assumption).
+        month = ctx.calc.run(
+            "workload_cost",
+            {
+                "model": model.id,
+                "requests": facts.requests * WORKDAYS_PER_MONTH,
+                "per": "month",
+                "system_tokens": wasted,
+                "output_tokens": 0,
+            },
+        )
+        reply.add(
+            f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+            f"{model.display_name} they cost **{usd(out['per_day_usd'])} a working day and "
+            f"{usd(month['per_month_usd'])} a month** ({WORKDAYS_PER_MONTH} working days), "
+            "with nothing on weekends. Deleting them saves exactly that, if the answers stay as "
+            "good on your test examples."
+        )
+        reply.assume(
+            f"Traffic on working days only: {tokens(facts.requests)} requests a working day, "
+            f"{WORKDAYS_PER_MONTH} working days a month "
+            f"({tokens(facts.requests * WORKDAYS_PER_MONTH)} requests a month); a month has 20 "
+            "to 23 of them, so the month moves a little."
+        )
+    else:
+        if facts.active_hours and facts.active_hours < 24:
+            reply.assume(
+                f"Traffic in those {facts.active_hours} hours on every day of the month; if "
+                'weekends are quiet, say "weekdays only" and I will count working days.'
+            )
+        reply.add(
+            f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+            f"{model.display_name} they cost **{usd(out['per_day_usd'])} a day, "
+            f"{usd(out['per_month_usd'])} a month and {usd(out['per_year_usd'])} a year**. "
+            "Deleting them saves exactly that, if the answers stay as good on your test examples."
+        )
     reply.assume(*choice.notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)
@@ -261,7 +350,8 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
         "of the prompt and the answers are left out."
     )
     reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
-    reply.assume(*out["assumptions"])
+    # The calculator's 30-day month is not the working-day month priced above.
+    reply.assume(*[a for a in out["assumptions"] if not (workdays and a.startswith("A month"))])
     reply.warnings_from([out])
     reply.next_step = "paste the whole prompt for an audit of the rest."
     return ctx.reply(reply.render())

@@ -8,6 +8,7 @@ count with no period ("for 5,000 calls") is a total, not a daily rate."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +24,23 @@ _MAX_CALLS = 6
 _TIERS = {"batch": True, "standard": False}
 
 
-def usage_reply(ctx: Context, model: Model, notes: list[str]) -> TutorReply:
-    """What the pasted call(s) cost, what the cache fields say, and the volume if given."""
+def prices_usage(ctx: Context) -> bool:
+    """The message pastes a usage object, or scales the one pasted before ("and for 5,000
+    calls?") without describing a new workload."""
+    new = ctx.conv.new
+    if new.usages:
+        return True
+    return bool(ctx.conv.base.usages) and not new.prompt_parts() and new.output is None
+
+
+Advice = Callable[[Context, Reply, list[Usage], list[dict[str, Any]]], None]
+
+
+def usage_reply(
+    ctx: Context, model: Model, notes: list[str], advice: Advice | None = None
+) -> TutorReply:
+    """What the pasted call(s) cost, what the cache fields say, and the volume if given;
+    `advice` adds a lab's own reading of the priced calls before the assumptions."""
     usages = ctx.conv.merged.usages[:_MAX_CALLS]
     if any(u.output is None for u in usages):
         return follow_up(
@@ -40,10 +56,30 @@ def usage_reply(ctx: Context, model: Model, notes: list[str]) -> TutorReply:
         _one(reply, usages[0], outs[0])
     else:
         _several(reply, usages, outs)
+    if any(u.streamed for u in usages):
+        reply.add(
+            "**Stream usage is cumulative:** `message_delta` repeats the call's usage as a "
+            "running total, so keep the last value of each field (overwrite, never add). Adding "
+            "the events counts the input twice; `message_start`'s `output_tokens` of 1 is only "
+            "a placeholder for the final count."
+        )
+        others = _other_counts(ctx)
+        if others:
+            reply.add(
+                f"I did not price the other counts you gave ({join_words(others)}): the call's "
+                "own counts are the last values above, and a sum of the events is larger than "
+                "what was billed."
+            )
     _cache_reading(ctx, reply, model, usages)
     facts = ctx.conv.merged
     if facts.requests is not None and len(usages) == 1:
         _scaled(ctx, reply, model, usages[0], facts.requests, facts.per or "day")
+    elif _quoted_amounts(ctx):
+        reply.caveat(
+            "I did not compare the amount you quoted with this call: it needs your volume first."
+        )
+    if advice is not None:
+        advice(ctx, reply, usages, outs)
     reply.assume(
         "`input_tokens` excludes cached tokens: the prompt is `input_tokens` + "
         "`cache_creation_input_tokens` + `cache_read_input_tokens`, each priced at its own rate."
@@ -273,3 +309,60 @@ def _scaled(
             f"At that volume the {tokens(cached)} cached tokens are written once and read by "
             "every later call (steady traffic)."
         )
+    if data.get("batch") and not total:
+        standard = ctx.calc.run("workload_cost", {**data, "batch": False})
+        reply.add(
+            f"Those are batch prices, half the standard ones: the same calls at standard prices "
+            f"would be {usd(standard['per_day_usd'])} a day and "
+            f"{usd(standard['per_month_usd'])} a month."
+        )
+        _compare_quoted(ctx, reply, out, standard)
+    elif _quoted_amounts(ctx) and not total:
+        _compare_quoted(ctx, reply, out, None)
+
+
+def _other_counts(ctx: Context) -> list[str]:
+    """Token counts in the message that are not fields of the pasted usage, as written."""
+    return [
+        n.raw.strip()
+        for n in ctx.conv.new.numbers
+        if n.part != "usage" and n.kind in ("tokens", "bare", "count") and not n.wordy
+    ]
+
+
+def _quoted_amounts(ctx: Context) -> list[Decimal]:
+    """Dollar amounts the learner quoted ("our dashboard says $24.3k/mo"), as written."""
+    return [n.value for n in ctx.conv.new.numbers if n.kind == "money"]
+
+
+def _compare_quoted(
+    ctx: Context, reply: Reply, out: dict[str, Any], standard: dict[str, Any] | None
+) -> None:
+    """Say which of the priced figures an amount the learner quoted matches, or that none does:
+    a dashboard that prices batch calls at standard rates shows exactly the standard figure."""
+    for amount in _quoted_amounts(ctx):
+        said = usd(str(amount))
+        for name, priced in (("batch", out), ("standard", standard)):
+            if priced is None:
+                continue
+            for period in ("day", "month"):
+                figure = Decimal(priced[f"per_{period}_usd"])
+                if figure and abs(amount - figure) <= figure * Decimal("0.02"):
+                    if name == "standard":
+                        reply.add(
+                            f"Your {said} matches these calls **at standard prices** a {period}: "
+                            'whatever produced it ignores `service_tier: "batch"` and '
+                            "charges batch calls at full price, so it overstates the bill by "
+                            "half."
+                        )
+                    else:
+                        reply.add(f"Your {said} matches the cost a {period} I worked out.")
+                    break
+            else:
+                continue
+            break
+        else:
+            reply.add(
+                f"Your {said} matches none of these figures: check which calls and which period "
+                "it covers."
+            )

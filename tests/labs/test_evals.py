@@ -36,8 +36,8 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 FLOOR_RIGHT = {
     "cost-estimator": Decimal("0.92"),
     "caching-strategist": Decimal("0.83"),
-    "prompt-auditor": Decimal("0.73"),
-    "architecture-advisor": Decimal("0.77"),
+    "prompt-auditor": Decimal("0.79"),
+    "architecture-advisor": Decimal("0.85"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 0,

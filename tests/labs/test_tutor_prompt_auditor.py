@@ -224,11 +224,16 @@ def test_the_tokens_of_dead_weight_wording_are_priced_as_input_without_asking_fo
 
 
 def test_dead_weight_in_office_hours_traffic_is_not_priced_round_the_clock():
+    # Business hours are read as 8 hours a day: 20 x 60 x 8 = 9,600 requests a day;
+    # 300 x 9,600 x $2 per million = $5.76 a day, $172.80 a month. Round the clock it would be
+    # 28,800 a day, $17.28 a day.
     reply = ask(
         "~300 tok of filler in the prompt, 20 req/min but only in business hours, sonnet 5.5. "
         "what's the filler costing a month?"
     )
-    assert all(c.tool != "workload_cost" for c in reply.calculations)
+    assert "**$5.76 a day, $172.80 a month" in reply.text
+    assert "$17.28" not in reply.text
+    assert "every day of the month" in reply.text
 
 
 def test_a_model_comparison_against_an_acceptance_bar_says_to_ship_the_cheapest_that_clears_it():
@@ -355,3 +360,53 @@ def test_moving_the_classifier_to_another_model_re_runs_the_design_with_only_tha
     )
     assert call.input["mix"] == {"simple": 0.7, "medium": 0.2, "complex": 0.1}
     assert "$42.00" in reply.text
+
+
+def test_dead_weight_on_weekday_office_traffic_is_priced_per_working_day_and_working_month():
+    # 30 a minute x 60 x 10 hours = 18,000 requests a working day. 250 x 18,000 x $4 per
+    # million = $18.00 a working day; 22 working days = 396,000 requests = $396.00 a month.
+    # Round the clock for 30 days it would be 30 x 1,440 x 30 x 250 x $4 / 1e6 = $1,296.00.
+    reply = ask(
+        "our FAQ bot on opus 5.5 takes ~30 requests a minute, 8am to 6pm on weekdays; ~250 "
+        "tokens of boilerplate in the system prompt. what does that boilerplate cost?"
+    )
+    assert "**$18.00 a working day and $396.00 a month** (22 working days)" in reply.text
+    assert "$1,296.00" not in reply.text and "A month is 30 days" not in reply.text
+
+
+def test_dead_weight_in_a_clock_window_counts_only_those_hours():
+    # 120 a minute x 60 x 8 hours (9-5) = 57,600 a day; 400 x 57,600 x $0.10 per million =
+    # $2.30 a day, $69.12 a month. Round the clock: 172,800 a day, $6.91 a day.
+    reply = ask("haiku 5.5 bot, 120 req/min 9-5, ~400 tok of filler up top. cost of that filler?")
+    assert "**$2.30 a day, $69.12 a month" in reply.text
+    assert "$6.91" not in reply.text
+
+
+def test_a_replayed_history_with_a_window_and_summary_is_counted_per_conversation():
+    # Full replay: request t carries 500 + 300 t, so 12 x 500 + 300 x 78 = 29,400 tokens.
+    # Window of 3 + 150-token summary: requests 1-3 carry 800 + 1,100 + 1,400 = 3,300, then
+    # 9 requests of 500 + 150 + 3 x 300 = 1,550 = 13,950; 17,250 in all. Linear would be
+    # 12 x 800 = 9,600.
+    reply = ask(
+        "support chat replays everything each turn: 12 turns of ~300 tokens (q+a), a "
+        "500-token system prompt. total input per conversation, and with only the last 3 "
+        "turns kept plus a 150-token summary?"
+    )
+    growth = [c.output for c in reply.calculations if c.tool == "history_growth"]
+    assert growth and growth[0]["cumulative_tokens"] == 29400
+    assert growth[0]["window_cumulative_tokens"] == 17250
+    assert "**29,400 input tokens**" in reply.text and "17,250 tokens" in reply.text
+    assert "square" in reply.text and "9,600" not in reply.text
+
+
+def test_a_pasted_prompt_that_opens_with_the_date_is_named_as_what_breaks_the_cache():
+    reply = ask(
+        "caching is on for our HR helper on haiku 5.5 but we only ever see cache writes. the "
+        'prompt begins: "Current date: {{today}}. You answer questions about the staff '
+        'handbook for Contoso employees, citing the section." then 5k tokens of handbook.'
+    )
+    assert "**What breaks your cache:** the prompt starts with today's date" in reply.text
+    assert "move the changing values after it" in reply.text
+    assert "/lessons/prompt-caching/" in reply.text
+    assert "I have not priced the 5k" in reply.text
+    assert not reply.asked_follow_up

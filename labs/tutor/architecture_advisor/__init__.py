@@ -15,13 +15,15 @@ from typing import Any
 from labs.calculator.workload_specs import TASK_TIERS
 
 from ..calc import CalculationFailed
-from ..common import Context, helpful_reply, replace_retired
+from ..common import Context, choose_models, helpful_reply, replace_retired
 from ..concept_answers import concept_text
 from ..intents import find_concepts
 from ..reading import FOLLOW_UP_PHRASES
 from ..types import TutorReply
+from ..usage_calls import prices_usage, usage_reply
 from ..writing import Reply, join_words, plural
 from . import steps
+from .one_off import one_off_reply
 from .plan_reply import _plan_reply
 from .workloads import PATTERN_QUESTION_RE, Draft, _read_workloads
 
@@ -41,12 +43,20 @@ TOPIC = "the cost architecture of production Claude API workloads"
 
 
 def answer(ctx: Context) -> TutorReply:
+    if prices_usage(ctx):
+        choice = choose_models(ctx.conv, ctx.table)
+        if choice.baseline is not None:
+            return usage_reply(ctx, choice.baseline, [*choice.retired, *choice.notes])
+    # A one-off (a runaway loop, one long message) is priced once, not planned as a workload.
+    once = one_off_reply(ctx, lambda: concept_instead(ctx))
+    if once is not None:
+        return once
     drafts, previous, changes = _read_workloads(ctx)
     if not drafts:
         facts = ctx.conv.new
         if facts.has_numbers:
-            # No workload volume: a one-off or an idea with numbers in it. The idea's answer
-            # says more than a question about requests a day would.
+            # No workload volume: an idea with numbers in it. The idea's answer says more
+            # than a question about requests a day would.
             return concept_instead(ctx) or _ask(ctx, [Draft(name="your workload")], "requests")
         return helpful_reply(ctx, CAPABILITIES, EXAMPLE, topic=TOPIC)
     assumed = _assume_latency(ctx, drafts)

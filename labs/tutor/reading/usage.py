@@ -39,6 +39,8 @@ class Usage:
     write_5m: int | None = None
     write_1h: int | None = None
     service_tier: str | None = None
+    # Read from stream events (`message_start`, `message_delta`): the last cumulative values.
+    streamed: bool = False
     start: int = 0
     end: int = 0
     # (start, end) of every field read, so the rest of the message is read without them.
@@ -56,32 +58,56 @@ class Usage:
         return self.input + self.cache_write + self.cache_read
 
 
+# A streamed call: `message_start` opens it and each `message_delta` repeats its usage as a
+# running total, so the last value of a field is the call's count (adding them double-counts).
+_STREAM_START_RE = re.compile(r"\bmessage_start\b")
+_STREAM_EVENT_RE = re.compile(r"\bmessage_(?:start|delta)\b")
+
+
 def find_usages(text: str) -> list[Usage]:
     """Every usage object in `text`, in order. A field seen again starts the next object, so
-    three objects pasted one per line are three calls."""
-    usages: list[Usage] = []
-    current: Usage | None = None
-    seen: set[str] = set()
-    spans: list[tuple[int, int]] = []
-
-    def close() -> None:
-        if current is not None and "input" in seen:
-            current.spans = tuple(spans)
-            usages.append(current)
-
+    three objects pasted one per line are three calls; the events of one stream are one call."""
+    groups: list[tuple[dict[str, int], list[tuple[int, int]]]] = []
     for m in _FIELD_RE.finditer(text):
         slot = USAGE_FIELDS[m.group("name").lower()]
-        if current is None or slot in seen:
-            close()
-            current, seen, spans = Usage(start=m.start()), set(), []
-        seen.add(slot)
+        if not groups or slot in groups[-1][0]:
+            groups.append(({}, []))
+        fields, spans = groups[-1]
+        fields[slot] = int(m.group("value").replace(",", "").replace("_", ""))
         spans.append((m.start(), m.end()))
-        setattr(current, slot, int(m.group("value").replace(",", "").replace("_", "")))
-        current.end = m.end()
-    close()
+    if _STREAM_EVENT_RE.search(text):
+        groups = _stream_calls(text, groups)
+    usages = [_usage(fields, spans) for fields, spans in groups if "input" in fields]
     tier = _TIER_RE.search(text)
     if tier:
         for usage in usages:
             usage.service_tier = tier.group("tier").lower()
             usage.spans = (*usage.spans, (tier.start(), tier.end()))
     return usages
+
+
+def _usage(fields: dict[str, int], spans: list[tuple[int, int]]) -> Usage:
+    usage = Usage(start=spans[0][0], end=spans[-1][1], spans=tuple(spans))
+    for slot, value in fields.items():
+        setattr(usage, slot, value)
+    usage.streamed = bool(fields.get("streamed"))
+    return usage
+
+
+def _stream_calls(
+    text: str, groups: list[tuple[dict[str, int], list[tuple[int, int]]]]
+) -> list[tuple[dict[str, int], list[tuple[int, int]]]]:
+    """Fold the usage of each stream's events into one call: a later event's field replaces the
+    earlier value (usage is cumulative), so `message_start`'s placeholder `output_tokens` of 1
+    gives way to the final count on `message_delta`."""
+    starts = [m.start() for m in _STREAM_START_RE.finditer(text)] or [0]
+    calls: list[tuple[dict[str, int], list[tuple[int, int]]]] = []
+    opened = -1
+    for fields, spans in groups:
+        began = sum(1 for s in starts if s <= spans[0][0]) - 1
+        if not calls or began != opened:
+            calls.append(({"streamed": 1}, []))
+            opened = began
+        calls[-1][0].update(fields)
+        calls[-1][1].extend(spans)
+    return calls
