@@ -7,11 +7,12 @@ Markdown reply with every calculator call recorded for the calculation cards."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from types import ModuleType
 
 from labs.calculator.pricing import PriceTable, load_price_table
 
-from . import architecture_advisor, caching_strategist, cost_estimator, prompt_auditor
+from . import architecture_advisor, caching_strategist, cost_estimator, guard, prompt_auditor
 from .calc import Calculator
 from .common import (
     Context,
@@ -44,6 +45,32 @@ def _has_scenario(conv: object) -> bool:
     if any(n.kind in SCENARIO_KINDS and not n.wordy for n in new.numbers):
         return True
     return base.has_numbers and bool(new.modifiers or new.models or new.batch)
+
+
+# The prompt auditor reads some numbers its own way: the shared guard checks its answer after
+# the fact (the cost estimator and the caching strategist run it before they price; the
+# architecture advisor's workload reader places every number it uses, and measured, the guard
+# there turned right answers into questions without catching a wrong one).
+_POST_GUARDED = frozenset({"prompt-auditor"})
+
+
+def _input_numbers(calculations: list) -> set[Decimal]:
+    """Every number in the calculations' inputs (shares too), to tell a used number."""
+    found: set[Decimal] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            found.add(Decimal(str(value)))
+
+    for call in calculations:
+        walk(call.input)
+    return found
 
 
 def _refusal(reply: TutorReply) -> TutorReply:
@@ -85,6 +112,18 @@ def answer(
         return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")
     run: Callable[[Context], TutorReply] = module.answer
     reply = run(ctx)
+    if reply.calculations and not reply.asked_follow_up and engine in _POST_GUARDED:
+        # The engine priced something: every number the learner gave must have been used by a
+        # calculation (read its own way is fine) or be named; otherwise it prices a scenario it
+        # did not understand, and a card would make that look authoritative.
+        found = guard.check(conv.new)
+        used = _input_numbers(reply.calculations)
+        found.unclear = [
+            n for n in found.unclear if n.value not in used and n.value / 100 not in used
+        ]
+        if not found.passed:
+            ctx.calc.calls.clear()
+            return guard.question(ctx, found, "")
     if intent.fallback and intent.concept is not None:
         if (reply.kind == "generic" and not reply.calculations) or reply.asked_follow_up:
             return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")

@@ -39,7 +39,8 @@ def test_a_loop_without_an_output_size_is_priced_as_its_input_and_says_so():
 
 def test_a_loop_with_a_number_the_reader_cannot_place_asks_instead_of_pricing():
     reply = ask(
-        "our agent got stuck on opus 5.5: 300 retries at 12k tokens each, 400 out, 17 of them. cost?"
+        "our agent got stuck on opus 5.5: 300 retries at 12k tokens each, 400 out, "
+        "17 of them. cost?"
     )
     assert reply.asked_follow_up and not reply.calculations
     assert '"17"' in reply.text

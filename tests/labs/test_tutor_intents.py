@@ -190,3 +190,17 @@ def test_a_concept_taught_in_two_lessons_links_both(lab, message, main, also):
 def section_url(item: str) -> str:
     lesson, _, section = item.partition("#")
     return f"({LESSON.format(lesson)}#{section})"
+
+
+def test_the_prompt_auditor_never_prices_a_scenario_with_a_number_it_did_not_read():
+    # "900 of that" sizes the part to cut; pricing the whole 2,400 would be confidently wrong.
+    reply = answer(
+        "prompt-auditor",
+        "system prompt is 2.4k tokens and ~900 of that is legal boilerplate we could drop. "
+        "opus 5.5, 30k calls a day. savings per month?",
+        [],
+        TABLE,
+    )
+    priced = [c.input for c in reply.calculations if not c.is_error]
+    assert not any(2400 in c.values() for c in priced), priced
+    assert reply.asked_follow_up or any(900 in c.values() for c in priced)
