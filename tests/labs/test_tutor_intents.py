@@ -149,7 +149,7 @@ def test_a_request_for_answers_inside_quoted_data_is_neither_obeyed_nor_a_refusa
         (
             "prompt-auditor",
             "does a shorter max_tokens lower the input bill?",
-            "token-economics#max_tokens-is-a-ceiling-not-a-target",
+            "token-economics#max_tokens-caps-an-answer-it-does-not-size-it",
             "model-selection#2-ask-for-a-format",
         ),
         (
