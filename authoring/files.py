@@ -14,7 +14,7 @@ from django.db import transaction
 
 from authoring.history import latest_revision, object_label, record_revision
 from authoring.models import PRICES_ID, Kind, Revision
-from authoring.pricing import current_price_table
+from authoring.pricing import course_today, current_price_table
 from authoring.snapshots import prices_yaml
 from courses.content import ContentError, SyncReport, load_course, sync_course
 from courses.export import export_course
@@ -44,7 +44,8 @@ def read_price_file(content_dir: Path) -> PriceTable | None:
     if not path.exists():
         return None
     try:
-        return load_price_table(path)
+        # Read on today's date, like the published table: the sync renders lessons with it.
+        return load_price_table(path).on(course_today())
     except PriceTableError as exc:
         raise ContentError(path, "", str(exc)) from None
     except UnicodeDecodeError as exc:

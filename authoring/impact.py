@@ -154,6 +154,20 @@ def _block_changes(command: str, old: PriceTable, new: PriceTable) -> list[tuple
     return changes
 
 
+def living_numbers_differ(markdown: str, old: PriceTable, new: PriceTable) -> bool:
+    """Whether any shortcode or calc block of `markdown` shows something else under `new`:
+    the texts whose stored HTML a change of table (or of date) makes stale."""
+    for match in CALC_FENCE.finditer(markdown):
+        command = match["body"].strip()
+        if _answer(command, old) != _answer(command, new):
+            return True
+    outside = CALC_FENCE.sub("", markdown)
+    return any(
+        _shown(code, old) != _shown(code, new)
+        for code in (m[1].strip() for m in SHORTCODE.finditer(outside))
+    )
+
+
 def figure_changes(
     old: PriceTable, new: PriceTable, texts: list[CourseText] | None = None
 ) -> list[dict]:

@@ -79,3 +79,28 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} v{self.number}"
+
+
+class StatusRender(models.Model):
+    """One day's re-render of the texts whose status wording the calendar moved.
+
+    A model's status follows its dates (labs.calculator.PriceTable.on), while lesson, quiz and
+    lab HTML is rendered once and stored: the daily task (authoring.tasks.rerender_statuses)
+    re-renders what a date changed and records it here, for the price page to report."""
+
+    # The date the texts were re-rendered for; unique, so a duplicate run claims nothing.
+    on = models.DateField(unique=True)
+    # The date they were read on before (the previous run); null: the statuses as stated.
+    since = models.DateField(null=True, blank=True)
+    changes = models.JSONField(default=list, help_text='"Claude Sonnet 4.5: deprecated → retired"')
+    # The living numbers that moved, in the shape of Revision.effects.
+    effects = models.JSONField(default=list, blank=True)
+    written = models.JSONField(default=list, blank=True, help_text="The texts stored again")
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"statuses on {self.on}"

@@ -3,13 +3,17 @@
 The table lives in the database as price-table revisions (authoring.Revision, kind "prices"):
 `sync_content` records the one in content/pricing.yaml, an instructor publishes a new one, and
 `export_content` writes the latest back to the file. `current_price_table()` is the one place
-the app gets the table from: the latest revision, or content/pricing.yaml before any exists.
+the app gets the table from: the latest revision, or content/pricing.yaml before any exists,
+read on today's date (`course_today()`), so a model whose retirement date has passed is retired
+in every lesson, card, lab and tutor reply without anyone editing its status.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from authoring.drafts import AuthoringError, clean_text, discard_draft
 from authoring.history import ensure_baseline, record_revision
@@ -22,8 +26,18 @@ from labs.eval_requests import request_lab_evaluation
 _TABLES: dict[tuple, PriceTable] = {}
 
 
-def current_price_table() -> PriceTable:
-    """The published price table: the latest price revision, else content/pricing.yaml."""
+def course_today() -> dt.date:
+    """The date the app reads model statuses on: the one clock read behind every status."""
+    return timezone.localdate()
+
+
+def current_price_table(on: dt.date | None = None) -> PriceTable:
+    """The published price table read on `on` (default today): the latest price revision,
+    else content/pricing.yaml."""
+    return _published_table().on(on or course_today())
+
+
+def _published_table() -> PriceTable:
     latest = (
         Revision.objects.filter(kind=Kind.PRICES, object_id=PRICES_ID)
         .order_by("-number")
@@ -39,10 +53,11 @@ def current_price_table() -> PriceTable:
     return _TABLES[latest]
 
 
-def build_table(data: Any) -> PriceTable:
-    """Validate price data; the error names the model and the field."""
+def build_table(data: Any, on: dt.date | None = None) -> PriceTable:
+    """Validate price data; the error names the model and the field. The table reads its
+    statuses on `on` (default today), like the published one it is compared with."""
     try:
-        return PriceTable.from_data(data, origin="price table")
+        return PriceTable.from_data(data, origin="price table").on(on or course_today())
     except PriceTableError as exc:
         raise AuthoringError(str(exc)) from None
 

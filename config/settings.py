@@ -262,6 +262,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-lab-replies": {"task": "labs.sweep", "schedule": float(LAB_SWEEP_INTERVAL_SECONDS)},
     # Cheap when nothing changed: only labs whose prompt, prices or cases changed are re-run.
     "evaluate-labs": {"task": "labs.evaluate", "schedule": 900.0},
+    # Statuses follow the calendar: once a day (claimed per date) the texts whose status
+    # wording moved are stored again; the other hourly runs find the date done.
+    "rerender-statuses": {"task": "authoring.rerender_statuses", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

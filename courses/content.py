@@ -20,7 +20,7 @@ from django.utils.html import strip_tags
 
 from courses.cues import Item, cue_problems
 from courses.rendering import LivingNumberError, render_markdown
-from labs.calculator import PriceTable, load_price_table
+from labs.calculator import PriceTable, todays_price_table
 
 LAB_ENGINES = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-advisor")
 MIN_TEST_QUESTIONS_PER_LESSON = 3
@@ -356,7 +356,7 @@ def _read_lab(path: Path, render: _Renderer) -> LabSource:
 
 def load_module(module_dir: Path, table: PriceTable | None = None) -> ModuleSource:
     """Read and validate one module folder. Raises ContentError."""
-    render = _Renderer(table or load_price_table())
+    render = _Renderer(table or todays_price_table())
     path = module_dir / "module.yaml"
     if not path.exists():
         raise ContentError(path, "", "file is missing")
@@ -448,7 +448,7 @@ def load_course(content_dir: Path, table: PriceTable | None = None) -> list[Modu
     folders = sorted(p for p in modules_dir.glob("*") if p.is_dir()) if modules_dir.exists() else []
     if not folders:
         raise ContentError(modules_dir, "", "no module folders found")
-    table = table or load_price_table()
+    table = table or todays_price_table()
     return [load_module(folder, table) for folder in folders]
 
 

@@ -5,7 +5,9 @@ and callouts, plus the course's *living numbers*: shortcodes that the calculator
 price change in the table changes every lesson (see content/README.md):
 
     {{ price MODEL FIELD }}             a price per million tokens
-    {{ model MODEL FIELD }}             another field of a model's entry
+    {{ model MODEL FIELD }}             another field of a model's entry; `status` and
+                                        `retirement` ("retires on" / "retired on" a date)
+                                        follow the date the table is read on
     {{ calc COMMAND ARGS... | FIELD }}  one field of a calculator command's JSON answer
     ```calc                             a whole answer as a table
     COMMAND ARGS...
@@ -28,7 +30,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from labs.calculator import PriceTable, load_price_table
+from labs.calculator import Model, PriceTable, todays_price_table
 from labs.calculator.commands import run_command_line
 from labs.calculator.errors import CalculatorError
 from labs.calculator.formatting import format_price
@@ -82,8 +84,31 @@ def _dig(data: object, path: str, shortcode: str) -> object:
     return current
 
 
+def retirement_phrase(model: Model) -> str:
+    """'retires on 2026-11-30' before the date, 'retired on 2026-11-30' from it on (on the date
+    the table is read on), so a sentence about a retirement stays true as the calendar passes."""
+    if model.retired is None:
+        if model.status == "retired":
+            return "retired (the date is not in the price table)"
+        raise LivingNumberError(
+            f"model {model.id!r} has no retirement date in the price table: write its status "
+            "with {{ model MODEL status }} instead"
+        )
+    verb = "retired" if model.status == "retired" else "retires"
+    return f"{verb} on {model.retired.isoformat()}"
+
+
 def _model_field(table: PriceTable, name: str, field: str) -> object:
-    entry = table.get(name).to_data()
+    model = table.get(name)
+    # The status and the retirement follow the date the table is read on, never the status
+    # the file states: what is true of a model changes with the calendar (see PriceTable.on).
+    if field == "status":
+        return model.status
+    if field == "retires":
+        return model.retired.isoformat() if model.retired else None
+    if field == "retirement":
+        return retirement_phrase(model)
+    entry = model.to_data()
     if field in entry.get("prices", {}):
         return entry["prices"][field]
     if field in entry:
@@ -176,7 +201,7 @@ class LivingNumbersExtension(Extension):
 
 def render_markdown(text: str, *, table: PriceTable | None = None) -> str:
     """Markdown with living numbers to sanitized HTML. Raises LivingNumberError."""
-    living = LivingNumbersExtension(table or load_price_table())
+    living = LivingNumbersExtension(table or todays_price_table())
     md = markdown.Markdown(
         extensions=[
             living,

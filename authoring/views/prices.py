@@ -8,7 +8,7 @@ from accounts.roles import instructor_required
 from authoring.drafts import AuthoringError, discard_draft, get_draft, save_draft
 from authoring.forms import PriceModelForm
 from authoring.impact import figure_changes, group_by_lesson, option_collisions
-from authoring.models import PRICES_ID, Kind, Revision
+from authoring.models import PRICES_ID, Kind, Revision, StatusRender
 from authoring.pricing import (
     build_table,
     change_model,
@@ -51,8 +51,19 @@ def _page(
         except AuthoringError as exc:
             draft_problems = exc.problems
     models = []
+    today = {m.id: m.status for m in published.models}
     for model in (draft.data if draft else published.to_data())["models"]:
-        models.append({**model, "changed": model["id"] in changed_models})
+        # The status a learner reads today (the calendar's), beside the one the table states.
+        models.append(
+            {
+                **model,
+                "changed": model["id"] in changed_models,
+                "status_today": today.get(model["id"]),
+            }
+        )
+    # The last days on which a retirement date moved a status, with the texts that moved.
+    recent = [run for run in StatusRender.objects.all()[:30] if run.changes][:3]
+    status_renders = [{"run": run, "impact": group_by_lesson(run.effects)} for run in recent]
     context = {
         "models": models,
         "draft": draft,
@@ -60,6 +71,7 @@ def _page(
         "impact": impact,
         "collisions": collisions,
         "problems": (problems or []) + draft_problems,
+        "status_renders": status_renders,
         "latest": Revision.objects.filter(kind=Kind.PRICES, object_id=PRICES_ID)
         .select_related("author")
         .order_by("-number")

@@ -19,7 +19,7 @@ from .caching import CACHE_TRAFFIC_MODELS, PERIOD_MINUTES, TRAFFIC_MODELS, TTL_M
 from .commands import execute
 from .errors import CalculatorError
 from .formatting import render_text, to_jsonable
-from .pricing import PriceTable, load_price_table
+from .pricing import PriceTable, todays_price_table
 from .workload_specs import read_workloads_file
 
 PROG = "python -m labs.calculator"
@@ -233,7 +233,7 @@ def _run(
     argv: Sequence[str], table: PriceTable | None
 ) -> tuple[argparse.Namespace, dict[str, Any]]:
     args = build_parser().parse_args(list(argv))
-    return args, execute(args.command, _values(args), table or load_price_table())
+    return args, execute(args.command, _values(args), table or todays_price_table())
 
 
 def run_command(argv: Sequence[str], table: PriceTable | None = None) -> dict[str, Any]:

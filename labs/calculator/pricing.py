@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -86,11 +86,27 @@ class Model:
     released: dt.date | None = None
     retired: dt.date | None = None
     price_date: dt.date | None = None
+    # Set on a table read on a date (`PriceTable.on`): `status` is then the status on that
+    # date, and this keeps the one the file states, which is what `to_data` writes back.
+    stated_status: str | None = None
 
     @property
     def available(self) -> bool:
         """True while the Claude API still serves the model (current, legacy or deprecated)."""
         return self.status != "retired"
+
+    def status_on(self, on: dt.date) -> str:
+        """The model's status on the date `on`: the calendar, not the stated status, decides
+        once a retirement date is known. From that date on the model is retired; before it a
+        model with a retirement date announced is deprecated. Without a date the stated
+        status stands (Opus 4.1 is retired with no date in the course's references)."""
+        stated = self.stated_status or self.status
+        if self.retired is None:
+            return stated
+        return "retired" if on >= self.retired else "deprecated"
+
+    def available_on(self, on: dt.date) -> bool:
+        return self.status_on(on) != "retired"
 
     def band_for(self, prompt_tokens: int) -> PriceBand | None:
         """The band a request with this many prompt tokens falls in (None: the standard prices)."""
@@ -114,7 +130,7 @@ class Model:
             "display_name": self.display_name,
             "aliases": list(self.aliases),
             "tier": self.tier,
-            "status": self.status,
+            "status": self.stated_status or self.status,
             "released": _date_str(self.released),
             "retired": _date_str(self.retired),
             "prices": self.prices.to_data(),
@@ -140,7 +156,12 @@ class PriceTable:
 
     models: tuple[Model, ...]
     version: int = SCHEMA_VERSION
+    # The date the statuses are read on (`on`); None: the statuses as the table states them.
+    date: dt.date | None = None
     _index: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _dated: dict[dt.date, PriceTable] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -160,8 +181,21 @@ class PriceTable:
         return cls(models=parse_price_data(data, origin), version=SCHEMA_VERSION)
 
     def to_data(self) -> dict[str, Any]:
-        """The dict `from_data` accepts (prices as strings, dates as ISO strings)."""
+        """The dict `from_data` accepts (prices as strings, dates as ISO strings). A dated
+        table writes the statuses as stated: the date is how it is read, not what it holds."""
         return {"version": self.version, "models": [m.to_data() for m in self.models]}
+
+    def on(self, date: dt.date) -> PriceTable:
+        """The table as it reads on `date`: every model's `status` is its status that day
+        (`Model.status_on`), so everything that reads a status follows the calendar. The
+        calculator reads no clock: the caller (the app, the command line) passes today."""
+        if date not in self._dated:
+            models = tuple(
+                replace(m, status=m.status_on(date), stated_status=m.stated_status or m.status)
+                for m in self.models
+            )
+            self._dated[date] = PriceTable(models=models, version=self.version, date=date)
+        return self._dated[date]
 
     # -- lookup -------------------------------------------------------------------------------
     def get(self, name: str) -> Model:
@@ -189,8 +223,11 @@ class PriceTable:
         except UnknownModel:
             return None
 
-    def available(self) -> tuple[Model, ...]:
-        """Models the API still serves (current, legacy, deprecated), in file order."""
+    def available(self, on: dt.date | None = None) -> tuple[Model, ...]:
+        """Models the API still serves (current, legacy, deprecated) on the date `on`, in file
+        order; without a date, on the table's own date (or as stated, for an undated table)."""
+        if on is not None:
+            return tuple(m for m in self.models if m.available_on(on))
         return tuple(m for m in self.models if m.available)
 
     def latest(self, tier: str) -> Model:
@@ -243,6 +280,13 @@ def load_price_table(path: Path | None = None) -> PriceTable:
             raise PriceTableError(f"{path.name}: not valid YAML: {problem}") from exc
         _CACHE[key] = PriceTable.from_data(data, origin=path.name)
     return _CACHE[key]
+
+
+def todays_price_table(path: Path | None = None) -> PriceTable:
+    """The table read on today's date: the default of the calculator's edges (its command line
+    and Claude's tools when no table is given), and the only place the calculator reads the
+    clock. Everything else takes the date, or a dated table, from its caller."""
+    return load_price_table(path).on(dt.date.today())
 
 
 def _date_str(value: dt.date | None) -> str | None:

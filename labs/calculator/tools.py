@@ -15,7 +15,7 @@ from typing import Any
 
 from .commands import COMMANDS, Param, run, tool_values
 from .errors import CalculatorError
-from .pricing import PriceTable, load_price_table
+from .pricing import PriceTable, todays_price_table
 
 
 def _int(description: str, minimum: int = 0) -> dict[str, Any]:
@@ -300,7 +300,7 @@ def call_tool(
     return run(
         command,
         tool_values(command, given),
-        table or load_price_table(),
+        table or todays_price_table(),
         label=lambda param: f"{name}: {param.tool_field}",
     )
 
