@@ -29,9 +29,10 @@ from labs.tutor import answer  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--holdout", action="store_true", help="the held-out cases instead")
     args = parser.parse_args()
     table = load_price_table()
-    cases = load_cases(settings.CONTENT_DIR)
+    cases = load_cases(settings.CONTENT_DIR, holdout=args.holdout)
     times: list[float] = []
 
     def ask(lab, history, message):

@@ -225,14 +225,17 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
-def eval_files(content_dir: Path) -> list[Path]:
-    return sorted(content_dir.glob("modules/*/labs/evals/*.yaml"))
+def eval_files(content_dir: Path, *, holdout: bool = False) -> list[Path]:
+    """The golden files, or with `holdout` the held-out ones (evals/holdout/): cases written by
+    a new user after the tutor was built, measured and reported but never tuned to."""
+    pattern = "modules/*/labs/evals/holdout/*.yaml" if holdout else "modules/*/labs/evals/*.yaml"
+    return sorted(content_dir.glob(pattern))
 
 
-def load_cases(content_dir: Path, lab: str | None = None) -> list[Case]:
+def load_cases(content_dir: Path, lab: str | None = None, *, holdout: bool = False) -> list[Case]:
     cases: list[Case] = []
     seen: dict[str, str] = {}
-    for path in eval_files(content_dir):
+    for path in eval_files(content_dir, holdout=holdout):
         for case in read_cases(path):
             if case.id in seen:
                 raise EvalFileError(f"{path.name}: {case.id}: id also used in {seen[case.id]}")

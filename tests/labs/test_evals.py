@@ -257,3 +257,11 @@ def test_an_operator_with_a_key_measures_claude_on_the_same_cases(course, settin
     # The scripted Claude prices a fixed workload whatever is asked: the grader catches it.
     assert run.right < run.total // 2
     assert "prompt-auditor" in capsys.readouterr().out
+
+
+def test_the_held_out_cases_parse_and_are_kept_apart():
+    holdout = load_cases(settings.CONTENT_DIR, holdout=True)
+    assert len(holdout) >= 40
+    assert {c.lab for c in holdout} == set(LABS)
+    golden = {c.id for c in load_cases(settings.CONTENT_DIR)}
+    assert not golden & {c.id for c in holdout}

@@ -21,13 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--verbose-cases", action="store_true", help="print each case")
         parser.add_argument("--no-save", action="store_true", help="do not record the run")
+        parser.add_argument(
+            "--holdout", action="store_true", help="the held-out cases (never recorded)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         engine = options["engine"]
         if engine == "claude" and not settings.ANTHROPIC_API_KEY:
             raise CommandError("--engine claude needs ANTHROPIC_API_KEY")
         try:
-            cases = load_cases(settings.CONTENT_DIR, options["lab"])
+            cases = load_cases(settings.CONTENT_DIR, options["lab"], holdout=options["holdout"])
         except EvalFileError as exc:
             raise CommandError(str(exc)) from exc
         if not cases:
@@ -38,7 +41,7 @@ class Command(BaseCommand):
         except EvalFileError as exc:
             raise CommandError(str(exc)) from exc
         labs = score(results)
-        if not options["no_save"]:
+        if not options["no_save"] and not options["holdout"]:
             record_run(engine, labs)
         if options["json"]:
             self.stdout.write(
