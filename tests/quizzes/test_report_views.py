@@ -9,7 +9,13 @@ from django.utils import timezone
 from quizzes.models import Attempt, Question, Quiz, RetakeGrant
 from quizzes.reports import ReportFilter, median_percent, question_stats, quiz_summaries
 from tests.conftest import make_user
-from tests.quizzes.helpers import lesson_quiz, make_attempt, module_test
+from tests.quizzes.helpers import (
+    lesson_quiz,
+    make_attempt,
+    module_test,
+    one_per_slot,
+    questions_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +28,13 @@ def learner_url(user: User) -> str:
 
 
 def prefetched(quiz: Quiz) -> list[Question]:
-    return list(quiz.questions.filter(is_active=True).order_by("order").prefetch_related("choices"))
+    """A lesson quiz's questions, or a test form (one item per slot), choices prefetched."""
+    questions = one_per_slot(quiz) if quiz.kind == Quiz.Kind.TEST else questions_of(quiz)
+    return list(
+        Question.objects.filter(pk__in=[q.pk for q in questions])
+        .order_by("slot", "order")
+        .prefetch_related("choices")
+    )
 
 
 def populate(count: int, start: int = 0) -> None:
