@@ -8,6 +8,7 @@ from django.http import QueryDict
 
 from authoring.quizzes import MAX_OPTIONS, letter
 from config.params import BadParameter, IsoDateField, WholeNumberField, parse_id, parse_int
+from courses.content import TEST_SLOTS
 from labs.calculator.pricing import PRICE_FIELDS, STATUSES
 
 LIVING_NUMBERS_HELP = (
@@ -153,11 +154,19 @@ class QuestionForm(forms.Form):
 
     stem = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 4}))
     lesson = forms.ChoiceField(label="Lesson it checks", choices=())
+    slot = forms.IntegerField(
+        label="Slot",
+        min_value=1,
+        max_value=TEST_SLOTS,
+        help_text=f"1 to {TEST_SLOTS}. The items of a slot test the same objective; each attempt "
+        "shows one of them, and a retake prefers one the learner has not seen.",
+    )
 
     def __init__(self, *args: Any, lessons: list[tuple[str, str]] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if lessons is None:
             del self.fields["lesson"]
+            del self.fields["slot"]
         else:
             self.fields["lesson"].choices = [("", "Choose a lesson"), *lessons]
 

@@ -1,8 +1,8 @@
 """Quizzes and the module test in the editor: questions, options, which is right, feedback.
 
 A quiz draft is the whole quiz: {"title", "pass_mark" (test only), "questions": [{"id", "key",
-"lesson" (test only), "stem", "options": [{"id", "text", "correct", "feedback"}]}]}; `id` is the
-live row's primary key, or None for a question or option not published yet.
+"lesson" and "slot" (test only), "stem", "options": [{"id", "text", "correct", "feedback"}]}]};
+`id` is the live row's primary key, or None for a question or option not published yet.
 
 Learners' recorded answers must keep their meaning, so for a question learners have answered
 the editor allows wording fixes but refuses to change which option is right or to remove an
@@ -23,7 +23,7 @@ from authoring.drafts import AuthoringError, clean_text, discard_draft
 from authoring.history import ensure_baseline, record_revision
 from authoring.models import Kind, Revision
 from authoring.pricing import current_price_table
-from courses.content import MIN_TEST_QUESTIONS_PER_LESSON, identical_options, shown_text
+from courses.content import TEST_SLOTS, identical_options, pool_problems, shown_text
 from courses.cues import Item, cue_problems
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import PriceTable
@@ -58,6 +58,7 @@ def quiz_snapshot(quiz: Quiz) -> dict:
             "id": question.pk,
             "key": question.key,
             "lesson": question.lesson.slug if test and question.lesson else None,
+            "slot": question.slot if test else None,
             "stem": question.stem_markdown,
             "options": [
                 {"id": c.pk, "text": c.text_markdown, "correct": c.is_correct,
@@ -106,11 +107,21 @@ def answered_questions(quiz: Quiz) -> dict[int, Answered]:
 # --- cleaning and validation ------------------------------------------------------------------
 
 
+def _slot(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    text = clean_text(raw) if isinstance(raw, str) else ""
+    return int(text) if text.isdecimal() else None
+
+
 def clean_question(raw: dict, *, test: bool) -> dict:
     return {
         "id": raw.get("id") if isinstance(raw.get("id"), int) else None,
         "key": clean_text(raw.get("key")),
         "lesson": clean_text(raw.get("lesson")) or None if test else None,
+        "slot": _slot(raw.get("slot")) if test else None,
         "stem": clean_text(raw.get("stem")),
         "options": [
             {
@@ -131,12 +142,16 @@ def clean_quiz(quiz: Quiz, data: dict) -> dict:
     test = is_test(quiz)
     rows = dict(Question.objects.filter(quiz=quiz).values_list("key", "pk"))
     valid = set(rows.values())
+    # A revision saved before slots existed names none: its live rows keep theirs.
+    slots = dict(Question.objects.filter(quiz=quiz).values_list("pk", "slot"))
     choice_owner = dict(Choice.objects.filter(question__quiz=quiz).values_list("pk", "question_id"))
     questions = []
     for raw in data.get("questions", []):
         question = clean_question(raw, test=test)
         if question["id"] not in valid:
             question["id"] = rows.get(question["key"])
+        if test and question["slot"] is None and question["id"] is not None:
+            question["slot"] = slots.get(question["id"])
         for option in question["options"]:
             owner = choice_owner.get(option["id"]) if option["id"] is not None else None
             if question["id"] is None or owner != question["id"]:
@@ -172,6 +187,12 @@ def question_problems(
         problems.append(f"{label}: the question text is empty.")
     if lessons is not None and question.get("lesson") not in lessons:
         problems.append(f"{label}: choose the lesson this question checks.")
+    slot = question.get("slot")
+    if lessons is not None and not (isinstance(slot, int) and 1 <= slot <= TEST_SLOTS):
+        problems.append(
+            f"{label}: choose its slot, a number from 1 to {TEST_SLOTS} (the items of a slot "
+            "test the same objective; an attempt shows one of them)."
+        )
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         problems.append(
             f"{label} needs {MIN_OPTIONS} to {MAX_OPTIONS} options; it has {len(options)}."
@@ -258,13 +279,17 @@ def quiz_problems(quiz: Quiz, data: dict, table: PriceTable | None = None) -> li
     if table is not None:
         problems += quiz_cue_problems(quiz, data, table)
     if test and lessons:
-        for slug in sorted(lessons):
-            count = sum(q.get("lesson") == slug for q in questions)
-            if count < MIN_TEST_QUESTIONS_PER_LESSON:
-                problems.append(
-                    f"The module test needs at least {MIN_TEST_QUESTIONS_PER_LESSON} questions "
-                    f"on lesson {slug!r}; it has {count}."
-                )
+        order = list(quiz.module.lessons.order_by("order").values_list("slug", flat=True))
+        # A question without a valid slot is named by question_problems above.
+        pools = [
+            (q["key"], q["slot"], q.get("lesson"))
+            for q in questions
+            if isinstance(q.get("slot"), int) and 1 <= q["slot"] <= TEST_SLOTS
+        ]
+        problems += [
+            f"The module test: {problem[0].upper()}{problem[1:]}."
+            for problem in pool_problems(pools, order)
+        ]
     return problems
 
 
@@ -417,6 +442,7 @@ def _apply_question(
         "stem_markdown": item["stem"],
         "stem_html": render_markdown(item["stem"], table=table),
         "lesson": lessons[item["lesson"]] if is_test(quiz) else quiz.lesson,
+        "slot": item.get("slot") if is_test(quiz) else None,
         "is_active": True,
     }
     if item["id"]:

@@ -24,6 +24,10 @@ from labs.calculator import PriceTable, todays_price_table
 
 LAB_ENGINES = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-advisor")
 MIN_TEST_QUESTIONS_PER_LESSON = 3
+# A module test has this many slots; an attempt draws one item from each, so every slot needs at
+# least two items (testing the same objective) for a retake to meet questions it has not seen.
+TEST_SLOTS = 15
+MIN_ITEMS_PER_SLOT = 2
 # The fields each file may hold (content/README.md documents them). Anything else is refused: a
 # misspelt `pass_mrak` or `corect` silently ignored would publish something other than what the
 # author wrote.
@@ -33,7 +37,7 @@ KEY_TERM_KEYS = {"term", "definition"}
 QUIZ_KEYS = {"lesson", "title", "questions"}
 TEST_KEYS = {"title", "pass_mark", "questions"}
 QUESTION_KEYS = {"key", "stem", "options"}
-TEST_QUESTION_KEYS = QUESTION_KEYS | {"lesson"}
+TEST_QUESTION_KEYS = QUESTION_KEYS | {"lesson", "slot"}
 OPTION_KEYS = {"text", "correct", "feedback"}
 LAB_KEYS = {"slug", "lesson", "title", "engine", "task", "try_asking", "greeting", "system_prompt"}
 
@@ -61,6 +65,7 @@ class QuestionSource:
     stem_html: str
     choices: list[ChoiceSource]
     lesson: str | None = None
+    slot: int | None = None
 
 
 @dataclass
@@ -299,6 +304,13 @@ def _read_questions(
                 f"{'; '.join(same)} under this price table: make them differ",
             )
         stem = _req(q, "stem", path, str, where)
+        slot = None
+        if test:
+            slot = _req(q, "slot", path, int, where)
+            if not 1 <= slot <= TEST_SLOTS:
+                raise ContentError(
+                    path, where + "slot", f"is {slot}; a slot is a number from 1 to {TEST_SLOTS}"
+                )
         result.append(
             QuestionSource(
                 key=key,
@@ -306,6 +318,7 @@ def _read_questions(
                 stem_html=render(stem, path, where + "stem"),
                 choices=choices,
                 lesson=_req(q, "lesson", path, str, where) if test else None,
+                slot=slot,
             )
         )
     if not result:
@@ -417,15 +430,8 @@ def load_module(module_dir: Path, table: PriceTable | None = None) -> ModuleSour
                 raise ContentError(
                     test_path, f"questions[{i}] ({q.key}).lesson", f"{q.lesson!r} is not a lesson"
                 )
-        for slug in order:
-            count = sum(q.lesson == slug for q in questions)
-            if count < MIN_TEST_QUESTIONS_PER_LESSON:
-                raise ContentError(
-                    test_path,
-                    "questions",
-                    f"lesson {slug!r} has {count} questions; "
-                    f"the test needs at least {MIN_TEST_QUESTIONS_PER_LESSON} per lesson",
-                )
+        if problems := pool_problems([(q.key, q.slot, q.lesson) for q in questions], order):
+            raise ContentError(test_path, "questions", "; ".join(problems))
         module.test = QuizSource(
             path=test_path,
             title=_req(data, "title", test_path),
@@ -433,6 +439,43 @@ def load_module(module_dir: Path, table: PriceTable | None = None) -> ModuleSour
             pass_mark=_req(data, "pass_mark", test_path, int),
         )
     return module
+
+
+def pool_problems(items: list[tuple[str, int | None, str | None]], lessons: list[str]) -> list[str]:
+    """What is wrong with a module test's pools, each a sentence naming the slot or lesson.
+
+    `items` are (key, slot, lesson) triples. Every slot from 1 to TEST_SLOTS needs at least
+    MIN_ITEMS_PER_SLOT items, all on one lesson (they test the same objective), and each lesson
+    needs MIN_TEST_QUESTIONS_PER_LESSON slots, since an attempt shows one item per slot."""
+    problems = []
+    pools: dict[int, list[tuple[str, str | None]]] = {}
+    for key, slot, lesson in items:
+        if slot is None or not 1 <= slot <= TEST_SLOTS:
+            problems.append(f"{key} has slot {slot}; a slot is a number from 1 to {TEST_SLOTS}")
+            continue
+        pools.setdefault(slot, []).append((key, lesson))
+    for slot in range(1, TEST_SLOTS + 1):
+        pool = pools.get(slot, [])
+        if len(pool) < MIN_ITEMS_PER_SLOT:
+            which = f" ({', '.join(key for key, _ in pool)})" if pool else ""
+            problems.append(
+                f"slot {slot} has {len(pool)} item{'s' if len(pool) != 1 else ''}{which}; "
+                f"each slot needs at least {MIN_ITEMS_PER_SLOT} testing the same objective"
+            )
+        pool_lessons = sorted({lesson or "no lesson" for _, lesson in pool})
+        if len(pool_lessons) > 1:
+            problems.append(
+                f"slot {slot} mixes lessons ({', '.join(pool_lessons)}); the items of a slot "
+                "test one objective, from one lesson"
+            )
+    for slug in lessons:
+        slots = sorted({s for s, pool in pools.items() if any(ls == slug for _, ls in pool)})
+        if len(slots) < MIN_TEST_QUESTIONS_PER_LESSON:
+            problems.append(
+                f"lesson {slug!r} has {len(slots)} slot{'s' if len(slots) != 1 else ''}; "
+                f"the test needs at least {MIN_TEST_QUESTIONS_PER_LESSON} per lesson"
+            )
+    return problems
 
 
 def _check_one_each(module: ModuleSource, order: list[str], path: Path) -> None:
@@ -579,7 +622,8 @@ def _sync_questions(quiz: Any, source: QuizSource, lessons: dict, report: SyncRe
             Question,
             {"quiz": quiz, "key": qs.key},
             {"order": order, "stem_markdown": qs.stem_markdown, "stem_html": qs.stem_html,
-             "lesson": lessons[qs.lesson] if qs.lesson else quiz.lesson, "is_active": True},
+             "lesson": lessons[qs.lesson] if qs.lesson else quiz.lesson, "slot": qs.slot,
+             "is_active": True},
             report, f"question {qs.key}",
         )  # fmt: skip
         for corder, cs in enumerate(qs.choices, start=1):

@@ -42,6 +42,7 @@ def _questions(quiz: Any, *, test: bool) -> list[dict]:
         item: dict[str, Any] = {"key": question.key}
         if test:
             item["lesson"] = question.lesson.slug
+            item["slot"] = question.slot
         item["stem"] = question.stem_markdown
         item["options"] = []
         for choice in question.choices.all():

@@ -31,6 +31,9 @@ class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(help_text="Stable id from the content files")
     order = models.PositiveSmallIntegerField()
+    # A module-test item's slot (1-15): an attempt draws one item per slot, and the items of a
+    # slot test the same objective. Lesson-quiz questions have none.
+    slot = models.PositiveSmallIntegerField(null=True, blank=True)
     lesson = models.ForeignKey(
         "courses.Lesson", on_delete=models.CASCADE, related_name="test_questions", null=True
     )
@@ -77,7 +80,8 @@ class Attempt(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     total = models.PositiveSmallIntegerField(default=0)
     passed = models.BooleanField(null=True)
-    # Per-attempt option order for the module test: {question_id: [choice_id, ...]}.
+    # The module-test items this attempt drew (one per slot) with their per-attempt option
+    # order: {question_id: [choice_id, ...]}. Its keys are the attempt's questions.
     choice_order = models.JSONField(default=dict, blank=True)
     # An admin's reset voids an attempt: it stays on record but no longer counts.
     voided = models.BooleanField(default=False)

@@ -207,10 +207,45 @@ class QuestionStat:
     facility: float | None  # share of answers that were right, 0..1
     discrimination: float | None  # upper-group facility minus lower-group facility, -1..1
     options: list[OptionStat]
+    # Module test: how many counted attempts drew this item from its slot's pool (answered or
+    # left blank); None for a lesson quiz, whose every attempt shows every question.
+    drawn: int | None = None
 
     @property
     def small_sample(self) -> bool:
         return self.answers < MIN_SAMPLE
+
+
+@dataclass
+class SlotStat:
+    """A module-test slot's pool: its items' figures added up. Facility per slot says how hard
+    the objective is; the items' facilities beside it show whether the pool is fair (items of
+    one slot should be about as hard as each other, or a retake is luck)."""
+
+    slot: int
+    items: list[QuestionStat]
+
+    @property
+    def drawn(self) -> int:
+        return sum(item.drawn or 0 for item in self.items)
+
+    @property
+    def answers(self) -> int:
+        return sum(item.answers for item in self.items)
+
+    @property
+    def right(self) -> int:
+        return sum(item.right for item in self.items)
+
+    @property
+    def facility(self) -> float | None:
+        return self.right / self.answers if self.answers else None
+
+    @property
+    def spread(self) -> float | None:
+        """The gap between the easiest and the hardest item that has answers."""
+        values = [item.facility for item in self.items if item.facility is not None]
+        return max(values) - min(values) if len(values) > 1 else None
 
 
 @dataclass
@@ -221,6 +256,7 @@ class QuizQuestionStats:
     upper_cutoff: float | None
     lower_cutoff: float | None
     questions: list[QuestionStat] = field(default_factory=list)
+    slots: list[SlotStat] = field(default_factory=list)  # module tests only
     # Set when the figures were left out because so few attempts could point at one learner.
     withheld: bool = False
 
@@ -254,7 +290,8 @@ def question_stats(
 
     Discrimination ranks a quiz's attempts by their total score on that quiz (for the module
     test, the total test score) and compares the top and bottom 27%. Queries: three for the
-    whole page plus three per quiz.
+    whole page plus three per quiz, and one more per module test (how often each item was
+    drawn from its slot).
 
     With `withhold_small`, a quiz whose filtered sample is under MIN_SAMPLE keeps its questions
     but loses every per-question figure: a date range narrowed to one or two learners would
@@ -307,7 +344,9 @@ def question_stats(
             .order_by()
         }
         stats = QuizQuestionStats(quiz, count, size, upper, lower)
-        for question in (q for q in questions if q.quiz_id == quiz.pk):
+        mine = [q for q in questions if q.quiz_id == quiz.pk]
+        drawn = _times_drawn(report_filter, quiz, mine) if quiz.kind == Quiz.Kind.TEST else {}
+        for question in mine:
             row = rows.get(question.pk, {})
             answers = row.get("answers", 0)
             choices = list(question.choices.all())
@@ -334,15 +373,43 @@ def question_stats(
                     facility=row["right"] / answers if answers else None,
                     discrimination=discrimination,
                     options=options,
+                    drawn=drawn.get(question.pk),
                 )
             )
+        if quiz.kind == Quiz.Kind.TEST:
+            by_slot: dict[int, list[QuestionStat]] = {}
+            for stat in stats.questions:
+                if stat.question.slot is not None:
+                    by_slot.setdefault(stat.question.slot, []).append(stat)
+            stats.slots = [SlotStat(slot, items) for slot, items in sorted(by_slot.items())]
         if withhold_small and stats.small_sample:
             stats.withheld = True
             for stat in stats.questions:
                 stat.right, stat.facility, stat.discrimination, stat.options = 0, None, None, []
+                stat.drawn = None
+            stats.slots = []
         if stats.questions:
             results.append(stats)
     return results
+
+
+def _times_drawn(
+    report_filter: ReportFilter, quiz: Quiz, questions: list[Question]
+) -> dict[int, int]:
+    """How many counted attempts drew each question: one query, whatever the attempts."""
+    if not questions:
+        return {}
+    counts = (
+        report_filter.counted()
+        .filter(quiz=quiz)
+        .aggregate(
+            **{
+                f"q{q.pk}": Count("pk", filter=Q(choice_order__has_key=str(q.pk)))
+                for q in questions
+            }
+        )
+    )
+    return {q.pk: counts[f"q{q.pk}"] for q in questions}
 
 
 @dataclass

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from quizzes.grading import lock_user
-from quizzes.models import Attempt, Choice, Question, Quiz, RetakeGrant
+from quizzes.models import Attempt, Choice, Quiz, RetakeGrant
+from quizzes.pools import draw_items
 
 
 class RetakeRefused(Exception):
@@ -78,13 +79,10 @@ def retake_status(user: AbstractBaseUser, quiz: Quiz) -> RetakeStatus:
     return RetakeStatus(attempts, open_attempt, best, next_start_at, grant)
 
 
-def shuffled_choice_order(quiz: Quiz) -> dict[str, list[int]]:
-    """The attempt's questions (the test's active ones) with their options in a random order."""
-    questions = list(
-        Question.objects.filter(quiz=quiz, is_active=True)
-        .order_by("order")
-        .values_list("pk", flat=True)
-    )
+def shuffled_choice_order(user: AbstractBaseUser, quiz: Quiz) -> dict[str, list[int]]:
+    """The attempt's questions (one drawn from each slot, quizzes/pools.py) with their options in
+    a random order."""
+    questions = draw_items(user, quiz)
     order: dict[str, list[int]] = {str(pk): [] for pk in questions}
     for question_id, choice_id in Choice.objects.filter(question_id__in=questions).values_list(
         "question_id", "pk"
@@ -122,7 +120,7 @@ def start_test_attempt(user: AbstractBaseUser, quiz: Quiz) -> tuple[Attempt, boo
             )
             if not used:
                 raise RetakeRefused("That extra attempt has already been used.")
-        order = shuffled_choice_order(quiz)
+        order = shuffled_choice_order(user, quiz)
         attempt = Attempt.objects.create(user=user, quiz=quiz, choice_order=order, total=len(order))
     return attempt, True
 

@@ -165,7 +165,11 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     lessons = _lessons(quiz)
     count = info.count if info else 0
     if request.method != "POST":
-        initial = {"stem": current["stem"], "lesson": current.get("lesson")} if current else {}
+        initial = (
+            {"stem": current["stem"], "lesson": current.get("lesson"), "slot": current.get("slot")}
+            if current
+            else {}
+        )
         form = QuestionForm(initial=initial, lessons=lessons)
         rows = option_rows(current["options"] if current else [], chosen)
         return _question_page(request, quiz, key, form, rows, answered_count=count)
@@ -180,6 +184,7 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "id": current["id"] if current else None,
             "key": current["key"] if current else new_key(quiz, data, lesson),
             "lesson": lesson,
+            "slot": form.cleaned_data.get("slot"),
             "stem": form.cleaned_data["stem"],
             "options": form.cleaned_data["options"],
         },
@@ -293,6 +298,7 @@ def quiz_as_learner(request: HttpRequest, pk: int) -> HttpResponse:
     for number, question in enumerate(data["questions"], start=1):
         questions.append({
             "number": number, "key": question["key"], "lesson": question.get("lesson"),
+            "slot": question.get("slot"),
             "problems": question_problems(question, label="This question", table=table),
             "stem_html": _safe_render(question["stem"], table),
             "options": [

@@ -15,7 +15,8 @@ from config.params import BadParameter, parse_id
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Quiz
+from quizzes.pools import in_slot_order, test_length
 from quizzes.retakes import (
     RetakeRefused,
     cooldown,
@@ -65,10 +66,7 @@ def _attempt_items(
     attempt's own option tokens."""
     ids = [int(key) for key in attempt.choice_order]
     questions = list(
-        Question.objects.filter(pk__in=ids)
-        .select_related("lesson__module")
-        .prefetch_related("choices")
-        .order_by("order", "pk")
+        in_slot_order(ids).select_related("lesson__module").prefetch_related("choices")
     )
     answers = {a.question_id: a for a in attempt.answers.all()}
     items = question_items(
@@ -93,7 +91,8 @@ def _closed_redirect(request: HttpRequest, attempt: Attempt) -> HttpResponse | N
 def test_page(request: HttpRequest, module: str) -> HttpResponse:
     module_obj, quiz = _get_test(module)
     status = retake_status(request.user, quiz)
-    question_count = quiz.questions.filter(is_active=True).count()
+    # One question per slot: the pools hold more items than an attempt shows.
+    question_count = test_length(quiz)
     return render(
         request,
         "quizzes/test.html",
@@ -238,10 +237,7 @@ def attempt_answer(request: HttpRequest, module: str, pk: int) -> HttpResponse:
 def _ordered_keys(attempt: Attempt) -> list[str]:
     """The attempt's question ids in test order (a JSON object's key order is not kept)."""
     ids = [int(key) for key in attempt.choice_order]
-    ordered = (
-        Question.objects.filter(pk__in=ids).order_by("order", "pk").values_list("pk", flat=True)
-    )
-    return [str(pk) for pk in ordered]
+    return [str(pk) for pk in in_slot_order(ids).values_list("pk", flat=True)]
 
 
 @login_required

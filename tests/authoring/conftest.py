@@ -46,6 +46,8 @@ def question_form_data(question: dict, **changes: object) -> dict:
     data: dict = {"stem": question["stem"]}
     if question.get("lesson"):
         data["lesson"] = question["lesson"]
+    if question.get("slot") is not None:
+        data["slot"] = str(question["slot"])
     for i, option in enumerate(question["options"]):
         data[f"option-{i}-id"] = option["id"] or ""
         data[f"option-{i}-text"] = option["text"]

@@ -46,7 +46,8 @@ def test_a_price_change_updates_the_lessons_and_shows_which_figures_moved(
     assert "claude-sonnet-5-5: prices.output 10 → 12" in page
     # What publishing would change, lesson by lesson, with the biggest move first.
     assert "<strong>Lesson 1: Token economics</strong>: 34 figures change" in page
-    assert "$10.00 → $12.00 (+20.0%)" in page
+    # Lesson 3's biggest move: a test item's routing saving, net of its Sonnet classifier.
+    assert "$18.60 → $25.60 (+37.6%)" in page
     assert '$10.00</td><td class="num">$12.00</td><td class="num">+20.0%' in page
 
     response = author.post(reverse("authoring:prices_publish"))

@@ -249,21 +249,69 @@ def test_removing_with_htmx_says_the_answered_question_is_retired(author, learne
     assert 'id="q-te-q1"' not in html
 
 
-def test_the_module_test_keeps_three_questions_per_lesson(author, test_quiz):
-    for key in ("mt-te-1", "mt-te-2"):
-        author.post(reverse("authoring:question_remove", args=[test_quiz.pk, key]))
+def test_the_module_test_keeps_two_items_in_every_slot(author, test_quiz):
+    author.post(reverse("authoring:question_remove", args=[test_quiz.pk, "mt-te-5"]))
     response = author.post(reverse("authoring:quiz_publish", args=[test_quiz.pk]))
     assert response.status_code == 422
-    assert "needs at least 3 questions on lesson &#x27;token-economics&#x27;; it has 2" in (
-        response.content.decode()
-    )
-    assert test_quiz.questions.filter(is_active=True).count() == 15
+    assert (
+        "The module test: Slot 1 has 1 item (mt-te-1); each slot needs at least 2 testing the "
+        "same objective."
+    ) in html.unescape(response.content.decode())
+    assert test_quiz.questions.filter(is_active=True).count() == 32
+
+
+def test_the_module_test_keeps_three_slots_per_lesson(author, test_quiz):
+    for key in ("mt-te-1", "mt-te-5", "mt-te-2", "mt-ms-2"):
+        author.post(reverse("authoring:question_remove", args=[test_quiz.pk, key]))
+    for key in ("mt-te-3", "mt-te-6"):
+        data = question_form_data(draft_question(test_quiz, key), slot="10")
+        assert author.post(question_url(test_quiz, key), data).status_code == 302
+    response = author.post(reverse("authoring:quiz_publish", args=[test_quiz.pk]))
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert "Lesson 'token-economics' has 2 slots; the test needs at least 3 per lesson" in page
+    assert "Slot 10 mixes lessons (model-selection, token-economics)" in page
+    assert test_quiz.questions.filter(is_active=True).count() == 32
+
+
+def test_the_question_editor_shows_the_slot_and_publishing_keeps_it(author, test_quiz):
+    page = author.get(question_url(test_quiz, "mt-pc-5")).content.decode()
+    assert 'name="slot"' in page and 'value="5"' in page
+    editor = author.get(reverse("authoring:quiz", args=[test_quiz.pk])).content.decode()
+    assert "slot 5" in editor
+    question = draft_question(test_quiz, "mt-pc-5")
+    for bad in ("16", "0", "five"):
+        response = author.post(question_url(test_quiz, "mt-pc-5"), question_form_data(
+            question, slot=bad, stem="Reworded: " + question["stem"]))  # fmt: skip
+        assert response.status_code == 422
+        # What the instructor typed is shown again, not lost.
+        assert "Reworded: " in response.content.decode()
+    data = question_form_data(question, stem="Reworded: " + question["stem"])
+    assert author.post(question_url(test_quiz, "mt-pc-5"), data).status_code == 302
+    assert author.post(reverse("authoring:quiz_publish", args=[test_quiz.pk])).status_code == 302
+    published = Question.objects.get(quiz=test_quiz, key="mt-pc-5")
+    assert published.stem_markdown.startswith("Reworded: ") and published.slot == 5
+    assert quiz_snapshot(test_quiz)["questions"][-1]["slot"] is not None
+
+
+def test_a_new_test_question_goes_in_the_slot_the_instructor_chose(author, test_quiz):
+    question = draft_question(test_quiz, "mt-pc-5")
+    data = question_form_data(
+        {**question, "options": [{**o, "id": None} for o in question["options"]]},
+        stem="A fresh item on lifetimes under sparse traffic.", slot="7",
+    )  # fmt: skip
+    response = author.post(question_url(test_quiz, "new"), data)
+    assert response.status_code == 302, response.content[:500]
+    assert author.post(reverse("authoring:quiz_publish", args=[test_quiz.pk])).status_code == 302
+    fresh = Question.objects.get(quiz=test_quiz, stem_markdown__startswith="A fresh item")
+    assert fresh.slot == 7 and fresh.lesson.slug == "prompt-caching"
 
 
 def test_a_module_test_question_names_its_lesson(author, test_quiz):
-    question = draft_question(test_quiz, "mt-pc-1")
-    data = question_form_data(question, lesson="model-selection")
-    assert author.post(question_url(test_quiz, "mt-pc-1"), data).status_code == 302
+    # Both items of slot 5 move: the items of a slot are on one lesson.
+    for key in ("mt-pc-1", "mt-pc-5"):
+        data = question_form_data(draft_question(test_quiz, key), lesson="model-selection")
+        assert author.post(question_url(test_quiz, key), data).status_code == 302
     response = author.post(question_url(test_quiz, "mt-pc-2"), question_form_data(
         draft_question(test_quiz, "mt-pc-2"), lesson=""))  # fmt: skip
     assert response.status_code == 422

@@ -42,9 +42,16 @@ def test_the_course_has_four_lessons_with_a_quiz_and_a_lab_each_and_a_test(cours
     assert sorted(lab.slug for lab in module.labs) == [
         "architecture-advisor", "caching-strategist", "cost-estimator", "prompt-auditor",
     ]  # fmt: skip
-    assert len(module.test.questions) == 15
+    # 15 slots, each a pool of two or more items on one lesson, at least three slots a lesson.
+    assert len(module.test.questions) == 32
+    pools: dict[int, set[str]] = {}
+    for q in module.test.questions:
+        pools.setdefault(q.slot, set()).add(q.lesson)
+    assert sorted(pools) == list(range(1, 16))
+    assert all(sum(q.slot == slot for q in module.test.questions) >= 2 for slot in pools)
+    assert all(len(lessons) == 1 for lessons in pools.values())
     for lesson in module.lessons:
-        assert sum(q.lesson == lesson.slug for q in module.test.questions) >= 3
+        assert sum(pools[slot] == {lesson.slug} for slot in pools) >= 3
 
 
 def test_every_question_has_four_options_one_right_and_feedback_for_each(course_sources):
@@ -89,9 +96,9 @@ def test_sync_creates_everything_and_a_second_run_changes_nothing(db, course_sou
     assert Module.objects.count() == 1
     assert Lesson.objects.count() == 4
     assert Quiz.objects.filter(kind="lesson").count() == 4
-    assert Quiz.objects.filter(kind="test").get().questions.count() == 15
+    assert Quiz.objects.filter(kind="test").get().questions.count() == 32
     assert Lab.objects.count() == 4
-    assert Choice.objects.count() == (4 * 3 + 15) * 4
+    assert Choice.objects.count() == (4 * 3 + 32) * 4
     stamps = list(Lesson.objects.values_list("updated_at", flat=True))
     second = sync_course(course_sources)
     assert not second.changed
@@ -148,7 +155,38 @@ def test_a_price_change_in_the_table_changes_the_lesson(db, content, tmp_path):
             lambda d: d.update(engine="oracle"),
             "engine: 'oracle' is not",
         ),
-        ("test.yaml", lambda d: d["questions"].pop(), "the test needs at least 3 per lesson"),
+        (
+            "test.yaml",
+            lambda d: d.update(
+                questions=[q for q in d["questions"] if q["lesson"] != "production-controls"]
+            ),
+            "lesson 'production-controls' has 0 slots; the test needs at least 3 per lesson",
+        ),
+        (
+            "test.yaml",
+            lambda d: d.update(questions=[q for q in d["questions"] if q["key"] != "mt-pcx-8"]),
+            "slot 15 has 1 item (mt-pcx-3); each slot needs at least 2 testing the same objective",
+        ),
+        (
+            "test.yaml",
+            lambda d: d["questions"][0].update(slot=16),
+            "questions[0] (mt-te-1).slot: is 16; a slot is a number from 1 to 15",
+        ),
+        (
+            "test.yaml",
+            lambda d: d["questions"][0].update(slot=0),
+            "questions[0] (mt-te-1).slot: is 0; a slot is a number from 1 to 15",
+        ),
+        (
+            "test.yaml",
+            lambda d: d["questions"][0].pop("slot"),
+            "questions[0] (mt-te-1).slot: is missing",
+        ),
+        (
+            "test.yaml",
+            lambda d: d["questions"][0].update(slot=5),
+            "slot 5 mixes lessons (prompt-caching, token-economics)",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_file_and_field(content, relative, change, expected):
@@ -312,5 +350,5 @@ def test_a_deleted_test_file_is_refused_and_the_test_and_its_attempts_stay(db, c
         with pytest.raises(CommandError, match=r"test\.yaml: is missing, but the database"):
             call_command("sync_content", path=str(content), **options)
     test.refresh_from_db()
-    assert test.questions.filter(is_active=True).count() == 15
+    assert test.questions.filter(is_active=True).count() == 32
     assert Attempt.objects.filter(quiz=test).count() == 1

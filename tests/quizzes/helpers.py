@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
+from quizzes.pools import in_slot_order
 from quizzes.tokens import option_token, quiz_scope, test_scope
 
 MODULE = "cost-optimization"
@@ -27,6 +28,14 @@ def module_test() -> Quiz:
 
 def questions_of(quiz: Quiz) -> list[Question]:
     return list(quiz.questions.filter(is_active=True).order_by("order"))
+
+
+def one_per_slot(quiz: Quiz) -> list[Question]:
+    """A test form: the first active item (in file order) of each slot, in slot order."""
+    form: dict[int | None, Question] = {}
+    for question in quiz.questions.filter(is_active=True).order_by("slot", "order"):
+        form.setdefault(question.slot, question)
+    return list(form.values())
 
 
 def right_choice(question: Question) -> Choice:
@@ -53,7 +62,7 @@ def attempt_url(attempt: Attempt, tail: str = "") -> str:
 
 def ordered_question_ids(attempt: Attempt) -> list[int]:
     ids = [int(key) for key in attempt.choice_order]
-    return list(Question.objects.filter(pk__in=ids).order_by("order").values_list("pk", flat=True))
+    return list(in_slot_order(ids).values_list("pk", flat=True))
 
 
 def answer_test(client: object, attempt: Attempt, right: int) -> None:
@@ -78,7 +87,8 @@ def make_attempt(
     submitted: bool = True,
 ) -> Attempt:
     """A graded attempt written straight to the database (for reports), answers included."""
-    questions = questions if questions is not None else questions_of(quiz)
+    if questions is None:
+        questions = one_per_slot(quiz) if quiz.kind == Quiz.Kind.TEST else questions_of(quiz)
     when = when or timezone.now() - timedelta(hours=1)
     total = len(questions)
     attempt = Attempt.objects.create(user=user, quiz=quiz)

@@ -9,7 +9,13 @@ from django.utils import timezone
 from quizzes.models import Attempt, Question, Quiz, RetakeGrant
 from quizzes.reports import ReportFilter, median_percent, question_stats, quiz_summaries
 from tests.conftest import make_user
-from tests.quizzes.helpers import lesson_quiz, make_attempt, module_test
+from tests.quizzes.helpers import (
+    lesson_quiz,
+    make_attempt,
+    module_test,
+    one_per_slot,
+    questions_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +28,13 @@ def learner_url(user: User) -> str:
 
 
 def prefetched(quiz: Quiz) -> list[Question]:
-    return list(quiz.questions.filter(is_active=True).order_by("order").prefetch_related("choices"))
+    """A lesson quiz's questions, or a test form (one item per slot), choices prefetched."""
+    questions = one_per_slot(quiz) if quiz.kind == Quiz.Kind.TEST else questions_of(quiz)
+    return list(
+        Question.objects.filter(pk__in=[q.pk for q in questions])
+        .order_by("slot", "order")
+        .prefetch_related("choices")
+    )
 
 
 def populate(count: int, start: int = 0) -> None:
@@ -334,3 +346,44 @@ def test_unfiltered_small_samples_still_show_instructors_the_figures_with_a_warn
     client.force_login(instructor)
     html = client.get(QUESTIONS, {"quiz": quiz.pk}).content.decode()
     assert "Small sample:" in html and 'class="option-picks"' in html
+
+
+def second_per_slot(quiz: Quiz) -> list[Question]:
+    """The other test form: the second item (in file order) of each slot."""
+    pools: dict[int, list[Question]] = {}
+    for question in quiz.questions.filter(is_active=True).order_by("slot", "order"):
+        pools.setdefault(question.slot, []).append(question)
+    return [pool[1] for _, pool in sorted(pools.items())]
+
+
+def test_module_test_statistics_are_kept_per_item_and_per_slot(
+    client, admin_user, learner, other_learner, course
+):
+    test = module_test()
+    make_attempt(learner, test, 15, questions=prefetched(test))  # first items, all right
+    make_attempt(other_learner, test, 0, questions=second_per_slot(test))  # second, all wrong
+    [stats] = question_stats(ReportFilter(), [test])
+    by_key = {s.question.key: s for s in stats.questions}
+    assert (by_key["mt-te-1"].drawn, by_key["mt-te-1"].facility) == (1, 1.0)
+    assert (by_key["mt-te-5"].drawn, by_key["mt-te-5"].facility) == (1, 0.0)
+    assert by_key["mt-pcx-9"].drawn == 0 and by_key["mt-pcx-9"].facility is None
+    assert [slot.slot for slot in stats.slots] == list(range(1, 16))
+    first = stats.slots[0]
+    assert [item.question.key for item in first.items] == ["mt-te-1", "mt-te-5"]
+    assert (first.drawn, first.answers, first.right) == (2, 2, 1)
+    assert first.facility == 0.5 and first.spread == 1.0
+    assert sum(slot.drawn for slot in stats.slots) == 30
+
+    client.force_login(admin_user)
+    page = client.get(QUESTIONS, {"quiz": test.pk}).content.decode()
+    assert "By slot: one item of each is drawn per attempt" in page
+    row = page.split(f'id="slot-{test.pk}-1"')[1].split("</tr>")[0]
+    assert "mt-te-1" in row and "mt-te-5" in row and "0.50" in row and "uneven" in row
+    assert "<dt>Drawn</dt><dd>1</dd>" in page
+
+
+def test_lesson_quiz_statistics_have_no_slots(course, learner):
+    quiz = lesson_quiz()
+    make_attempt(learner, quiz, 3, questions=prefetched(quiz))
+    [stats] = question_stats(ReportFilter(), [quiz])
+    assert stats.slots == [] and all(s.drawn is None for s in stats.questions)
