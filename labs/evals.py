@@ -227,7 +227,7 @@ def read_cases(path: Path) -> list[Case]:
 
 def eval_files(content_dir: Path, *, holdout: bool = False) -> list[Path]:
     """The golden files, or with `holdout` the held-out ones (evals/holdout/): cases written by
-    a new user after the tutor was built, measured and reported but never tuned to."""
+    a new user after the tutor was built, measured and reported, not tuned to case by case."""
     pattern = "modules/*/labs/evals/holdout/*.yaml" if holdout else "modules/*/labs/evals/*.yaml"
     return sorted(content_dir.glob(pattern))
 
