@@ -13,7 +13,7 @@ from labs.calculator.errors import UnknownModel
 from labs.calculator.pricing import REPO_ROOT, Model, PriceTable
 
 from .calc import Calculator
-from .intents import own_words
+from .intents import is_assessment_request
 from .reading import (
     Conversation,
     ModelMention,
@@ -173,11 +173,6 @@ def follow_up(ctx: Context, fields: Sequence[str], known: str, why: str) -> Tuto
 
 
 # -- assessment questions and off-topic messages ------------------------------------------------
-_ASSESSMENT_RE = re.compile(
-    r"\b(?:quiz(?:zes)?|module\s+test|final\s+test|the\s+test|test\s+questions?|exam|"
-    r"answer\s+key|correct\s+(?:answer|option)|which\s+option|multiple[\s-]choice)\b",
-    re.I,
-)
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
 
@@ -201,8 +196,10 @@ def _assessment_stems() -> tuple[frozenset[str], ...]:
 
 
 def is_assessment_question(message: str) -> bool:
-    """A message that asks for quiz or module test answers, or pastes one of their questions."""
-    if _ASSESSMENT_RE.search(own_words(message)):
+    """A message that asks for quiz or module test answers (the table in `intents`: a graded
+    question and an answer asked for together, so "the test set" or "which option is cheaper"
+    are not refused), or pastes one of their questions."""
+    if is_assessment_request(message):
         return True
     words = set(_WORD_RE.findall(message.lower()))
     if len(words) < 12:

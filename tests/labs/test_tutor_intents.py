@@ -204,3 +204,16 @@ def test_the_prompt_auditor_never_prices_a_scenario_with_a_number_it_did_not_rea
     priced = [c.input for c in reply.calculations if not c.is_error]
     assert not any(2400 in c.values() for c in priced), priced
     assert reply.asked_follow_up or any(900 in c.values() for c in priced)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how big should the test set be before switching to haiku?",
+        "which option is cheaper for us, batch or realtime?",
+        "is multiple-choice grading a good fit for haiku 5.5?",
+    ],
+)
+def test_words_that_also_name_the_test_are_not_a_request_for_its_answers(message):
+    # One assessment table decides (review found a second, broader check refusing these).
+    assert answer("prompt-auditor", message, [], TABLE).kind != "refuse"
