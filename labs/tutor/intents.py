@@ -65,6 +65,9 @@ ASSESSMENT = [
     r"\b(?:q|question)\s*\d+\b.{0,60}\b(?:[a-d]\s+or\s+[a-d]|which\s+(?:option|one|letter)|"
     r"just\s+the\s+letter)",
     r"\bjust\s+(?:tell\s+me\s+)?the\s+letter\b",
+    # "module test q about ...: is it the 'three batches' one or the other?": choosing between
+    # a graded question's options.
+    r"\b(?:quiz|module\s+test|final\s+test|exam)\s+(?:q|question)\b.{0,160}\b(?:is\s+it|or\s+the)\b",
     r"\b(?:grader|grade\s+me)\b.{0,60}\b(?:correct|answers?|choices?)\b",
 ]
 _ASSESSMENT_RE = re.compile("|".join(f"(?:{p})" for p in ASSESSMENT), re.I | re.S)

@@ -217,3 +217,8 @@ def test_the_prompt_auditor_never_prices_a_scenario_with_a_number_it_did_not_rea
 def test_words_that_also_name_the_test_are_not_a_request_for_its_answers(message):
     # One assessment table decides (review found a second, broader check refusing these).
     assert answer("prompt-auditor", message, [], TABLE).kind != "refuse"
+
+
+def test_choosing_between_a_graded_questions_options_is_refused():
+    message = "quiz question on caching ttl: is it the 'one hour' one or the 'five minutes' one?"
+    assert answer("caching-strategist", message, [], TABLE).kind == "refuse"
