@@ -24,7 +24,7 @@ from ..common import (
 )
 from ..reading import Facts
 from ..types import TutorReply
-from ..usage_calls import usage_reply
+from ..usage_calls import prices_usage, usage_reply
 from ..writing import Reply, describe_parts, join_words, plural, price, table
 from .history import _history
 from .replies import _alternatives, _batch, _before_after, _compare, _one_call, _workload
@@ -56,7 +56,7 @@ def answer(ctx: Context) -> TutorReply:
         reply = Reply()
         reply.add(unknown_model_text(choice.unknown, ctx.table))
         return ctx.reply(reply.render(), follow_up=True)
-    if _prices_usage(ctx):
+    if prices_usage(ctx):
         return usage_reply(ctx, choice.baseline, [*choice.retired, *choice.notes])
     parts, part_notes = scenario_parts(facts)
     output = _output(facts)
@@ -119,15 +119,6 @@ def answer(ctx: Context) -> TutorReply:
         reply.add(f"The calculator could not price that: {exc}.")
         reply.next_step = "correct that figure and ask again; I keep the rest of the scenario."
         return ctx.reply(reply.render())
-
-
-def _prices_usage(ctx: Context) -> bool:
-    """The message pastes a usage object, or scales the one pasted before ("and for 5,000
-    calls?") without describing a new request."""
-    new = ctx.conv.new
-    if new.usages:
-        return True
-    return bool(ctx.conv.base.usages) and not new.prompt_parts() and new.output is None
 
 
 def _known(model: Model | None, facts: Facts, parts: dict[str, int], output: int | None) -> str:
