@@ -352,3 +352,20 @@ def test_the_prompt_size_given_after_the_question_completes_the_plan():
     assert not reply.asked_follow_up
     (spec,) = reply.calculations[0].input["workloads"]
     assert spec["prompt"] == {"user": 600} and spec["output"] == 10
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "invoice extraction: 40k req/day, 2k tok fixed sys prompt + 500 tok invoice, ~60 tok out, "
+        "sonnet 5.5 realtime now, fine by tomorrow. go to haiku 5.5, cache the prompt, then "
+        "batch: monthly at each step?",
+        "claims triage: 60k req/day, 4k-token shared system prompt, ~400 tok claim, ~100 tok "
+        "out, on opus 5.5 realtime today. step through sonnet 5.5, then caching with the 1h ttl, "
+        "then batch. $/mo after each?",
+    ],
+)
+def test_a_stepwise_plan_with_a_model_switch_says_to_pass_a_test_set_first(message):
+    reply = ask(message)
+    assert "stack_savings" in [c.tool for c in reply.calculations]
+    assert "passes your own test set" in reply.text
