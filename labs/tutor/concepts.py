@@ -126,14 +126,13 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
 # A question asking for a reason, and a concept whose title gives one.
 _WHY_QUESTION = re.compile(
-    r"^\s*(?:so\s+|but\s+|ok(?:ay)?,?\s+)?(?:why|how\s+come|what(?:'s|\s+is)\s+the\s+reason)\b",
-    re.I,
+    r"\b(?:why|how\s+come|what(?:'s|\s+is)\s+the\s+reason)\b(?!\s+not\b)", re.I
 )
 _REASON_TITLE = re.compile(r"^\s*why\b", re.I)
 
 
 def _asks_why(question: str) -> bool:
-    return bool(_WHY_QUESTION.match(question))
+    return bool(_WHY_QUESTION.search(question))
 
 
 class ConceptFileError(ValueError):

@@ -247,6 +247,7 @@ def test_another_services_bill_with_figures_is_declined_with_what_the_lab_can_do
         "why does output cost 5x input?",
         "why are generated tokens five times the input price",
         "how come output tokens cost 5x what input ones do?",
+        "probably obvious, but why is the output price 5x",
     ],
 )
 def test_a_why_question_gets_the_reason_before_the_bare_fact(message):
