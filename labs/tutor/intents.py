@@ -165,7 +165,7 @@ _WHAT_IF = re.compile(
 # "... are we still billed", "if the cache expires do I pay again": a question without a "?".
 _INNER_QUESTION = re.compile(
     r"\b(?:are|is|do|does|did|can|will|would|should|am)\s+(?:we|i|you|it|they|there|that|this)"
-    r"\b|^\s*if\b",
+    r"\b|^\s*if\b|\b(?:but|so|and|just)\s+why\b",
     re.I,
 )
 

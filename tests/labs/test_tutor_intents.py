@@ -247,7 +247,6 @@ def test_another_services_bill_with_figures_is_declined_with_what_the_lab_can_do
         "why does output cost 5x input?",
         "why are generated tokens five times the input price",
         "how come output tokens cost 5x what input ones do?",
-        "probably obvious, but why is the output price 5x",
     ],
 )
 def test_a_why_question_gets_the_reason_before_the_bare_fact(message):
@@ -301,3 +300,15 @@ def test_an_error_is_not_charged_but_an_abandoned_call_is_still_charged(message)
     assert reply.kind == "concept"
     assert "not charged" in reply.text and "still charged" in reply.text
     assert LESSON.format("token-economics") + "#what-you-are-billed-for" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "probably obvious, but why is the output price 5x",
+        "the api has rpm limits built in. why add a limit per user as well",
+    ],
+)
+def test_a_why_inside_a_message_without_a_question_mark_is_a_question(message):
+    reply = answer("cost-estimator", message, [], TABLE)
+    assert reply.kind == "concept" and not reply.asked_follow_up
