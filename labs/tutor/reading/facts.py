@@ -250,6 +250,23 @@ def _in_window(facts: Facts, numbers: list[Number], rated: tuple[Decimal, str] |
     )
 
 
+_STATUS_BEFORE_RE = re.compile(
+    r"\b(?:a|an|got|get|gets|getting|return(?:s|ed)?|http|status|error|code|throws?|hit|"
+    r"every|each|the)\s*$",
+    re.I,
+)
+_STATUS_AFTER_RE = re.compile(
+    r"^\s*(?:errors?|status|response|codes?|overloaded|internal|rate[\s_-]?limit|s\b)", re.I
+)
+
+
+def _is_status_code(n: Number, before: str, after: str) -> bool:
+    """An HTTP error status ("a 529", "500 errors", "got a 429"), not a count of anything."""
+    if not re.fullmatch(r"[45]\d\d", n.raw.strip()):
+        return False
+    return bool(_STATUS_BEFORE_RE.search(before[-12:]) or _STATUS_AFTER_RE.match(after))
+
+
 def _classify(n: Number, text: str) -> None:
     after = text[n.end :]
     before = text[: n.start]
@@ -303,6 +320,9 @@ def _classify(n: Number, text: str) -> None:
             return
     if re.match(r"^\s*words?\b", after, re.I):
         n.kind = "words"
+        return
+    if _is_status_code(n, before, after):
+        n.kind = "status"  # "a 529", "500 errors": an HTTP status sizes nothing
         return
     m = _COUNT_AFTER_RE.match(after)
     if m and _is_size_label(n, m.group(0), text[n.end + m.end() : n.end + m.end() + 40]):
