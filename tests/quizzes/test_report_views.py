@@ -369,7 +369,7 @@ def test_module_test_statistics_are_kept_per_item_and_per_slot(
     assert by_key["mt-pcx-9"].drawn == 0 and by_key["mt-pcx-9"].facility is None
     assert [slot.slot for slot in stats.slots] == list(range(1, 16))
     first = stats.slots[0]
-    assert [item.question.key for item in first.items] == ["mt-te-1", "mt-te-5"]
+    assert [item.question.key for item in first.items] == ["mt-te-1", "mt-te-5", "mt-te-8"]
     assert (first.drawn, first.answers, first.right) == (2, 2, 1)
     assert first.facility == 0.5 and first.spread == 1.0
     assert sum(slot.drawn for slot in stats.slots) == 30
