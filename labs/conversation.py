@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from labs.models import Lab, Message
-from labs.tutor import ToolCall, Turn
+from labs.tutor import ToolCall, Turn, open_test
 from labs.tutor import answer as tutor_answer
 
 OFFLINE_LABEL = "Offline tutor: answers computed by the course calculator"
@@ -54,24 +54,41 @@ def run_turn(
     """Answer `text` in `lab` given the earlier turns. `on_text(so_far)` is called as text
     arrives and returns False to stop early."""
     from authoring.pricing import current_price_table
+    from quizzes.open_items import lab_items
 
     # The published price table: an instructor's price change reaches the labs at once.
     table = current_price_table()
+    # The learner's module-test items: while a test is open no lab works one out, and Claude is
+    # not even asked (the check is here, before any API call, and no item text is ever sent).
+    items = lab_items(user)
     reason = offline_reason(user)
     if offline or reason:
-        reply = tutor_answer(lab.engine, text, history, table)
+        reply = tutor_answer(lab.engine, text, history, table, test_items=items)
         return TurnResult(
             text=reply.text,
             calculations=reply.calculations,
             engine=Message.Engine.OFFLINE,
             notice=reason if not offline else "Offline mode was asked for.",
         )
+    earlier = [t.text for t in history if t.role == "user" and t.text]
+    found = open_test.found_in_conversation(text, earlier, items)
+    if found is not None and found.item.state in open_test.DECLINED:
+        return TurnResult(
+            text=open_test.decline_text(found.item),
+            calculations=[],
+            engine=Message.Engine.OFFLINE,
+            notice="A module-test question while it is held back: Claude was not asked.",
+        )
     from labs.claude import run_claude_turn  # the only module that imports anthropic
 
-    return run_claude_turn(
+    result = run_claude_turn(
         lab, history, text, user=user, on_text=on_text, conversation=conversation,
         message=message, table=table,
     )  # fmt: skip
+    if found is not None:
+        # Added after the reply, never in the prompt: the note names no test content.
+        result.text = result.text.rstrip() + "\n\n" + open_test.missed_note(found.item)
+    return result
 
 
 def history_before(message: Message) -> tuple[list[Turn], str]:
