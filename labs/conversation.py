@@ -58,35 +58,42 @@ def run_turn(
 
     # The published price table: an instructor's price change reaches the labs at once.
     table = current_price_table()
-    # The learner's module-test items: while a test is open no lab works one out, and Claude is
-    # not even asked (the check is here, before any API call, and no item text is ever sent).
+    # The learner's module-test items: while a test is open no lab works one out. Checked here,
+    # once for either engine and before any API call, so Claude is not even asked; no item text
+    # is ever sent (labs/tutor/open_test.py).
     items = lab_items(user)
-    reason = offline_reason(user)
-    if offline or reason:
-        reply = tutor_answer(lab.engine, text, history, table, test_items=items)
-        return TurnResult(
-            text=reply.text,
-            calculations=reply.calculations,
-            engine=Message.Engine.OFFLINE,
-            notice=reason if not offline else "Offline mode was asked for.",
-        )
     earlier = [t.text for t in history if t.role == "user" and t.text]
     found = open_test.found_in_conversation(text, earlier, items)
+    reason = offline_reason(user)
     if found is not None and found.item.state in open_test.DECLINED:
         return TurnResult(
             text=open_test.decline_text(found.item),
             calculations=[],
             engine=Message.Engine.OFFLINE,
-            notice="A module-test question while it is held back: Claude was not asked.",
+            notice="A module-test question while it is held back: Claude was not asked."
+            if not (offline or reason)
+            else "",
         )
-    from labs.claude import run_claude_turn  # the only module that imports anthropic
+    if offline or reason:
+        reply = tutor_answer(lab.engine, text, history, table)
+        result = TurnResult(
+            text=reply.text,
+            calculations=reply.calculations,
+            engine=Message.Engine.OFFLINE,
+            notice=reason if not offline else "Offline mode was asked for.",
+        )
+        refused = reply.kind == "refuse"
+    else:
+        from labs.claude import run_claude_turn  # the only module that imports anthropic
 
-    result = run_claude_turn(
-        lab, history, text, user=user, on_text=on_text, conversation=conversation,
-        message=message, table=table,
-    )  # fmt: skip
-    if found is not None:
-        # Added after the reply, never in the prompt: the note names no test content.
+        result = run_claude_turn(
+            lab, history, text, user=user, on_text=on_text, conversation=conversation,
+            message=message, table=table,
+        )  # fmt: skip
+        refused = False
+    if found is not None and not refused:
+        # A missed item whose right answer the review shows: worked out, with a note added
+        # after the reply (never in the prompt; the note names no test content).
         result.text = result.text.rstrip() + "\n\n" + open_test.missed_note(found.item)
     return result
 

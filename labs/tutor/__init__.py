@@ -12,7 +12,8 @@ Contract (others depend on it):
 
 `engine` is one of cost-estimator, caching-strategist, prompt-auditor, architecture-advisor.
 `history` holds the earlier turns of the conversation, oldest first, without the new message.
-`test_items` are the learner's module-test items (labs/tutor/open_test.py says what is declined).
+`test_items` are the learner's module-test items (labs/tutor/open_test.py says what is declined);
+labs.conversation.run_turn checks them itself, before either engine, and passes none.
 """
 
 from labs.tutor.types import ToolCall, Turn, TutorReply

@@ -72,7 +72,7 @@ def test_the_history_given_to_the_tutor_excludes_the_new_question(learner, lab, 
 
     seen = {}
 
-    def spy(engine, text, history, table=None, test_items=()):
+    def spy(engine, text, history, table=None):
         seen.update(engine=engine, text=text, history=history)
         from labs.tutor import TutorReply
 

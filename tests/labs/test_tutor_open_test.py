@@ -130,3 +130,25 @@ def test_the_labs_example_questions_match_no_test_item(course):
     items = [Item(q.key, q.stem_html) for q in Question.objects.filter(quiz__kind="test")]
     for lab in Lab.objects.all():
         assert matching_item(lab.try_asking, items) is None, lab.slug
+
+
+@dataclass(frozen=True)
+class StatedItem(Item):
+    state: str = "open"
+    number: int = 1
+
+
+def test_the_tutors_front_layer_declines_an_open_item_and_notes_a_missed_one():
+    from labs.tutor import answer
+
+    message = "sonnet 5.5, 1k req/day, 2k token system prompt, 1k user msg, 800 out. daily cost?"
+    declined = answer("cost-estimator", message, [], test_items=[StatedItem("te-1", STEM)])
+    assert declined.kind == "refuse" and not declined.calculations
+    assert "You have the module test open" in declined.text
+    missed = StatedItem("te-1", STEM, state="missed")
+    worked = answer("cost-estimator", message, [], test_items=[missed])
+    assert worked.calculations and "which you missed" in worked.text
+    assert answer("cost-estimator", UNRELATED_TO_STEM, [], test_items=[missed]).calculations
+
+
+UNRELATED_TO_STEM = "Haiku 5.5 at 2,000 requests a day, 3,000-token system prompt, 600 output?"
