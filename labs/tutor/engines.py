@@ -6,13 +6,20 @@ Markdown reply with every calculator call recorded for the calculation cards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from types import ModuleType
 
 from labs.calculator.pricing import PriceTable, load_price_table
 
-from . import architecture_advisor, caching_strategist, cost_estimator, guard, prompt_auditor
+from . import (
+    architecture_advisor,
+    caching_strategist,
+    cost_estimator,
+    guard,
+    open_test,
+    prompt_auditor,
+)
 from .calc import Calculator
 from .common import (
     Context,
@@ -79,9 +86,32 @@ def _refusal(reply: TutorReply) -> TutorReply:
 
 
 def answer(
+    engine: str,
+    message: str,
+    history: list[Turn],
+    table: PriceTable | None = None,
+    test_items: Sequence[open_test.Item] = (),
+) -> TutorReply:
+    """The offline tutor's reply to `message` in the lab `engine`, given the earlier turns.
+
+    `test_items`: the learner's module-test items (quizzes/open_items.py). One of an attempt in
+    progress (or missed, its answer still withheld) is declined before any engine reads the
+    message; one missed whose answer the review shows is worked out, with a note saying so."""
+    earlier = [t.text for t in history if t.role == "user" and getattr(t, "text", "")]
+    found = open_test.found_in_conversation(message, earlier, test_items)
+    if found is not None and getattr(found.item, "state", open_test.OPEN) in open_test.DECLINED:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown lab engine {engine!r}; expected one of {', '.join(ENGINES)}")
+        return TutorReply(open_test.decline_text(found.item), kind="refuse")
+    reply = _answer(engine, message, history, table)
+    if found is not None and reply.kind != "refuse":
+        reply.text = reply.text.rstrip() + "\n\n" + open_test.missed_note(found.item)
+    return reply
+
+
+def _answer(
     engine: str, message: str, history: list[Turn], table: PriceTable | None = None
 ) -> TutorReply:
-    """The offline tutor's reply to `message` in the lab `engine`, given the earlier turns."""
     module = ENGINES.get(engine)
     if module is None:
         raise ValueError(f"unknown lab engine {engine!r}; expected one of {', '.join(ENGINES)}")

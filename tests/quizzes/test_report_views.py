@@ -178,7 +178,8 @@ def test_the_learner_page_shows_progress_quiz_attempts_and_test_attempts(
     client.force_login(admin_user)
     html = client.get(learner_url(learner)).content.decode()
     assert learner.email in html
-    assert "Module 7: " in html and "steps done" in html
+    assert "Module 7: " in html and "steps to complete the module done" in html
+    assert "left: read lessons 1, 2, 3 and 4" in html
     assert "best test score 87%" in html
     quiz_section = html.split("Token economics quiz")[1].split("</section>")[0]
     assert "best 3/3 (100%)" in quiz_section
