@@ -26,10 +26,10 @@ from .common import (
 from .prompt_checks import check_rewrite, find_injections
 from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
 from .prompt_usage import usage_advice
-from .reading import FOLLOW_UP_PHRASES, Facts
+from .reading import FOLLOW_UP_PHRASES, Facts, says_cached
 from .types import TutorReply
 from .usage_calls import prices_usage, usage_reply
-from .writing import Reply, join_words, model_prices, plural, table, tokens, usd
+from .writing import Reply, join_words, model_prices, plural, price, table, tokens, usd
 
 CAPABILITIES = [
     "an audit of a pasted prompt: empty preamble, repetition, filler, words that invite long "
@@ -256,7 +256,10 @@ _BAR_RE = re.compile(r"\b(?:acceptance\s+)?bar\b|\bthreshold\b|\blabell?ed\b|\be
 # Wording the learner calls dead weight: its tokens are what removing it saves.
 _WASTE_RE = re.compile(
     r"\b(?:fluff|filler|boilerplate|preamble|padding|pleasantries|dead\s+weight|"
-    r"that\s+(?:bit|part|sentence))\b",
+    r"that\s+(?:bit|part|sentence))\b"
+    # A cut stated as a token count: "we can cut 1,000 tok", "the trim saves ~500 tok".
+    r"|\b(?:cut|cutting|remove|removing|drop|dropping|delete|deleting|strip|trim)\s+(?:about\s+|"
+    r"around\s+|roughly\s+|~\s*)?\d|\btrim\s+(?:saves|removes|cuts)\b",
     re.I,
 )
 # Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong
@@ -281,7 +284,11 @@ def _wasted_tokens(ctx: Context) -> int | None:
     hourly = facts.volume_note is not None and "around the clock" in facts.volume_note
     if _PART_TIME_RE.search(ctx.message) and (hourly or not (facts.active_hours or facts.per)):
         return None
-    counts = [n for n in facts.numbers if n.kind == "tokens"]
+    # "~1.8k tok and ~600 of that is fluff": the share named as dead weight is what a cut
+    # removes, not the whole prompt.
+    counts = [n for n in facts.numbers if n.kind == "share"] or [
+        n for n in facts.numbers if n.kind == "tokens"
+    ]
     if len(counts) != 1:
         return None
     return counts[0].whole
@@ -292,7 +299,17 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
     facts = ctx.conv.merged
     model = choice.baseline
     reply = Reply()
+    if choice.defaulted:
+        # The price of a token differs 40-fold between tiers: a saving priced on a model the
+        # learner never named would look exact and be wrong.
+        reply.add(
+            f"{tokens(wasted)} tokens a request are worth very different amounts on Haiku, "
+            "Sonnet and Opus, so I have not priced them yet. Which model does this run on?"
+        )
+        return ctx.reply(reply.render(), follow_up=True)
     reply.add(*choice.retired)
+    if says_cached(ctx.conv.new.text):
+        return _cached_cut_reply(ctx, reply, choice, wasted)
     out = ctx.calc.run(
         "workload_cost",
         {
@@ -353,6 +370,49 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
     # The calculator's 30-day month is not the working-day month priced above.
     reply.assume(*[a for a in out["assumptions"] if not (workdays and a.startswith("A month"))])
     reply.warnings_from([out])
+    reply.next_step = "paste the whole prompt for an audit of the rest."
+    return ctx.reply(reply.render())
+
+
+def _cached_cut_reply(ctx: Context, reply: Reply, choice: Any, wasted: int) -> TutorReply:
+    """A cut from a prompt that is already read from the cache: the tokens were billed at the
+    cache-read price, so that (not the input price) is what the cut saves."""
+    facts = ctx.conv.merged
+    model = choice.baseline
+    base = {
+        "model": model.id,
+        "requests": facts.requests,
+        "per": facts.per or "day",
+        "system_tokens": wasted,
+        "output_tokens": 0,
+        "traffic": "steady",
+    }
+    cached = ctx.calc.run("workload_cost", {**base, "cache_prefix_tokens": wasted})
+    full = ctx.calc.run("workload_cost", base)
+    asked = next((p for p in ctx.conv.new.asked if p in ("day", "month", "year")), "month")
+    figures = {p: usd(cached[f"per_{p}_usd"]) for p in ("day", "month", "year")}
+    others = ", ".join(f"{figures[p]} a {p}" for p in figures if p != asked)
+    reply.add(
+        f"Your prompt is already cached and almost every request reads it, so those "
+        f"{tokens(wasted)} tokens are billed at the **cache read** price "
+        f"({price(model.prices.cache_read)} per million on {model.display_name}), not the input "
+        f"price. Cutting them saves about **{figures[asked]} a {asked}** ({others})."
+    )
+    reply.add(
+        f"Uncached, the same cut would have saved {usd(full['per_' + asked + '_usd'])} a {asked}: "
+        "caching already took most of that saving. The edit also changes the prefix, so the "
+        "first request after it writes a new cache entry once."
+    )
+    reply.assume(*choice.notes)
+    if facts.volume_note:
+        reply.assume(facts.volume_note)
+    reply.assume(
+        f"Only the {tokens(wasted)} tokens you named are priced, as cache reads on every request "
+        "(steady traffic keeps the entry alive; the one write a day is included)."
+    )
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.assume(*cached["assumptions"])
+    reply.warnings_from([cached])
     reply.next_step = "paste the whole prompt for an audit of the rest."
     return ctx.reply(reply.render())
 

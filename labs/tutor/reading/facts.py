@@ -304,6 +304,9 @@ def _classify(n: Number, text: str) -> None:
     if re.match(r"^\s*words?\b", after, re.I):
         n.kind = "words"
         return
+    if _REPEATS_AFTER_RE.match(after):
+        n.kind = "repeats"  # "says 'be concise' 4 different ways": how often, not a size
+        return
     m = _COUNT_AFTER_RE.match(after)
     if m and _is_size_label(n, m.group(0), text[n.end + m.end() : n.end + m.end() + 40]):
         return  # "2.5k prompt / 400 out": a size with its label, left for _assign
@@ -321,6 +324,15 @@ def _classify(n: Number, text: str) -> None:
     if p:
         n.kind, n.per, n.unit_end = "volume", _period_unit(p), n.end + p.end()
         return
+
+
+# After a count of how often something is said or done, never a size: "4 different ways",
+# "3 separate places", "twice" is a word. One alternative per phrasing.
+_REPEATS_AFTER_RE = re.compile(
+    r"^\s*(?:(?:different|separate|distinct|other)\s+)?(?:ways|places|phrasings|wordings|"
+    r"variants|variations|versions|forms|spots)\b",
+    re.I,
+)
 
 
 # "in/out tokens 3k/700", "3k/700 in/out", "input/output: 2k / 300": two slots and two sizes.

@@ -374,3 +374,21 @@ def _modifiers(text: str, numbers: list[Number]) -> list[Modifier]:
 
 def _mentions_realtime(text: str) -> bool:
     return bool(re.search(r"\breal[\s-]?time\b|\bwithout\s+batch|\bno\s+batch", text, re.I))
+
+
+# The prompt is already served from the cache ("the prompt is already cached and basically always
+# hits"): a token cut from its cached prefix saves the cache-read price, not the input price.
+# Each row is one phrasing.
+ALREADY_CACHED: list[str] = [
+    r"\b(?:is|are|'s)\s+(?:already\s+|fully\s+|all\s+)?(?:being\s+)?cached\b(?!\s+(?:or|yet))",
+    r"\b(?:basically\s+|nearly\s+|almost\s+)?always\s+(?:hits|a\s+hit|reads\s+from\s+the\s+cache)",
+    r"\b(?:cache\s+)?hit\s+rate\s+(?:is\s+|of\s+)?(?:~|about\s+)?(?:9\d|100)\s*%",
+    r"\bwe\s+(?:already\s+)?cache\s+(?:it|the\s+(?:system\s+)?prompt)\b",
+]
+_ALREADY_CACHED_RES = [re.compile(p, re.I) for p in ALREADY_CACHED]
+_NOT_CACHED_RE = re.compile(r"\b(?:not|never|isn't|aren't|no)\s+(?:yet\s+)?cach", re.I)
+
+
+def says_cached(text: str) -> bool:
+    """The text says the prompt is already read from the cache on (nearly) every request."""
+    return any(p.search(text) for p in _ALREADY_CACHED_RES) and not _NOT_CACHED_RE.search(text)
