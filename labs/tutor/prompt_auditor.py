@@ -23,6 +23,7 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
+from .concept_answers import varying_text
 from .prompt_checks import check_rewrite, find_injections
 from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
 from .prompt_usage import usage_advice
@@ -107,6 +108,21 @@ def answer(ctx: Context) -> TutorReply:
         wasted = _wasted_tokens(ctx)
         if wasted is not None:
             return _wasted_reply(ctx, choice, wasted)
+    if prompt is None and conv.new.varying and _CACHE_WORDS_RE.search(conv.new.text):
+        # "cache the chunks? they differ on every call": the qualifier decides the answer.
+        reply = Reply()
+        reply.add(varying_text(conv.new.varying).strip())
+        reply.add(
+            "Read more in [Model selection and prompt optimization \u203a 4. Trim the context]"
+            "(/modules/cost-optimization/lessons/model-selection/#4-trim-the-context) and "
+            "[Prompt caching \u203a What to cache]"
+            "(/modules/cost-optimization/lessons/prompt-caching/#what-to-cache)."
+        )
+        reply.next_step = (
+            "give the model, the requests a day and how many chunks you could drop, and I will "
+            "price the trim."
+        )
+        return ctx.reply(reply.render())
     if prompt is None:
         if (
             ctx.message.strip()

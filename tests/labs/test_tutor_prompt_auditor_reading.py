@@ -187,3 +187,38 @@ def test_a_length_request_that_leaves_only_its_reason_is_dropped():
         "Be thorough. Make sure to cover everything so the reader learns a lot. Reply in JSON."
     )
     assert "So the reader" not in audit.rewrite
+
+
+# -- a qualifier stated with a concept question --------------------------------------------------
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can caching help with our search results context? the retrieved passages change on "
+        "every request",
+        "we put ~4k tok of rag chunks in each prompt; caching them would fix the bill, right? "
+        "the chunks are different per query though",
+    ],
+)
+def test_parts_said_to_differ_on_every_call_are_answered_as_never_read_from_the_cache(message):
+    reply = ask(message)
+    assert reply.text.startswith("You say the retrieved chunks or documents differ on every call")
+    assert "never read" in reply.text and "retrieve fewer" in reply.text
+    assert not reply.calculations
+
+
+def test_a_concept_question_without_that_qualifier_gets_the_plain_answer():
+    reply = ask("can I cache the retrieved documents?")
+    assert "You say" not in reply.text
+
+
+# -- how big a test set must be ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what sample size do we need to trust sonnet over opus for summarising?",
+        "how many test items to be confident haiku can do our tagging?",
+    ],
+)
+def test_how_many_examples_to_trust_a_model_is_answered_with_the_test_set_size(question):
+    reply = ask(question)
+    assert "50 to 200" in reply.text and "real traffic" in reply.text
