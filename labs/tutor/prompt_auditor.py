@@ -27,7 +27,7 @@ from .concept_answers import varying_text
 from .prompt_checks import check_rewrite, find_injections
 from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
 from .prompt_usage import usage_advice
-from .reading import FOLLOW_UP_PHRASES, Facts, says_cached
+from .reading import FOLLOW_UP_PHRASES, PART_LABELS, Facts, says_cached
 from .types import TutorReply
 from .usage_calls import prices_usage, usage_reply
 from .writing import Reply, join_words, model_prices, plural, price, table, tokens, usd
@@ -108,6 +108,16 @@ def answer(ctx: Context) -> TutorReply:
         wasted = _wasted_tokens(ctx)
         if wasted is not None:
             return _wasted_reply(ctx, choice, wasted)
+    if (
+        prompt is None
+        and facts.requests
+        and facts.output is None
+        and len(facts.prompt_parts()) == 1
+        and not facts.parts.get("input")
+        and COST_RE.search(conv.new.text)
+    ):
+        # "our system prompt is 7,200 chars ... $/day at 40k req/day": what that one part costs.
+        return _part_cost_reply(ctx, choice)
     if prompt is None and conv.new.varying and _CACHE_WORDS_RE.search(conv.new.text):
         # "cache the chunks? they differ on every call": the qualifier decides the answer.
         reply = Reply()
@@ -387,6 +397,51 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
     reply.assume(*[a for a in out["assumptions"] if not (workdays and a.startswith("A month"))])
     reply.warnings_from([out])
     reply.next_step = "paste the whole prompt for an audit of the rest."
+    return ctx.reply(reply.render())
+
+
+def _part_cost_reply(ctx: Context, choice: Any) -> TutorReply:
+    """What one prompt part costs as input on every request, the answers left out."""
+    facts = ctx.conv.merged
+    model = choice.baseline
+    [(part, size)] = facts.prompt_parts().items()
+    label = PART_LABELS[part]
+    reply = Reply()
+    if choice.defaulted:
+        reply.add(
+            f"A {tokens(size)}-token {label} costs very different amounts on Haiku, Sonnet and "
+            "Opus, so I have not priced it yet. Which model does it run on?"
+        )
+        return ctx.reply(reply.render(), follow_up=True)
+    reply.add(*choice.retired)
+    per = facts.per or "day"
+    out = ctx.calc.run(
+        "workload_cost",
+        {"model": model.id, "requests": facts.requests, "per": per,
+         f"{part}_tokens": size, "output_tokens": 0},
+    )  # fmt: skip
+    asked = next((p for p in ctx.conv.new.asked if p in ("day", "month", "year")), "day")
+    others = ", ".join(
+        f"{usd(out[f'per_{p}_usd'])} a {p}" for p in ("day", "month", "year") if p != asked
+    )
+    reply.add(
+        f"The {label} is about **{tokens(size)} tokens**, sent as input on every request: at "
+        f"{plural(facts.requests, 'request')} a {per} on {model.display_name} it costs "
+        f"**{usd(out[f'per_{asked}_usd'])} a {asked}** ({others})."
+    )
+    reply.add(
+        "Check the size with `count_tokens` (or the `usage` of one real call) before you rely "
+        "on it; paste the prompt and I will audit what it wastes."
+    )
+    reply.assume(*choice.notes, *ctx.conv.new.notes)
+    if facts.volume_note:
+        reply.assume(facts.volume_note)
+    reply.assume(f"Only the {label} is priced; the answers and the rest of the input are left out.")
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.assume(*out["assumptions"])
+    reply.caveat(*retired_notes([model], ctx.table))
+    reply.warnings_from([out])
+    reply.next_step = "paste the prompt itself for an audit of what it wastes."
     return ctx.reply(reply.render())
 
 

@@ -222,3 +222,65 @@ def test_a_concept_question_without_that_qualifier_gets_the_plain_answer():
 def test_how_many_examples_to_trust_a_model_is_answered_with_the_test_set_size(question):
     reply = ask(question)
     assert "50 to 200" in reply.text and "real traffic" in reply.text
+
+
+# -- a new size after "down to" with words between -----------------------------------------------
+@pytest.mark.parametrize(
+    "message",
+    [
+        "sonnet 5.5, 10k calls a day. answers run ~400 output tok; if we cut that to a one-line "
+        "verdict (~40 tok), monthly saving?",
+        "sonnet 5.5 at 10k req/day, the output is about 400 tokens, could get it down to a short "
+        "json of maybe 40 tokens. what's that a month?",
+    ],
+)
+def test_a_new_size_after_down_to_replaces_the_old_one(message):
+    reply = ask(message)
+    # 360 fewer output tokens x 10,000 x $10 / 1e6 = $36/day, $1,080 a month.
+    assert reply.calculations[0].input["changes"] == {"output_tokens": 40}
+    assert f"saves {usd('1080.00')} a month" in reply.text
+
+
+# -- a size in characters ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        ("the system prompt is ~10,000 characters. what does it cost per month on sonnet 5.5 at "
+         "5k requests a day?", "month"),
+        ("sonnet 5.5, 5k req/day, our instructions are 10000 chars long. daily cost of them?",
+         "day"),
+    ],
+)  # fmt: skip
+def test_a_size_in_characters_is_read_as_about_a_quarter_as_many_tokens(message, asked):
+    reply = ask(message)
+    # 10,000 / 4 = 2,500 tokens x 5,000 x $2 / 1e6 = $25 a day, $750 a month.
+    assert reply.calculations[0].input["system_tokens"] == 2500
+    assert "characters read as about 2,500 tokens" in reply.text
+    figure = usd("750.00") if asked == "month" else usd("25.00")
+    assert f"**{figure} a {asked}**" in reply.text
+    assert "count_tokens" in reply.text
+
+
+# -- a router in front, and the tiers on the models the learner named ----------------------------
+def test_a_router_is_read_as_the_classifier_and_the_rest_stays_on_the_model_named():
+    reply = ask(
+        "80% of our questions are easy, 20% are hard. 20k requests a day, 2,000 in / 300 out, "
+        "all on opus 5.5 now. we'd add a haiku 5.5 router (~300 tok in, 3 out), send the easy "
+        "ones to haiku 5.5 and the rest stays on opus. daily cost before and after?"
+    )
+    (call,) = reply.calculations
+    assert call.tool == "routing_savings"
+    assert call.input["models"] == {"simple": "claude-haiku-5-5", "complex": "claude-opus-5-5"}
+    assert call.input["classifier_input_tokens"] == 300
+    assert call.input["classifier_output_tokens"] == 3
+    assert call.input["input_tokens"] == 2000
+
+
+def test_a_tier_sent_to_sonnet_is_priced_on_sonnet_not_the_default_opus():
+    reply = ask(
+        "traffic: 60% simple, 40% complex. 10k req/day at 1k in / 200 out, sonnet 5.5 today. "
+        "a haiku 5.5 classifier (200 tokens in, 2 out), simple ones to haiku, the others stay "
+        "on sonnet. savings per day?"
+    )
+    (call,) = reply.calculations
+    assert call.input["models"]["complex"] == "claude-sonnet-5-5"

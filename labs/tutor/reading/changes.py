@@ -82,9 +82,19 @@ _SHARE_AFTER_RE = re.compile(
 )
 
 
+# Before a slot's new size with words between ("get it down to just the label (~3 tok)",
+# "cut that to a one-line answer of ~20 tokens").
+_DOWN_TO_RE = re.compile(
+    r"\b(?:down|cut|cuts|drop|drops|trim|trims|shrink|shrinks|reduce|reduces|bring|get|got)\s+"
+    r"(?:it\s+|that\s+|them\s+|this\s+)?(?:down\s+)?to\b[^.;!?\d]{0,40}$",
+    re.I,
+)
+
+
 def read_changes(numbers: list[Number], text: str, facts: Facts) -> None:
     """Apply the rows above to the numbers `extract_facts` classified."""
     _shares(numbers, text, facts)
+    _down_to(numbers, text, facts)
     _enough(numbers, text, facts)
     _old_and_new(numbers, text, facts)
     _additions(numbers, text, facts)
@@ -106,6 +116,24 @@ def _shares(numbers: list[Number], text: str, facts: Facts) -> None:
                 facts.parts[a.part] = a.whole
             b.kind, b.part = "share", a.part
             _unbare(b, facts)
+
+
+def _down_to(numbers: list[Number], text: str, facts: Facts) -> None:
+    """A size, then a smaller one of the same slot after "down to": the old and new size (the
+    reading had put the first out of its slot as overwritten)."""
+    for a, b in itertools.pairwise([n for n in numbers if n.kind == "tokens" and n.part]):
+        if b.whole >= a.whole or a.part in facts.was:
+            continue
+        if a.part != b.part and not _defaulted_input(b, text, facts):
+            continue
+        if _DOWN_TO_RE.search(text[a.end : b.start]):
+            if a.part != b.part:
+                del facts.parts[b.part]  # type: ignore[arg-type]
+                b.part = a.part
+            facts.was[b.part] = a.whole  # type: ignore[index]
+            facts.parts[b.part] = b.whole  # type: ignore[index]
+            a.kind = "was"
+            _unbare(a, facts)
 
 
 def _enough(numbers: list[Number], text: str, facts: Facts) -> None:

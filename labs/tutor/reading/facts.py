@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from labs.calculator.formatting import format_tokens
 from labs.calculator.pricing import PriceTable
+from labs.calculator.tokens import CHARS_PER_TOKEN
 
 from .changes import read_changes
 from .labels import (
@@ -304,6 +306,10 @@ def _classify(n: Number, text: str) -> None:
     if re.match(r"^\s*words?\b", after, re.I):
         n.kind = "words"
         return
+    m = re.match(r"^\s*(?:chars?|characters)\b", after, re.I)
+    if m:
+        n.kind, n.unit_end = "chars", n.end + m.end()  # a size in characters, read as tokens
+        return
     if _REPEATS_AFTER_RE.match(after):
         n.kind = "repeats"  # "says 'be concise' 4 different ways": how often, not a size
         return
@@ -490,6 +496,16 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             and _part_right_after(n, text) in _NOT_COUNTS
         ):
             n.kind, n.part = "tokens", _part_right_after(n, text)
+        if n.kind == "chars":
+            # "7,200 chars of plain english": about four characters a token, stated as read.
+            chars = n.whole
+            n.value = Decimal(math.ceil(Decimal(chars) / CHARS_PER_TOKEN))
+            n.kind = "tokens"
+            facts.notes.append(
+                f"{format_tokens(chars)} characters read as about {format_tokens(n.whole)} tokens "
+                f"(about {CHARS_PER_TOKEN} characters a token for English; `count_tokens` gives "
+                "the exact count)."
+            )
         if n.kind == "tokens":
             part = _part_for(n, text) or "input"
             if part == "input" and pending and pending[0] in PART_LABELS:
