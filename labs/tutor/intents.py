@@ -50,7 +50,10 @@ COURSE_SIGNAL = re.compile(
     r"token|cost|price|pric|cach|claude|model|api|prompt|batch|request|budget|bill|spend|"
     r"latency|haiku|sonnet|opus|fable|cheap|expensive|sav(?:e|ing)|ttl|breakpoint|workload|"
     r"architect|audit|input|output|usage|rate\s+limit|stream|money|dollar|\$|call|quota|limit|"
-    r"route|routing|classifier|context|history|summar|window|lesson|course",
+    r"route|routing|classifier|context|history|summar|window|lesson|course|"
+    # The words of prompt design the prompt auditor teaches: "does the 'You are a world-class
+    # assistant' intro do anything?"
+    r"preamble|persona|\bintro\b|flatter|instructions?\b|you\s+are\s+an?\s",
     re.I,
 )
 

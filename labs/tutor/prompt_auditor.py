@@ -8,6 +8,7 @@ stated defaults."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from labs.calculator.pricing import Model
@@ -29,7 +30,7 @@ from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
 from .prompt_usage import usage_advice
 from .reading import FOLLOW_UP_PHRASES, PART_LABELS, Facts, says_cached
 from .types import TutorReply
-from .usage_calls import prices_usage, usage_reply
+from .usage_calls import exact, prices_usage, usage_reply
 from .writing import Reply, join_words, model_prices, plural, price, table, tokens, usd
 
 CAPABILITIES = [
@@ -118,6 +119,15 @@ def answer(ctx: Context) -> TutorReply:
     ):
         # "our system prompt is 7,200 chars ... $/day at 40k req/day": what that one part costs.
         return _part_cost_reply(ctx, choice)
+    if (
+        prompt is None
+        and _WHICH_SIDE_RE.search(conv.new.text)
+        and conv.new.output
+        and (conv.new.prompt_parts() or conv.new.parts.get("input"))
+        and not conv.new.was
+    ):
+        # "which saves more: trimming 500 input tokens or 100 output tokens?"
+        return _sides_reply(ctx, choice)
     if prompt is None and conv.new.varying and _CACHE_WORDS_RE.search(conv.new.text):
         # "cache the chunks? they differ on every call": the qualifier decides the answer.
         reply = Reply()
@@ -397,6 +407,65 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
     reply.assume(*[a for a in out["assumptions"] if not (workdays and a.startswith("A month"))])
     reply.warnings_from([out])
     reply.next_step = "paste the whole prompt for an audit of the rest."
+    return ctx.reply(reply.render())
+
+
+# A choice between two trims: "which saves more", "is it better to cut X or Y".
+_WHICH_SIDE_RE = re.compile(
+    r"\bwhich\s+(?:one\s+)?(?:saves?|is\s+(?:worth|cheaper|better)|matters?)|\b(?:better|more)\s+"
+    r"to\s+(?:cut|trim|drop|remove)\b[^?]{0,80}\bor\b|\bcut\b[^?]{0,60}\bor\b[^?]{0,60}\?",
+    re.I,
+)
+_RATIO_WORDS = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 10: "ten times"}
+
+
+def _sides_reply(ctx: Context, choice: Any) -> TutorReply:
+    """An input trim against an output trim, each priced per call on the model."""
+    facts = ctx.conv.new
+    model = choice.baseline
+    inp = sum(facts.prompt_parts().values()) or facts.parts.get("input", 0)
+    out_tokens = facts.output or 0
+    reply = Reply()
+    if choice.defaulted:
+        reply.add(
+            "Output costs several times input on every model, but the ratio and the prices "
+            "differ by tier. Which model is it on?"
+        )
+        return ctx.reply(reply.render(), follow_up=True)
+    reply.add(*choice.retired)
+    saved_in = ctx.calc.run(
+        "estimate_cost", {"model": model.id, "input_tokens": inp, "output_tokens": 0}
+    )
+    saved_out = ctx.calc.run(
+        "estimate_cost", {"model": model.id, "input_tokens": 0, "output_tokens": out_tokens}
+    )
+    a, b = Decimal(saved_in["total_usd"]), Decimal(saved_out["total_usd"])
+    ratio = model.prices.output / model.prices.input
+    times = _RATIO_WORDS.get(int(ratio)) if ratio == int(ratio) else None
+    times = times or f"{ratio.normalize():f} times"
+    if a == b:
+        verdict = "**They save the same**"
+    elif a > b:
+        verdict = f"**Trimming the {tokens(inp)} input tokens saves more**"
+    else:
+        verdict = f"**Trimming the {tokens(out_tokens)} output tokens saves more**"
+    reply.add(
+        f"{verdict}: on {model.display_name}, {tokens(inp)} input tokens cost "
+        f"{exact(saved_in['total_usd'])} a call and {tokens(out_tokens)} output tokens "
+        f"{exact(saved_out['total_usd'])} a call. An output token costs {times} an input token "
+        f"({price(model.prices.output)} against {price(model.prices.input)} per million), so a "
+        "cut on the output side is worth that many times the same cut on the input side."
+    )
+    reply.add(
+        "Output is trimmed by asking for a format and a length bound (and a fitting "
+        "`max_tokens`); input by cutting the preamble, repeats and context. Read more in "
+        "[Token economics](/modules/cost-optimization/lessons/token-economics/)."
+    )
+    reply.assume(*choice.notes)
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.caveat(*retired_notes([model], ctx.table))
+    reply.warnings_from([saved_in, saved_out])
+    reply.next_step = "give the requests a day and I will price both trims per day and month."
     return ctx.reply(reply.render())
 
 

@@ -284,3 +284,36 @@ def test_a_tier_sent_to_sonnet_is_priced_on_sonnet_not_the_default_opus():
     )
     (call,) = reply.calculations
     assert call.input["models"]["complex"] == "claude-sonnet-5-5"
+
+
+# -- an input trim against an output trim --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("message", "verdict"),
+    [
+        # Opus 5.5: 1,000 x $4 = $0.004 against 100 x $20 = $0.002.
+        ("opus 5.5: which saves more, cutting 1,000 input tokens or 100 output tokens?",
+         "Trimming the 1,000 input tokens saves more"),
+        # Haiku 5.5: 200 x $0.10 = $0.00002 against 40 x $0.50 = $0.00002.
+        ("haiku 5.5 - is it better to cut 200 tokens of prompt or 40 tokens of answer per call?",
+         "They save the same"),
+    ],
+)  # fmt: skip
+def test_an_input_trim_and_an_output_trim_are_priced_side_by_side(message, verdict):
+    reply = ask(message)
+    assert verdict in reply.text
+    assert "five times" in reply.text
+    assert [c.tool for c in reply.calculations] == ["estimate_cost", "estimate_cost"]
+
+
+# -- prompt-design words are on topic ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "our persona paragraph, is it pulling its weight?",
+        "does a flattering intro like 'you are a genius' actually help?",
+    ],
+)
+def test_a_question_about_a_preamble_is_answered_not_refused(question):
+    reply = ask(question)
+    assert reply.kind == "concept"
+    assert "every call" in reply.text and "test set" in reply.text
