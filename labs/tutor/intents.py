@@ -170,7 +170,12 @@ _INNER_QUESTION = re.compile(
 
 def looks_like_question(text: str) -> bool:
     first = re.split(r"(?<=[.!?])\s+|\n", text.strip(), maxsplit=1)[0]
-    return "?" in text or bool(_QUESTION_OPENERS.match(first)) or bool(_INNER_QUESTION.search(text))
+    return (
+        "?" in text
+        or bool(_QUESTION_OPENERS.match(first))
+        or bool(_INNER_QUESTION.search(text))
+        or bool(_CLAIMS_CHECK.search(text))  # "true or false: ..." asks without a "?"
+    )
 
 
 def read_intent(
@@ -212,12 +217,23 @@ def read_intent(
     return Intent("scenario")
 
 
+# A request to check several claims at once ("X, and Y. both true?"): each claim is a clause.
+_CLAIMS_CHECK = re.compile(
+    r"\bboth\s+(?:true|right|correct|accurate)|\b(?:are\s+)?(?:these|those|they)\s+(?:all\s+)?"
+    r"(?:true|right|correct)\b|\btrue\s+or\s+false\b",
+    re.I,
+)
+_CLAIM_SPLIT = re.compile(r"[,;]\s+and\s+|;\s+|(?<=[.!])\s+", re.I)
+
+
 def find_concepts(text: str) -> list[Match]:
     """The concept the question asks about; two when it asks two things, each matched on its
     own clause and confident there, and different from each other."""
     base = concept_base()
     whole = base.find(text)
     clauses = [c for c in _SECOND_QUESTION.split(text) if len(c.split()) >= 3]
+    if _CLAIMS_CHECK.search(text):
+        clauses = [p for c in clauses for p in _CLAIM_SPLIT.split(c) if len(p.split()) >= 3]
     if len(clauses) < 2:
         return [whole] if whole else []
     found: list[Match] = []

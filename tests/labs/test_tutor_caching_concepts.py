@@ -59,3 +59,17 @@ def test_a_growing_chat_is_answered_with_the_breakpoint_on_the_latest_turn(quest
 def test_the_one_hour_break_even_is_answered_as_two_hits(question):
     reply = ask(question)
     assert "two hits" in reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "a colleague says ephemeral caching lasts an hour, and cache reads cost a tenth of input "
+        "on every model. are these true?",
+        "true or false: the ephemeral cache lives one hour; a cache hit is 90% off on all models",
+    ],
+)
+def test_two_claims_checked_at_once_are_each_answered(question):
+    reply = ask(question)
+    assert "5-minute" in reply.text
+    assert "per model" in reply.text
