@@ -28,9 +28,10 @@ from .common import (
     is_assessment_question,
     is_greeting,
 )
-from .concept_answers import concept_text, off_topic_text
-from .intents import read_intent
+from .concept_answers import concept_text, off_topic_text, varying_text
+from .intents import Intent, read_intent
 from .parsing import conversation_facts
+from .reading import Conversation
 from .types import Turn, TutorReply
 
 ENGINES: dict[str, ModuleType] = {
@@ -78,6 +79,11 @@ def _input_numbers(calculations: list) -> set[Decimal]:
     for call in calculations:
         walk(call.input)
     return found
+
+
+def _concept(intent: Intent, conv: Conversation, table: PriceTable) -> str:
+    """The concept answer, after the learner's own qualifier where one changes it."""
+    return varying_text(conv.new.varying) + concept_text([intent.concept, *intent.also], table)
 
 
 def _refusal(reply: TutorReply) -> TutorReply:
@@ -139,7 +145,7 @@ def _answer(
             off_topic_text(module.TOPIC, module.CAPABILITIES, module.EXAMPLE), kind="refuse"
         )
     if intent.kind == "concept" and intent.concept is not None:
-        return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")
+        return TutorReply(_concept(intent, conv, table), kind="concept")
     run: Callable[[Context], TutorReply] = module.answer
     reply = run(ctx)
     if reply.calculations and not reply.asked_follow_up and engine in _POST_GUARDED:
@@ -156,10 +162,10 @@ def _answer(
             return guard.question(ctx, found, "")
     if intent.fallback and intent.concept is not None:
         if (reply.kind == "generic" and not reply.calculations) or reply.asked_follow_up:
-            return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")
+            return TutorReply(_concept(intent, conv, table), kind="concept")
         return reply
     if intent.explain and intent.concept is not None:
-        explained = concept_text([intent.concept, *intent.also], table)
+        explained = _concept(intent, conv, table)
         if reply.asked_follow_up or reply.kind == "refuse":
             # The idea answers the question; the missing figure would only price an example.
             return TutorReply(explained, kind="concept")

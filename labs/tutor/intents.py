@@ -54,7 +54,10 @@ COURSE_SIGNAL = re.compile(
     r"token|cost|price|pric|cach|claude|model|api|prompt|batch|request|budget|bill|spend|"
     r"latency|haiku|sonnet|opus|fable|cheap|expensive|sav(?:e|ing)|ttl|breakpoint|workload|"
     r"architect|audit|input|output|usage|rate\s+limit|stream|money|dollar|\$|call|quota|limit|"
-    r"route|routing|classifier|context|history|summar|window|lesson|course",
+    r"route|routing|classifier|context|history|summar|window|lesson|course|"
+    # The words of prompt design the prompt auditor teaches: "does the 'You are a world-class
+    # assistant' intro do anything?"
+    r"preamble|persona|\bintro\b|flatter|instructions?\b|you\s+are\s+an?\s",
     re.I,
 )
 
@@ -177,6 +180,7 @@ def looks_like_question(text: str) -> bool:
         "?" in text
         or any(_QUESTION_OPENERS.match(s) for s in sentences)
         or bool(_INNER_QUESTION.search(text))
+        or bool(_CLAIMS_CHECK.search(text))  # "true or false: ..." asks without a "?"
     )
 
 
@@ -219,12 +223,23 @@ def read_intent(
     return Intent("scenario")
 
 
+# A request to check several claims at once ("X, and Y. both true?"): each claim is a clause.
+_CLAIMS_CHECK = re.compile(
+    r"\bboth\s+(?:true|right|correct|accurate)|\b(?:are\s+)?(?:these|those|they)\s+(?:all\s+)?"
+    r"(?:true|right|correct)\b|\btrue\s+or\s+false\b",
+    re.I,
+)
+_CLAIM_SPLIT = re.compile(r"[,;]\s+and\s+|;\s+|(?<=[.!])\s+", re.I)
+
+
 def find_concepts(text: str) -> list[Match]:
     """The concept the question asks about; two when it asks two things, each matched on its
     own clause and confident there, and different from each other."""
     base = concept_base()
     whole = base.find(text)
     clauses = [c for c in _SECOND_QUESTION.split(text) if len(c.split()) >= 3]
+    if _CLAIMS_CHECK.search(text):
+        clauses = [p for c in clauses for p in _CLAIM_SPLIT.split(c) if len(p.split()) >= 3]
     if len(clauses) < 2:
         return [whole] if whole else []
     found: list[Match] = []
