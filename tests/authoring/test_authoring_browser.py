@@ -54,6 +54,14 @@ def test_an_instructor_edits_previews_and_publishes_a_lesson(
     assert MARKER not in learner_page.content()
 
     page.click("button:has-text('Save and publish')")
+    # A confirmation step first: the draft is saved, learners still see nothing.
+    page.get_by_role("heading", name="Publish lesson 1").wait_for()
+    page.get_by_text("saved by ines_browser just now").wait_for()
+    page.screenshot(path=artifacts_dir / "authoring-confirm-publish.png", full_page=False)
+    learner_page.reload()
+    assert MARKER not in learner_page.content()
+    page.fill("#id_note", "Adds the Sonnet output price")
+    page.click("button:has-text('Publish now')")
     page.get_by_text("Published version 2").wait_for()
     page.screenshot(path=artifacts_dir / "authoring-published.png", full_page=False)
 
@@ -63,3 +71,6 @@ def test_an_instructor_edits_previews_and_publishes_a_lesson(
     assert "output costs $10.00" in learner_page.locator(".prose").first.inner_text()
     learner_page.screenshot(path=artifacts_dir / "authoring-learner-sees-it.png", full_page=False)
     learner_context.close()
+
+    page.goto(reverse("authoring:history", args=["lesson", lesson.pk]))
+    assert "Adds the Sonnet output price" in page.locator("table").inner_text()
