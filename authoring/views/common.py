@@ -1,5 +1,6 @@
 """Small helpers shared by the authoring views."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,6 +59,7 @@ def confirm_page(
     back_url: str,
     note: str = "",
     error: str = "",
+    nothing: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The confirmation step of `action` ("publish" or "discard") for the draft of `what`."""
@@ -73,17 +75,33 @@ def confirm_page(
             "note": note,
             "error": error,
             "note_max": NOTE_MAX_CHARS,
+            "nothing": nothing,
         },
         status=status,
     )
 
 
 def ask_first(
-    request: HttpRequest, *, action: str, what: str, draft: object, back_url: str
+    request: HttpRequest,
+    *,
+    action: str,
+    what: str,
+    draft: object | None,
+    back_url: str,
+    nothing: str,
 ) -> tuple[HttpResponse | None, str]:
     """(None, change note) once the confirmation page's POST arrived with a valid note;
     otherwise (the response that asks, ""): a POST from an editor's button is sent on to the
-    confirmation page (post/redirect/get), a GET shows it, a bad note shows it again with it."""
+    confirmation page (post/redirect/get), a GET shows it, a bad note shows it again with it.
+    Without a draft, `nothing` says so: on the page for a GET, as a message after a POST."""
+    if draft is None:
+        if request.method == "POST":
+            messages.info(request, nothing)
+            return done(request, back_url), ""
+        page = confirm_page(
+            request, action=action, what=what, draft=None, back_url=back_url, nothing=nothing
+        )
+        return page, ""
     if not confirmed(request):
         if request.method == "POST":
             return done(request, request.path), ""

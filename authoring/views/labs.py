@@ -14,11 +14,12 @@ from authoring.labs import (
     lab_snapshot,
     lab_with,
     publish_lab,
+    publish_problems,
     render_lab,
     try_lab,
 )
 from authoring.models import Kind
-from authoring.views.common import ask_first, done
+from authoring.views.common import ask_first, confirmed, done
 from labs.conversation import offline_reason
 from labs.models import Lab
 
@@ -150,11 +151,18 @@ def lab_publish(request: HttpRequest, slug: str) -> HttpResponse:
             return _page(request, lab, form, LabForm.lenient_data(request.POST), status=422)
         save_draft(Kind.LAB, lab.pk, clean_lab(form.cleaned_data), request.user)
     draft = get_draft(Kind.LAB, lab.pk)
-    if draft is None:
-        messages.info(request, "There is no draft to publish.")
-        return done(request, editor)
+    if draft and not confirmed(request):
+        data = clean_lab(draft.data)
+        problems = publish_problems(lab, data)
+        if problems:  # refused now, in the editor, rather than after a confirmation
+            return _page(
+                request, lab, _form(lab, initial=data), data, problems=problems, status=422
+            )
+    nothing = "There is no draft to publish."
     what = f"the lab \u201c{lab.title}\u201d"
-    asking, note = ask_first(request, action="publish", what=what, draft=draft, back_url=editor)
+    asking, note = ask_first(
+        request, action="publish", what=what, draft=draft, back_url=editor, nothing=nothing
+    )
     if asking:
         return asking
     data = clean_lab(draft.data)
@@ -174,10 +182,11 @@ def lab_discard(request: HttpRequest, slug: str) -> HttpResponse:
     lab = _get_lab(slug)
     editor = reverse("authoring:lab", args=[lab.slug])
     draft = get_draft(Kind.LAB, lab.pk)
-    if draft is None:
-        return done(request, editor)
+    nothing = "There is no draft to discard."
     what = f"the lab \u201c{lab.title}\u201d"
-    asking, _ = ask_first(request, action="discard", what=what, draft=draft, back_url=editor)
+    asking, _ = ask_first(
+        request, action="discard", what=what, draft=draft, back_url=editor, nothing=nothing
+    )
     if asking:
         return asking
     if discard_draft(Kind.LAB, lab.pk):

@@ -13,10 +13,11 @@ from authoring.lessons import (
     lesson_snapshot,
     lesson_with,
     publish_lesson,
+    publish_problems,
     render_lesson,
 )
 from authoring.models import Kind
-from authoring.views.common import ask_first, done
+from authoring.views.common import ask_first, confirmed, done
 from courses.models import Lesson
 from courses.progress import lessons_of, module_progress
 
@@ -110,11 +111,14 @@ def lesson_publish(request: HttpRequest, pk: int) -> HttpResponse:
             return _page(request, lesson, form, LessonForm.lenient_data(request.POST), status=422)
         save_draft(Kind.LESSON, lesson.pk, clean_lesson(form.to_data()), request.user)
     draft = get_draft(Kind.LESSON, lesson.pk)
-    if draft is None:
-        messages.info(request, "There is no draft to publish.")
-        return done(request, editor)
+    if draft and not confirmed(request):
+        problems = publish_problems(lesson, draft.data)
+        if problems:  # refused now, in the editor, rather than after a confirmation
+            form = _form(lesson, initial=LessonForm.initial_from(draft.data))
+            return _page(request, lesson, form, draft.data, problems=problems, status=422)
+    nothing = "There is no draft to publish."
     asking, note = ask_first(
-        request, action="publish", what=_what(lesson), draft=draft, back_url=editor
+        request, action="publish", what=_what(lesson), draft=draft, back_url=editor, nothing=nothing
     )
     if asking:
         return asking
@@ -135,10 +139,9 @@ def lesson_discard(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _get_lesson(pk)
     editor = reverse("authoring:lesson", args=[lesson.pk])
     draft = get_draft(Kind.LESSON, lesson.pk)
-    if draft is None:
-        return done(request, editor)
+    nothing = "There is no draft to discard."
     asking, _ = ask_first(
-        request, action="discard", what=_what(lesson), draft=draft, back_url=editor
+        request, action="discard", what=_what(lesson), draft=draft, back_url=editor, nothing=nothing
     )
     if asking:
         return asking

@@ -126,11 +126,14 @@ def prices_publish(request: HttpRequest) -> HttpResponse:
     """Ask for confirmation, then publish the price changes with their optional change note."""
     draft = get_draft(Kind.PRICES, PRICES_ID)
     back = reverse("authoring:prices")
-    if draft is None:
-        messages.info(request, "There is no price change to publish.")
-        return done(request, back)
+    nothing = "There is no price change to publish."
     asking, note = ask_first(
-        request, action="publish", what="the price table", draft=draft, back_url=back
+        request,
+        action="publish",
+        what="the price table",
+        draft=draft,
+        back_url=back,
+        nothing=nothing,
     )
     if asking:
         return asking
@@ -152,10 +155,14 @@ def prices_publish(request: HttpRequest) -> HttpResponse:
 def prices_discard(request: HttpRequest) -> HttpResponse:
     draft = get_draft(Kind.PRICES, PRICES_ID)
     back = reverse("authoring:prices")
-    if draft is None:
-        return done(request, back)
+    nothing = "There are no price changes to discard."
     asking, _ = ask_first(
-        request, action="discard", what="the price table", draft=draft, back_url=back
+        request,
+        action="discard",
+        what="the price table",
+        draft=draft,
+        back_url=back,
+        nothing=nothing,
     )
     if asking:
         return asking

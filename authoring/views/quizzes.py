@@ -268,11 +268,14 @@ def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for confirmation, then publish the draft with its optional change note."""
     quiz = _get_quiz(pk)
     draft = get_draft(Kind.QUIZ, quiz.pk)
-    if draft is None:
-        messages.info(request, "There is no draft to publish.")
-        return done(request, _editor_url(quiz))
+    nothing = "There is no draft to publish."
     asking, note = ask_first(
-        request, action="publish", what=_what(quiz), draft=draft, back_url=_editor_url(quiz)
+        request,
+        action="publish",
+        what=_what(quiz),
+        draft=draft,
+        back_url=_editor_url(quiz),
+        nothing=nothing,
     )
     if asking:
         return asking
@@ -289,10 +292,14 @@ def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def quiz_discard(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _get_quiz(pk)
     draft = get_draft(Kind.QUIZ, quiz.pk)
-    if draft is None:
-        return done(request, _editor_url(quiz))
+    nothing = "There is no draft to discard."
     asking, _ = ask_first(
-        request, action="discard", what=_what(quiz), draft=draft, back_url=_editor_url(quiz)
+        request,
+        action="discard",
+        what=_what(quiz),
+        draft=draft,
+        back_url=_editor_url(quiz),
+        nothing=nothing,
     )
     if asking:
         return asking

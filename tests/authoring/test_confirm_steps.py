@@ -126,11 +126,17 @@ def test_discard_asks_first_and_keeps_the_draft_until_confirmed(author, instruct
         assert not Draft.objects.filter(kind=kind).exists(), kind
 
 
-def test_the_confirmation_page_without_a_draft_sends_back_to_the_editor(author, lesson):
+def test_without_a_draft_the_confirmation_page_says_there_is_nothing_to_do(author, lesson):
     publish = reverse("authoring:lesson_publish", args=[lesson.pk])
-    response = author.get(publish, follow=True)
+    page = author.get(publish)
+    assert page.status_code == 200
+    assert "There is no draft to publish." in page.content.decode()
+    assert 'name="confirm"' not in page.content.decode()
+    response = author.post(publish, {"confirm": "yes"}, follow=True)
     assert "There is no draft to publish." in response.content.decode()
-    assert author.get(reverse("authoring:lesson_discard", args=[lesson.pk])).status_code == 302
+    assert not Revision.objects.filter(source="app").exists()
+    discard = author.get(reverse("authoring:lesson_discard", args=[lesson.pk]))
+    assert "There is no draft to discard." in discard.content.decode()
 
 
 def test_learners_and_anonymous_visitors_get_no_confirmation_page(client, learner, lesson):
