@@ -118,14 +118,13 @@ def run(env: dict[str, str], messages: int, turns: int, verbose: bool = False) -
                     raise SystemExit(
                         f"send refused: {sent.value.status} {sent.value.text()[-600:]}"
                     )
-                page.wait_for_function(
-                    f"document.querySelectorAll('.bubble.assistant[id^=message-]').length > {before}"
-                )
-                bubble = bubbles.last
+                bubble = bubbles.nth(before)  # the new reply's bubble, once the page has it
+                bubble.wait_for()
                 pk = int(bubble.get_attribute("id").removeprefix("message-"))
                 page.locator(f"#message-{pk}:not(.status-queued):not(.status-running)").wait_for()
-                page.wait_for_function(f"window.__seen['{pk}'] > 0")
-                seen = page.evaluate(f"window.__seen['{pk}']")
+                seen = None
+                while not seen:
+                    seen = page.evaluate(f"window.__seen['{pk}']")
                 deadline = time.monotonic() + 5
                 while pk not in first and time.monotonic() < deadline:
                     time.sleep(0.01)
