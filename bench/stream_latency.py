@@ -14,15 +14,17 @@ MutationObserver. Both are this machine's wall clock. Prints the median and 95th
 
 import argparse
 import json
-import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,28 +58,29 @@ def pct(values: list[float], q: float) -> float:
     return ordered[max(0, round(q * len(ordered)) - 1)]
 
 
-def watch_first_text(stop_event: threading.Event, first: dict[int, float]) -> None:
-    """Record, per reply, when the worker saved its first text (the row's updated_at then)."""
-    from django.db import connection
+def watch_first_text(db: Path, stop_event: threading.Event, first: dict[int, float]) -> None:
+    """Record, per reply, when the worker saved its first text (the row's updated_at then).
+    Reads the SQLite file directly, so this process needs no Django of its own."""
+    connection = sqlite3.connect(db, timeout=5)
+    try:
+        while not stop_event.is_set():
+            rows = connection.execute(
+                "SELECT id, updated_at FROM labs_message WHERE role = 'assistant' AND text != ''"
+            ).fetchall()
+            for pk, updated_at in rows:
+                if pk not in first:  # stored in UTC (USE_TZ)
+                    stamp = datetime.fromisoformat(updated_at).replace(tzinfo=UTC)
+                    first[pk] = stamp.timestamp() * 1000
+            time.sleep(0.005)
+    finally:
+        connection.close()
 
-    from labs.models import Message
 
-    while not stop_event.is_set():
-        rows = (
-            Message.objects.filter(role="assistant")
-            .exclude(text="")
-            .exclude(pk__in=list(first))
-            .values_list("pk", "updated_at")
-        )
-        for pk, updated_at in rows:
-            first[pk] = updated_at.timestamp() * 1000
-        time.sleep(0.005)
-    connection.close()
-
-
-def run(env: dict[str, str], messages: int, turns: int, verbose: bool = False) -> dict:
-    from playwright.sync_api import sync_playwright
-
+def run(
+    browser: Any, env: dict[str, str], messages: int, turns: int = 3, verbose: bool = False
+) -> dict:
+    """Send `messages` (+2 to warm up) through a gunicorn and a worker started here for `env`,
+    in a new page of `browser`; the latency of each counted reply in ms."""
     web_port = free_port()
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind",
@@ -88,58 +91,56 @@ def run(env: dict[str, str], messages: int, turns: int, verbose: bool = False) -
     worker = start_worker(env, Path(env["VAR_DIR"]) / "worker.log")
     first: dict[int, float] = {}
     stop_event = threading.Event()
-    watcher = threading.Thread(target=watch_first_text, args=(stop_event, first), daemon=True)
+    db = Path(env["VAR_DIR"]) / "db.sqlite3"
+    watcher = threading.Thread(target=watch_first_text, args=(db, stop_event, first), daemon=True)
     watcher.start()
     latencies: list[float] = []
     statuses: list[str] = []
     try:
         wait_for_port(web_port)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(base_url=f"http://127.0.0.1:{web_port}")
-            page.set_default_timeout(30_000)
-            page.add_init_script(SEEN_SCRIPT)
-            page.goto("/accounts/login/")
-            page.fill("#id_username", "bench")
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/")
-            for i in range(messages + 2):  # the first two warm up the worker and the caches
-                if i % turns == 0:
-                    page.goto(LAB + "?new=1")  # a new conversation every `turns` messages
-                bubbles = page.locator(".bubble.assistant[id^=message-]")
-                before = bubbles.count()
-                page.fill("#lab-text", f"What does Haiku 5.5 cost at {1000 + i} requests a day?")
-                clicked = time.time() * 1000
-                with page.expect_response("**/send/") as sent:
-                    page.click("#lab-form button[type=submit]")
-                answered = time.time() * 1000
-                if sent.value.status != 200:
-                    raise SystemExit(
-                        f"send refused: {sent.value.status} {sent.value.text()[-600:]}"
+        context = browser.new_context(base_url=f"http://127.0.0.1:{web_port}")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.add_init_script(SEEN_SCRIPT)
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "bench")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        for i in range(messages + 2):  # the first two warm up the worker and the caches
+            if i % turns == 0:
+                page.goto(LAB + "?new=1")  # a new conversation every `turns` messages
+            bubbles = page.locator(".bubble.assistant[id^=message-]")
+            before = bubbles.count()
+            page.fill("#lab-text", f"What does Haiku 5.5 cost at {1000 + i} requests a day?")
+            clicked = time.time() * 1000
+            with page.expect_response("**/send/") as sent:
+                page.click("#lab-form button[type=submit]")
+            answered = time.time() * 1000
+            if sent.value.status != 200:
+                raise RuntimeError(f"send refused: {sent.value.status} {sent.value.text()[-600:]}")
+            bubble = bubbles.nth(before)  # the new reply's bubble, once the page has it
+            bubble.wait_for()
+            pk = int(bubble.get_attribute("id").removeprefix("message-"))
+            page.locator(f"#message-{pk}:not(.status-queued):not(.status-running)").wait_for()
+            seen = None
+            while not seen:
+                seen = page.evaluate(f"window.__seen['{pk}']")
+            deadline = time.monotonic() + 5
+            while pk not in first and time.monotonic() < deadline:
+                time.sleep(0.01)
+            statuses.append(page.locator(f"#message-{pk}").get_attribute("class") or "")
+            if i >= 2 and pk in first:
+                latencies.append(seen - first[pk])
+                if verbose:
+                    opened = page.evaluate(f"window.__open['message-{pk}']") or 0
+                    print(
+                        f"reply {pk}, ms after the click: send answered {answered - clicked:.0f}"
+                        f", stream open {opened - clicked:.0f}, worker's first text "
+                        f"{first[pk] - clicked:.0f}, seen {seen - clicked:.0f}",
+                        file=sys.stderr,
                     )
-                bubble = bubbles.nth(before)  # the new reply's bubble, once the page has it
-                bubble.wait_for()
-                pk = int(bubble.get_attribute("id").removeprefix("message-"))
-                page.locator(f"#message-{pk}:not(.status-queued):not(.status-running)").wait_for()
-                seen = None
-                while not seen:
-                    seen = page.evaluate(f"window.__seen['{pk}']")
-                deadline = time.monotonic() + 5
-                while pk not in first and time.monotonic() < deadline:
-                    time.sleep(0.01)
-                statuses.append(page.locator(f"#message-{pk}").get_attribute("class") or "")
-                if i >= 2 and pk in first:
-                    latencies.append(seen - first[pk])
-                    if verbose:
-                        opened = page.evaluate(f"window.__open['message-{pk}']") or 0
-                        print(
-                            f"reply {pk}, ms after the click: send answered {answered - clicked:.0f}"
-                            f", stream open {opened - clicked:.0f}, worker's first text "
-                            f"{first[pk] - clicked:.0f}, seen {seen - clicked:.0f}",
-                            file=sys.stderr,
-                        )
-            browser.close()
+        context.close()
     finally:
         stop_event.set()
         stop(worker)
@@ -147,7 +148,30 @@ def run(env: dict[str, str], messages: int, turns: int, verbose: bool = False) -
     return {"latencies_ms": latencies, "all_done": all("status-done" in s for s in statuses)}
 
 
+def stream_env(tmp: Path, claude_port: int, redis_url: str = "") -> dict[str, str]:
+    """The environment of a web server and worker on `tmp`, its database ready, one learner."""
+    extra = {"ANTHROPIC_API_KEY": "sk-ant-fake",
+             "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{claude_port}",
+             "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
+             "LOG_LEVEL": "WARNING", "LAB_MESSAGES_PER_HOUR": "100000",
+             "LAB_DAILY_BUDGET_USD": "1000", "SITE_DAILY_BUDGET_USD": "100000"}  # fmt: skip
+    if redis_url:
+        extra["REDIS_URL"] = redis_url
+    env = service_env(tmp, **extra)
+    prepare(env)
+    for command in (
+        ["collectstatic", "--noinput", "-v", "0"],
+        ["shell", "-c", "from django.contrib.auth.models import User; "
+         f"User.objects.create_user('bench', 'bench@example.com', {PASSWORD!r})"],
+    ):  # fmt: skip
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                       capture_output=True, timeout=120)  # fmt: skip
+    return env
+
+
 def main() -> None:
+    from playwright.sync_api import sync_playwright
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--broker", choices=["filesystem", "redis"], default="filesystem")
     parser.add_argument("--messages", type=int, default=30)
@@ -157,11 +181,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-stream-"))
     fake = AutoClaude()
     server, port = serve(fake)
-    extra = {"ANTHROPIC_API_KEY": "sk-ant-fake", "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{port}",
-             "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-             "LOG_LEVEL": "WARNING", "LAB_MESSAGES_PER_HOUR": "100000",
-             "LAB_DAILY_BUDGET_USD": "1000", "SITE_DAILY_BUDGET_USD": "100000"}  # fmt: skip
     redis = None
+    redis_url = ""
     if args.broker == "redis":
         rport = free_port()
         redis = subprocess.Popen(
@@ -170,21 +191,13 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for_port(rport)
-        extra["REDIS_URL"] = f"redis://127.0.0.1:{rport}/0"
-    env = service_env(tmp, **extra)
-    prepare(env)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                   cwd=ROOT, env=env, check=True)  # fmt: skip
-    os.environ.update(env)  # this process reads the same database for the watcher
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
-    import django
-
-    django.setup()
-    from django.contrib.auth.models import User
-
-    User.objects.create_user("bench", "bench@example.com", PASSWORD)
+        redis_url = f"redis://127.0.0.1:{rport}/0"
     try:
-        result = run(env, args.messages, args.turns, args.verbose)
+        env = stream_env(tmp, port, redis_url)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            result = run(browser, env, args.messages, args.turns, args.verbose)
+            browser.close()
     finally:
         server.shutdown()
         if redis:
