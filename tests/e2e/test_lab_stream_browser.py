@@ -77,3 +77,27 @@ def test_the_text_appears_as_it_is_written_and_the_meter_updates_when_done(
     # One stream carried the whole reply; the page did not poll the reply's fragment.
     assert sum(f"/labs/messages/{reply.pk}/stream/" in url for url in requests) == 1
     assert not any(url.endswith(f"/labs/messages/{reply.pk}/") for url in requests)
+
+
+def test_a_reply_longer_than_the_stream_cap_reconnects_and_arrives_whole(
+    page, course, settings, monkeypatch, worker_thread
+):
+    settings.ANTHROPIC_API_KEY = "sk-ant-test-key"
+    settings.LABS_OFFLINE = False
+    settings.LAB_STREAM_SECONDS = 1  # each stream ends after a second; the reply takes three
+    PacedClaude([FIRST, " The middle one. ", LAST], pause=1.5).install(monkeypatch)
+    make_user("reconnector")
+    log_in(page, "reconnector")
+    failures = record_failures(page)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(LAB)
+    page.fill("#lab-text", "What does Haiku 5.5 cost at 1,000 requests a day?")
+    page.click("#lab-form button[type=submit]")
+    page.locator(".bubble.assistant[id^=message-] .prose", has_text="The middle one.").wait_for()
+    reply = Message.objects.filter(role="assistant").latest("id")
+    done = page.locator(f"#message-{reply.pk}.status-done")
+    done.wait_for(timeout=15_000)
+    assert FIRST in done.inner_text() and LAST in done.inner_text()
+    assert sum(f"/labs/messages/{reply.pk}/stream/" in url for url in requests) >= 2
+    assert failures == []

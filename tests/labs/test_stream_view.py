@@ -149,3 +149,37 @@ def test_multi_line_html_arrives_whole(client, learner, lab, settings):
     ((name, data),) = events(client.get(stream_url(message)).streaming_content)
     assert name == "text"
     assert html in data
+
+
+def test_a_reply_the_sweep_requeues_shows_as_queued_again_on_the_open_stream(
+    client, learner, lab, settings, monkeypatch
+):
+    from datetime import timedelta
+
+    from labs import tasks
+
+    message = running_reply(learner, lab, attempts=1)
+    client.force_login(learner)
+    chunks = iter(client.get(stream_url(message)).streaming_content)
+    next(chunks)  # retry
+    assert "Thinking" in events([next(chunks)])[0][1]
+    # Its worker died: the heartbeat went stale, and the sweep puts the reply back in the queue.
+    stale = timezone.now() - timedelta(seconds=settings.LAB_HEARTBEAT_TIMEOUT_SECONDS + 1)
+    Message.objects.filter(pk=message.pk).update(heartbeat_at=stale, started_at=stale)
+    sent = []
+    monkeypatch.setattr(tasks.reply, "delay", sent.append)  # what the worker would get
+    assert tasks.sweep() == 1
+    assert sent == [message.pk]
+    ((name, data),) = events([next(chunks)])
+    assert name == "text" and "Queued" in data
+
+
+def test_without_javascript_a_pending_reply_offers_a_reload(client, learner, lab):
+    message = running_reply(learner, lab, status="queued")
+    client.force_login(learner)
+    url = f"/modules/cost-optimization/lessons/token-economics/lab/c/{message.conversation_id}/"
+    html = client.get(url).content.decode()
+    assert '<noscript><p class="muted"><a href="">Reload the page</a>' in html
+    Message.objects.filter(pk=message.pk).update(status="done", text="Done.", html="<p>Done.</p>")
+    html = client.get(url).content.decode()
+    assert "Reload the page" not in html and "<p>Done.</p>" in html
