@@ -76,11 +76,15 @@ def run_turn(
         )
     if offline or reason:
         reply = tutor_answer(lab.engine, text, history, table)
+        # The tutor writes its whole text at once: publish it before the cards are stored, the
+        # same way Claude's text is, so the page shows it as soon as it exists and Stop works.
+        stopped = on_text is not None and not on_text(reply.text)
         result = TurnResult(
             text=reply.text,
             calculations=reply.calculations,
             engine=Message.Engine.OFFLINE,
             notice=reason if not offline else "Offline mode was asked for.",
+            stopped=stopped,
         )
         refused = reply.kind == "refuse"
     else:
