@@ -98,7 +98,7 @@ def test_it_sends_the_text_as_the_worker_writes_it_then_the_finished_bubble(clie
     assert f'id="message-{message.pk}"' in data and "status-done" in data
     assert "<p>Half of the answer.</p>" in data
     assert "sse-connect" not in data  # the finished bubble does not stream again
-    assert 'id="cost-meter"' in data and 'hx-swap-oob="true"' in data  # the meter refreshes
+    assert 'id="cost-meter"' in data and 'hx-swap-oob="innerHTML"' in data  # the meter refreshes
     assert list(chunks) == []  # and the stream ends
 
 
