@@ -193,7 +193,7 @@ class SimulatedAPI:
         self.responder = responder
         self.script: list[Reply] = []
         self.requests: list[dict[str, Any]] = []
-        self.ledger: list[dict[str, Any]] = []  # {"model", "usage", "request_id", "purpose"}
+        self.ledger: list[dict[str, Any]] = []  # model, usage, request_id, request, content
         self._cache: dict[str, tuple[float, str]] = {}  # prefix key -> (expires at, ttl)
         self._lock = threading.Lock()
         self._count = 0
@@ -380,7 +380,7 @@ class SimulatedAPI:
     ) -> Iterator[bytes | None]:
         blocks, stop, billing, message, model = self._start(body, reply, n)
         message.update(content=[_public(b) for b in blocks], stop_reason=stop, usage=billing.usage)
-        self._record(model, billing.usage, request_id)
+        self._record(model, billing.usage, request_id, body, blocks)
         self.commit(billing)
         yield json.dumps(message).encode()
 
@@ -391,7 +391,7 @@ class SimulatedAPI:
         start_usage = {**billing.usage, "output_tokens": 1}
         yield _event("message_start", {"message": {**message, "usage": start_usage}})
         if reply.kind == "dropped":
-            self._record(model, start_usage, request_id)
+            self._record(model, start_usage, request_id, body)
             start = {"type": "text", "text": ""}
             yield _event("content_block_start", {"index": 0, "content_block": start})
             delta = {"type": "text_delta", "text": reply.text}
@@ -407,12 +407,17 @@ class SimulatedAPI:
         delta = {"stop_reason": stop, "stop_sequence": None}
         yield _event("message_delta", {"delta": delta, "usage": totals})
         yield _event("message_stop", {})
-        self._record(model, billing.usage, request_id)
+        self._record(model, billing.usage, request_id, body, blocks)
         self.commit(billing)
 
-    def _record(self, model: str, usage: dict[str, Any], request_id: str) -> None:
+    def _record(
+        self, model: str, usage: dict[str, Any], request_id: str, body: dict[str, Any],
+        content: list[dict[str, Any]] | None = None,
+    ) -> None:  # fmt: skip
+        entry = {"model": model, "usage": usage, "request_id": request_id, "request": body,
+                 "content": [_public(b) for b in content or []]}  # fmt: skip
         with self._lock:
-            self.ledger.append({"model": model, "usage": usage, "request_id": request_id})
+            self.ledger.append(entry)
 
     # -- the server --
 
