@@ -79,6 +79,18 @@ def test_a_tool_use_round_trip_computes_with_the_calculator_and_caches_the_prefi
     assert fake.headers[0]["authorization"] == "Bearer sk-ant-test-key"
 
 
+def test_from_the_second_tool_round_on_the_newest_tool_result_is_cached_too(
+    claude_on, learner, lab, monkeypatch
+):
+    fake = FakeClaude([tool_reply("list_models", {}), tool_reply("list_models", {}),
+                       text_reply("Done.")]).install(monkeypatch)  # fmt: skip
+    assert ask(learner, lab).status == "done"
+    _first, second, third = fake.requests
+    assert "cache_control" not in second["messages"][-1]["content"][-1]
+    assert third["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert third["messages"][-5]["content"][-1]["cache_control"] == {"type": "ephemeral"}
+
+
 def test_every_call_is_logged_with_its_usage_and_cost_from_the_calculator(
     claude_on, learner, lab, monkeypatch
 ):
