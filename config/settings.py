@@ -289,8 +289,8 @@ LAB_MESSAGES_PER_HOUR = env_int("LAB_MESSAGES_PER_HOUR", 30, minimum=1)
 LAB_DAILY_BUDGET_USD = env_decimal("LAB_DAILY_BUDGET_USD", "0.50")
 SITE_DAILY_BUDGET_USD = env_decimal("SITE_DAILY_BUDGET_USD", "25")
 LAB_TOOL_ROUNDS = env_int("LAB_TOOL_ROUNDS", 4, minimum=1)
-# After this many earlier turns, older ones are summarized by LAB_SUMMARY_MODEL and only the last
-# LAB_HISTORY_WINDOW turns are sent verbatim.
+# Once more than this many turns follow the summary, all but the last LAB_HISTORY_WINDOW are
+# folded into it by LAB_SUMMARY_MODEL (when long enough to pay for it: labs/claude.py).
 LAB_SUMMARY_AFTER_TURNS = env_int("LAB_SUMMARY_AFTER_TURNS", 8, minimum=2)
 LAB_HISTORY_WINDOW = env_int("LAB_HISTORY_WINDOW", 4, minimum=1)
 LAB_SUMMARY_MODEL = env_str("LAB_SUMMARY_MODEL", "claude-haiku-5-5")

@@ -66,13 +66,29 @@ def test_a_tool_use_round_trip_computes_with_the_calculator_and_caches_the_prefi
         ) + 2  # fmt: skip
         assert marks <= 4
     assert "Every number you state" in first["system"][0]["text"]
-    # The second request carries the tool call and its result, the result cached.
+    # The learner's question is the moving breakpoint: written once, read by the tool round.
+    assert first["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert second["messages"][-3]["content"][-1]["cache_control"] == {"type": "ephemeral"}
+    # The second request carries the tool call and its result; a first tool result is not
+    # marked (a write there is rarely read: most turns end with the text that follows).
     assert second["messages"][-2]["content"][-1]["type"] == "tool_use"
     result = second["messages"][-1]["content"][0]
     assert result["type"] == "tool_result" and result["tool_use_id"] == "toolu_1"
-    assert result["cache_control"] == {"type": "ephemeral"}
+    assert "cache_control" not in result
     assert '"per_day_usd"' in result["content"]
     assert fake.headers[0]["authorization"] == "Bearer sk-ant-test-key"
+
+
+def test_from_the_second_tool_round_on_the_newest_tool_result_is_cached_too(
+    claude_on, learner, lab, monkeypatch
+):
+    fake = FakeClaude([tool_reply("list_models", {}), tool_reply("list_models", {}),
+                       text_reply("Done.")]).install(monkeypatch)  # fmt: skip
+    assert ask(learner, lab).status == "done"
+    _first, second, third = fake.requests
+    assert "cache_control" not in second["messages"][-1]["content"][-1]
+    assert third["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert third["messages"][-5]["content"][-1]["cache_control"] == {"type": "ephemeral"}
 
 
 def test_every_call_is_logged_with_its_usage_and_cost_from_the_calculator(
@@ -238,7 +254,10 @@ def test_older_turns_are_summarized_by_the_cheap_model_after_k_turns(
     settings.LAB_SUMMARY_AFTER_TURNS = 4
     settings.LAB_HISTORY_WINDOW = 2
     settings.LAB_SUMMARY_MODEL = "claude-haiku-4-5"
-    conversation = make_conversation(learner, lab, "turn one", "turn two", "turn three")  # 6 turns
+    long = " with workload details" * 150  # folding only pays for itself on long turns
+    conversation = make_conversation(
+        learner, lab, "turn one" + long, "turn two" + long, "turn three" + long
+    )  # 6 turns
     fake = FakeClaude([summary_reply("Learner asked three things."), text_reply("Answer.")])
     fake.install(monkeypatch)
     message = ask(learner, lab, "turn four", conversation)
@@ -254,6 +273,48 @@ def test_older_turns_are_summarized_by_the_cheap_model_after_k_turns(
     assert conversation.summary == "Learner asked three things."
     assert conversation.summary_turns == 4
     assert set(ApiCall.objects.values_list("purpose", flat=True)) == {"summary", "reply"}
+
+
+def test_a_short_history_is_sent_verbatim_because_a_summary_would_cost_more(
+    claude_on, learner, lab, monkeypatch, settings
+):
+    settings.LAB_SUMMARY_AFTER_TURNS = 4
+    settings.LAB_HISTORY_WINDOW = 2
+    conversation = make_conversation(learner, lab, "turn one", "turn two", "turn three")
+    fake = FakeClaude([text_reply("Answer.")]).install(monkeypatch)
+    message = ask(learner, lab, "turn four", conversation)
+    assert message.status == "done"
+    (reply_request,) = fake.requests
+    assert "turn one" in str(reply_request["messages"])
+    assert len(reply_request["system"]) == 1  # no summary block
+    assert not ApiCall.objects.filter(purpose="summary").exists()
+
+
+def test_the_summary_is_folded_in_steps_and_left_alone_in_between(
+    claude_on, learner, lab, monkeypatch, settings
+):
+    settings.LAB_SUMMARY_AFTER_TURNS = 4
+    settings.LAB_HISTORY_WINDOW = 2
+    long = " with workload details" * 150
+    conversation = make_conversation(
+        learner, lab, "turn one" + long, "turn two" + long, "turn three" + long
+    )
+    fake = FakeClaude([summary_reply("First summary."), text_reply("Answer four.")])
+    fake.install(monkeypatch)
+    ask(learner, lab, "turn four" + long, conversation)
+    fake.script = [text_reply("Answer five.")]  # one more turn: 4 turns after the summary
+    ask(learner, lab, "turn five" + long, conversation)
+    summary_request, fourth, fifth = fake.requests
+    assert "stream" not in summary_request
+    # The fifth turn reuses the summary unchanged: its prompt starts as the fourth's did.
+    assert fifth["system"] == fourth["system"]
+    assert [m["content"] for m in fifth["messages"][:2]] == [
+        m["content"] if isinstance(m["content"], str) else m["content"][0]["text"]
+        for m in fourth["messages"][:2]
+    ]
+    conversation.refresh_from_db()
+    assert conversation.summary_turns == 4
+    assert ApiCall.objects.filter(purpose="summary").count() == 1
 
 
 def test_past_the_learners_daily_budget_the_offline_tutor_answers(
