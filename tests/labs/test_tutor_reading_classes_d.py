@@ -1,0 +1,99 @@
+"""Reading classes found on an unseen set, in phrasings of our own: several questions in one
+message, a cut stated inside one message, prompts pasted without quotes, short quoted phrases
+asked about, routing shares with "the rest". Every figure is worked out here with Decimal from
+the course price table, never taken from the tutor."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.labs.tutor_helpers import make_ask, usd
+
+PRICES = {
+    m["id"]: m["prices"]
+    for m in yaml.safe_load(
+        (Path(__file__).parents[2] / "content" / "pricing.yaml").read_text(encoding="utf-8")
+    )["models"]
+}
+
+audit = make_ask("prompt-auditor")
+caching = make_ask("caching-strategist")
+
+
+def price(model_id: str, side: str) -> Decimal:
+    return Decimal(PRICES[model_id][side]) / Decimal(1_000_000)
+
+
+# -- D: an idea question and a scenario in one message: both are answered ----------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "model", "cut", "per_day"),
+    [
+        (
+            "why is output pricier than input? and what does trimming 200 output tok save at "
+            "10k calls/day on haiku 5.5",
+            "claude-haiku-5-5", 200, 10_000,
+        ),
+        (
+            "Why does output cost more than input?? also if we shave ~120 tok off each answer, "
+            "5k/day w/ sonnet 5.5, what is that worth per month",
+            "claude-sonnet-5-5", 120, 5_000,
+        ),
+        (
+            "why are output tokens dearer? plus cutting ~80 output tokens per call at 2.5k "
+            "req/day on sonnet 5.5, saving p/mo?",
+            "claude-sonnet-5-5", 80, 2_500,
+        ),
+    ],
+)  # fmt: skip
+def test_an_idea_question_beside_a_priced_cut_gets_both_answers(message, model, cut, per_day):
+    reply = audit(message)
+    assert "one token at a time" in reply.text  # the concept: why output costs more
+    day = Decimal(cut) * per_day * price(model, "output")
+    assert usd(str(day)) in reply.text
+    assert usd(str(day * 30)) in reply.text
+    assert "output price" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "why does my cache miss every time?? and if I move the date to the end of the prompt "
+        "what's the saving, 4k tok sys prompt, 30k req/day on sonnet 5.5",
+        "Why do I never get a cache hit? also what would caching a 6k token system prompt save "
+        "at 20k requests/day on sonnet 5.5",
+        "why does one changed char break the whole cache? and how much does caching save w/ a "
+        "~5k tok sys prompt, 12k req/day, sonnet 5.5",
+    ],
+)
+def test_a_cache_miss_question_beside_a_caching_scenario_gets_both_answers(message):
+    reply = caching(message)
+    # The idea: a hit needs the prefix to match exactly (or how to find what breaks it).
+    assert "token for token" in reply.text or "never hits" in reply.text
+    assert "/lessons/prompt-caching/#" in reply.text
+    assert reply.calculations and reply.calculations[0].tool == "caching_plan"
+
+
+# -- E: a cut stated in one message is priced on the side it comes from --------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "model", "side", "cut", "per_day"),
+    [
+        ("cuts ~55 input tok per call, 20k req/day on sonnet 5.5 - saving p/mo?",
+         "claude-sonnet-5-5", "input", 55, 20_000),
+        ("if we shave ~120 tok off each answer, 5k/day w/ sonnet 5.5, worth what per month?",
+         "claude-sonnet-5-5", "output", 120, 5_000),
+        ("trimming 300 output tokens at 1.2k calls/day on haiku 5.5, how much /mo?",
+         "claude-haiku-5-5", "output", 300, 1_200),
+    ],
+)  # fmt: skip
+def test_a_cut_in_one_message_is_priced_on_its_own_side(message, model, side, cut, per_day):
+    reply = audit(message)
+    day = Decimal(cut) * per_day * price(model, side)
+    assert usd(str(day)) in reply.text
+    assert usd(str(day * 30)) in reply.text
+    assert f"at the {side} price" in reply.text
