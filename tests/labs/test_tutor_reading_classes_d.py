@@ -97,3 +97,28 @@ def test_a_cut_in_one_message_is_priced_on_its_own_side(message, model, side, cu
     assert usd(str(day)) in reply.text
     assert usd(str(day * 30)) in reply.text
     assert f"at the {side} price" in reply.text
+
+
+# -- H: a prompt pasted without quotes is audited; a short quoted phrase is asked about ----------
+
+BLOCK = (
+    "You are an expert support agent for Acme. You always answer every question thoroughly.\n"
+    "Please make sure to be extremely helpful and friendly to the customer.\n"
+    "Explain your reasoning step by step in great detail before giving the answer."
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "volume"),
+    [
+        (f"what's wasteful here? 12k calls/day on haiku 5.5\n---\n{BLOCK}\n---", "12,000"),
+        (f"our sys prompt below runs ~5k times a day on haiku 5.5, thoughts?\n\n{BLOCK}", "5,000"),
+        (f"pls look at this one, 800 req/day w/ haiku 5.5:\n\n{BLOCK}\n\nwhere's the waste", "800"),
+        (f"---\n{BLOCK}\n---\nthat's our system prompt, 2.5k calls/day, haiku 5.5", "2,500"),
+    ],
+)
+def test_a_prompt_pasted_without_quotes_is_audited(message, volume):
+    reply = audit(message)
+    assert "Trimmed version" in reply.text
+    assert "in great detail" in reply.text  # a finding quotes the pasted text
+    assert f"At {volume} requests a day on Claude Haiku 5.5" in reply.text
