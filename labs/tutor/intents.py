@@ -237,7 +237,10 @@ _CONDITIONAL_IDEA = re.compile(
 
 
 def _asks_idea(text: str) -> bool:
-    return bool(_IDEA_OPENER.match(text) or _CONDITIONAL_IDEA.match(text))
+    # "our prompt says 'be thorough' - could we just cap max_tokens at 200?": the question may
+    # follow a statement after a dash, a comma or a colon.
+    parts = re.split(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+", text)
+    return bool(_CONDITIONAL_IDEA.match(text) or any(_IDEA_OPENER.match(p) for p in parts))
 
 
 def _idea_clause_concept(text: str) -> Match | None:

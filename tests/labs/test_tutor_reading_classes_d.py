@@ -122,3 +122,32 @@ def test_a_prompt_pasted_without_quotes_is_audited(message, volume):
     assert "Trimmed version" in reply.text
     assert "in great detail" in reply.text  # a finding quotes the pasted text
     assert f"At {volume} requests a day on Claude Haiku 5.5" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "if my prompt says 'be comprehensive' can I just set max_tokens=150?",
+        "our prompt says 'be thorough' - could we just cap max_tokens at 200 instead?",
+        "if the prompt has 'answer in detail', can i just set max_tokens to 300?",
+    ],
+)
+def test_a_short_quoted_phrase_beside_max_tokens_is_answered_as_truncation(message):
+    reply = audit(message)
+    assert reply.kind == "concept" and not reply.calculations
+    assert "truncates" in reply.text and "Ask for brevity in the prompt" in reply.text
+    assert "Happy to audit" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is 'you are a world-class expert' ever worth it?",
+        "is 'You are an expert copywriter' worth keeping in the sys prompt?",
+        "does 'you are a world-class senior engineer' at the top do anything?",
+    ],
+)
+def test_a_short_quoted_persona_line_is_answered_as_a_preamble_question(message):
+    reply = audit(message)
+    assert reply.kind == "concept"
+    assert "/lessons/model-selection/#1-cut-the-preamble" in reply.text
