@@ -151,3 +151,41 @@ def test_a_short_quoted_persona_line_is_answered_as_a_preamble_question(message)
     reply = audit(message)
     assert reply.kind == "concept"
     assert "/lessons/model-selection/#1-cut-the-preamble" in reply.text
+
+
+# -- I: routing shares with "the rest", a classifier sized inline, names not ids -----------------
+
+
+def request_cost(model: str, inp: int, out: int) -> Decimal:
+    return inp * price(model, "input") + out * price(model, "output")
+
+
+@pytest.mark.parametrize(
+    ("message", "simple", "per_day", "inp", "out", "cls_in", "cls_out"),
+    [
+        ("~80% simple -> haiku 5.5, rest -> sonnet 5.5, 50k req/day, 1.2k in / 300 out, "
+         "classifier = haiku 5.5 w/ 350 tok in, 3 out", 80, 50_000, 1200, 300, 350, 3),
+        ("routing: 70% simple -> haiku 5.5, the others -> sonnet 5.5. 20k req/day, 2k in / "
+         "400 out, classifier = haiku 5.5 w/ 500 tok in, 5 out", 70, 20_000, 2000, 400, 500, 5),
+        ("tiered: 65% easy -> haiku 5.5, remaining -> sonnet 5.5; 8k requests/day, 900 in / "
+         "250 out; classifier = haiku 5.5 w/ 200 tok in, 2 out", 65, 8_000, 900, 250, 200, 2),
+    ],
+)  # fmt: skip
+def test_the_rest_of_a_routing_mix_goes_to_the_model_named_for_it(
+    message, simple, per_day, inp, out, cls_in, cls_out
+):
+    reply = audit(message)
+    haiku, sonnet = "claude-haiku-5-5", "claude-sonnet-5-5"
+    share = Decimal(simple) / 100
+    routed = (
+        per_day * share * request_cost(haiku, inp, out)
+        + per_day * (1 - share) * request_cost(sonnet, inp, out)
+        + per_day * request_cost(haiku, cls_in, cls_out)
+    )
+    baseline = per_day * request_cost(sonnet, inp, out)
+    assert usd(str(routed)) in reply.text
+    assert usd(str(baseline)) in reply.text
+    assert usd(str(baseline - routed)) in reply.text
+    assert f"{100 - simple}%" in reply.text
+    # The table names models as learners read them, never by API id.
+    assert "Claude Sonnet 5.5 |" in reply.text and "claude-haiku-5-5" not in reply.text
