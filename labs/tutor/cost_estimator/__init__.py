@@ -95,7 +95,14 @@ def answer(ctx: Context) -> TutorReply:
     reply.assume(thinking_note(facts))
     if facts.volume_note:
         reply.assume(facts.volume_note)
-    if facts.volume_assumed_per:
+    if facts.volume_assumed_per and facts.burst_minutes:
+        reply.assume(
+            f"You gave {facts.volume_text} requests in one burst (about {facts.burst_minutes} "
+            "minutes) and no period: the per-day figures are for one such burst a day. Inside "
+            "a 5-minute cache lifetime the first request would write a cached prefix and the "
+            "rest read it."
+        )
+    elif facts.volume_assumed_per:
         reply.assume(f"You gave {facts.volume_text} requests without a period; I read it as a day.")
     reply.caveat(*retired_notes([model, *choice.targets], ctx.table))
     try:

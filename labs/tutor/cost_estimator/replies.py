@@ -98,10 +98,22 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
     out = ctx.calc.run("workload_cost", scenario.tool_input(model=model.id))
     period = out["per_period"]
     periods = asked_periods(ctx, default=("day", "month"))
+    facts = ctx.conv.merged
+    if facts.burst_minutes and facts.volume_assumed_per:
+        # "10 questions in a row": a burst is a count without a period, priced as it is.
+        reply.add(
+            f"On **{out['display_name']}**, one burst of {plural(out['requests'], 'request')} "
+            f"costs **{usd(out['per_day_usd'])}** ({usd(out['per_request_usd'])} a request)."
+        )
+    each = ""
+    if _PER_REQUEST_ASKED.search(ctx.conv.new.text):
+        each = f" ({usd(out['per_request_usd'])} a request)"
     reply.add(
         f"On **{out['display_name']}**, {plural(out['requests'], 'request')} a {out['per']} cost "
-        f"{in_periods(out['per_day_usd'], 'day', periods)}."
+        f"{in_periods(out['per_day_usd'], 'day', periods)}{each}."
     )
+    if _PER_NIGHT_ASKED.search(ctx.conv.new.text) and "day" in periods:
+        reply.add(f"A night's run is one day's volume: **{usd(out['per_day_usd'])} a night**.")
     _hour_and_week(reply, periods, out["per_day_usd"])
     reply.add(
         table(
@@ -129,6 +141,16 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         'the answers were half as long?"'
     )
     return ctx.reply(reply.render())
+
+
+# "what does one of those msgs cost", "per call?", "$ each request": the price of one request.
+_PER_REQUEST_ASKED = re.compile(
+    r"\bone\s+of\s+(?:those|these|them)\b|\b(?:per|each|a\s+single|one)\s+(?:request|req|call|"
+    r"msg|message|query|run\s+of\s+it)\b(?!\s*(?:,|\band\b)?\s*\d)|\$\s*/\s*(?:request|req|call|msg)\b",
+    re.I,
+)
+# "cost per night / per month": a nightly job's day is its night.
+_PER_NIGHT_ASKED = re.compile(r"\b(?:per|a|each|every)\s+night\b|/\s*night\b", re.I)
 
 
 # "the tool defs alone", "which part costs the most", "a breakdown": the cost of each part.

@@ -18,6 +18,7 @@ from .labels import (
     PART_LABELS,
     PART_ORDER,
     _first_part,
+    aside_reason,
 )
 from .models import (
     ModelMention,
@@ -260,6 +261,14 @@ _STATUS_AFTER_RE = re.compile(
 )
 
 
+# "peaks ~20/s", "at peak 300 a minute", "spikes to 50/s": the highest rate, not the average.
+_PEAK_BEFORE_RE = re.compile(
+    r"\b(?:peaks?|peaking|at\s+peak|max(?:imum)?|spikes?|spiking|bursts?)\b"
+    r"(?:\s+(?:of|at|to|around|about|up\s+to|near))?[\s:=~]*$",
+    re.I,
+)
+
+
 def _is_status_code(n: Number, before: str, after: str) -> bool:
     """An HTTP error status ("a 529", "500 errors", "got a 429"), not a count of anything."""
     if not re.fullmatch(r"[45]\d\d", n.raw.strip()):
@@ -321,6 +330,10 @@ def _classify(n: Number, text: str) -> None:
     if re.match(r"^\s*words?\b", after, re.I):
         n.kind = "words"
         return
+    why = aside_reason(before, after, zero=n.value == 0)
+    if why:
+        n.kind, n.aside = "aside", why  # "2 what-ifs", "a blog said 1.39": named, not priced
+        return
     if _is_status_code(n, before, after):
         n.kind = "status"  # "a 529", "500 errors": an HTTP status sizes nothing
         return
@@ -340,7 +353,8 @@ def _classify(n: Number, text: str) -> None:
     p = _PERIOD_RE.match(after[:40])
     if p:
         n.kind, n.per, n.unit_end = "volume", _period_unit(p), n.end + p.end()
-        return
+    if n.kind == "volume" and _PEAK_BEFORE_RE.search(before[-25:]):
+        n.kind = "peak"  # "avg ~5/s (peaks ~20/s)": the bill follows the average
 
 
 # "in/out tokens 3k/700", "3k/700 in/out", "input/output: 2k / 300": two slots and two sizes.
@@ -408,7 +422,8 @@ def _part_for(n: Number, text: str) -> str | None:
         re.I,
     )
     rest = after[m.end() :] if m else after
-    rest = re.split(r"[,.;:!?\n]|\band\b|\bwith\b|\bplus\b|\d", rest, maxsplit=1)[0]
+    # "tools 1.8k tok + sys 2.2k": a label past a "+" belongs to the next number.
+    rest = re.split(r"[,.;:!?\n+&]|\band\b|\bwith\b|\bplus\b|\d", rest, maxsplit=1)[0]
     part_match = _PART_RE.match(rest) or (
         _PART_RE.match(rest.split(" ", 1)[1]) if " " in rest.strip() else None
     )
@@ -424,7 +439,10 @@ _NOT_COUNTS = ("system", "tools", "examples", "documents", "history", "output", 
 # "in" right after a number is the input ("900 in / 120 out", "2k in and 300 out"), unless it
 # starts a phrase ("500 tokens in the system prompt").
 _IN_LABEL_RE = re.compile(
-    r"^[ \t]*in\b[ \t]*(?:[,.;:!?)/+&]|and\b|w/|with\b|each\b|per\b|tokens?\b|$)", re.I
+    r"^[ \t]*in\b[ \t]*(?:[,.;:!?)/+&]|and\b|w/|with\b|each\b|per\b|tokens?\b|$"
+    # "1.2k in 300 out": the output's size follows with no separator.
+    r"|~?\s*\d[\d,.]*\s?[km]?\s*(?:out|output|back)\b)",
+    re.I,
 )
 # Slots a bare number may take from the label after it even when the message never says
 # "tokens": nobody counts "600 sys" or "20 out" in anything else.
@@ -453,6 +471,7 @@ def _part_right_after(n: Number, text: str) -> str | None:
 def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str]) -> None:
     pending = [f for f in expect if f in ("requests", "turns") or f in PART_LABELS]
     filled: dict[str, Number] = {}  # slot -> the number that filled it
+    peaks: list[Number] = []
     for n in numbers:
         if n.wordy and n.kind in ("bare", "count"):
             continue  # "one of the", "two things": not a quantity we need
@@ -510,6 +529,8 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
                 _refill(earlier, n, text, facts)
             if part in pending:
                 pending.remove(part)
+        elif n.kind == "peak":
+            peaks.append(n)
         elif n.kind == "volume":
             _volume_from(n, n.per, facts)
             if "requests" in pending:
@@ -534,6 +555,7 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             facts.durations.append((n.value, n.per or "", n.start))
         elif n.kind == "bare":
             facts.bare.append(n)
+    _peaks(peaks, facts)
     # Bare numbers answer the follow-up question, in the order it asked.
     for n in list(facts.bare):
         if not pending:
@@ -549,6 +571,23 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             facts.parts[want] = n.whole
     if expect and "requests" in expect and facts.requests is not None and facts.per is None:
         facts.per = "day"
+
+
+def _peaks(peaks: list[Number], facts: Facts) -> None:
+    """A peak rate is priced only when no average is given, and then it is said to be one."""
+    if not peaks:
+        return
+    shown = " and ".join(f"{n.raw.strip()} a {n.per}" for n in peaks)
+    if facts.requests is None:
+        _volume_from(peaks[0], peaks[0].per, facts)
+        note = f"Only a peak rate was given ({shown}): priced as if every hour ran at the peak, "
+        facts.volume_note = note + "an upper bound on the bill."
+        return
+    note = (
+        f"The peak of {shown} sizes rate limits and a queue, not the bill: the cost uses the "
+        "average rate."
+    )
+    facts.volume_note = f"{facts.volume_note} {note}" if facts.volume_note else note
 
 
 # "5 RAG chunks of ~600 tokens", "3 examples at 400 tokens each": a count of things, then the

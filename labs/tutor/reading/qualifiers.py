@@ -85,6 +85,12 @@ BURSTS: list[str] = [
     rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:all\s+)?(?:within|in|inside|over)\s+"
     r"(?:~\s*|about\s+|around\s+|roughly\s+|under\s+|less\s+than\s+)?(?P<n>\d{1,3})\s*"
     r"(?P<unit>minutes?|mins?|m)\b)",
+    # "10 questions in a row within a few minutes": one burst, no window given (5 minutes read).
+    rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:in\s+a\s+row|back[\s-]to[\s-]back|"
+    r"in\s+(?:one|a)\s+burst)(?:\s+(?:within|in|over)\s+(?:a\s+few|a\s+couple\s+of|few)\s+"
+    r"(?:minutes?|mins?))?)",
+    rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:within|in|over)\s+(?:a\s+few|a\s+couple"
+    r"\s+of|few)\s+(?:minutes?|mins?))",
 ]
 _BURST_RES = [re.compile(p, re.I) for p in BURSTS]
 
@@ -102,10 +108,16 @@ def find_interval(text: str) -> tuple[int, int, int] | None:
     return None
 
 
+# "a few minutes", "in a row": a burst short enough to fit one 5-minute cache lifetime.
+_BURST_DEFAULT_MINUTES = 5
+
+
 def find_burst(text: str) -> tuple[int, int, int] | None:
     """(minutes a burst of requests fits in, start, end of that phrase), or None."""
     for pattern in _BURST_RES:
         m = pattern.search(text)
+        if m and "n" not in pattern.groupindex:
+            return _BURST_DEFAULT_MINUTES, m.start("span"), m.end("span")
         if m and int(m.group("n")) > 0:
             return _minutes(m), m.start("span"), m.end("span")
     return None
