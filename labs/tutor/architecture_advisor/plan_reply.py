@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,35 @@ BATCH_FACTS = (
     "Requests still unfinished after 24 hours expire and are not billed: send them again in "
     "the next batch."
 )
+
+
+# A deadline of seconds or minutes ("within a minute", "route within ~5 min") is shorter than
+# what a batch promises, however fast most batches finish.
+# Someone waiting on the page rules a batch out too; that is said when the learner asks.
+_TOO_SOON_FOR_BATCH = {
+    "this deadline is minutes": frozenset({"seconds", "minutes"}),
+    "someone is waiting for the answer": frozenset({"realtime", "interactive"}),
+}
+DEADLINE_FACTS = (
+    "Why not a batch for {names}: the Message Batches API promises results only within 24 "
+    "hours (most come back sooner, but that is not a guarantee), and {need}. "
+    "Send these requests to the standard API from a queue, so workers take them at a steady "
+    "rate and a peak waits in the queue rather than hitting rate limits, and lower the cost "
+    "with the model tier and caching instead. Read more in [Production controls]"
+    "(/modules/cost-optimization/lessons/production-controls/)."
+)
+
+
+def deadline_facts(workloads: Sequence[Mapping[str, Any]], *, asks_batch: bool) -> list[str]:
+    """Why a batch does not fit work needed within minutes (always said) or work someone waits
+    for (said when the learner asks about a batch)."""
+    said = []
+    for need, latencies in _TOO_SOON_FOR_BATCH.items():
+        urgent = [w["name"] for w in workloads if w["latency"] in latencies]
+        if urgent and (asks_batch or need == "this deadline is minutes"):
+            names = join_words([f"**{n}**" for n in urgent])
+            said.append(DEADLINE_FACTS.format(names=names, need=need))
+    return said
 
 
 def _minimum(caching: dict[str, Any], w: dict[str, Any], names: dict[str, str]) -> str:
@@ -218,6 +248,9 @@ def _plan_reply(
                 f"{join_words(large)} sends more than {tokens(BATCH_MAX_REQUESTS)} requests a "
                 "day, so split each day's work across several batches."
             )
+    if before is None:
+        asks_batch = bool(re.search(r"\bbatch", ctx.message, re.I))
+        reply.add(*deadline_facts(out["workloads"], asks_batch=asks_batch))
     reply.assume(*assumed)
     for d in drafts:
         reply.assume(*d.notes)

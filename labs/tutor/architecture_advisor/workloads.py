@@ -147,9 +147,15 @@ _NEED_RULES: list[tuple[str, str]] = [
                   rf"(?:by|in|the)\s+{_LATER}"),
     ("batch", r"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+waiting|\bnobody\s+waits|"
               r"\bno\s+one\s+waits|\bnot\s+(?:time[\s-])?(?:urgent|sensitive)"),
-    ("minutes", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:min|mins|minutes?)\b"),
-    ("seconds", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:s|secs?|seconds?)\b"),
+    ("minutes", r"\b(?:within|in|under)\s+(?:about\s+|around\s+)?~?\s*(?:a\s+few\s+|an?\s+|"
+                r"\d+\s*)(?:min|mins|minutes?)\b"),
+    ("seconds", r"\b(?:within|in|under)\s+(?:about\s+|around\s+)?~?\s*(?:a\s+few\s+|an?\s+|"
+                r"\d+\s*)(?:s|secs?|seconds?)\b"),
     ("realtime", r"\busers?\s+(?:is\s+|are\s+)?waiting|\bsomeone\s+(?:is\s+)?waiting"),
+    # "sits on the page watching", "stares at the spinner": someone waits for the answer.
+    ("realtime", r"\b(?:sits?|sitting|waits?|stays?)\s+(?:on|at|in\s+front\s+of)\s+the\s+"
+                 r"(?:page|screen|tab|form)|\bwatch(?:es|ing)?\s+(?:the\s+)?(?:page|screen|spinner)|"
+                 r"\bstar(?:es|ing)\s+at\s+(?:the\s+)?(?:page|screen|spinner)"),
 ]  # fmt: skip
 
 
@@ -189,7 +195,7 @@ def _task(text: str) -> str:
 _NAME_END = (
     r"[:,;(]|\s-\s|\d|\b(?:with|that|which|handling|handles|gets|getting|runs|running|on|of|"
     r"at|for|doing|does|processing|processes|serving|serves|using|uses|is|are|needs|needed|"
-    r"receives|receiving|sees|takes|sends)\b"
+    r"receives|receiving|sees|takes|sends|has|have|must|should)\b"
 )
 
 
