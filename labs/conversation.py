@@ -25,6 +25,9 @@ class TurnResult:
     usage: dict[str, Any] = field(default_factory=dict)
     notice: str = ""
     stopped: bool = False
+    # The offline tutor says when its reply is a question back; the grader trusts this flag
+    # (Claude's replies are read from their text), so lab_eval and `make test` score alike.
+    asked_follow_up: bool = False
 
 
 def offline_reason(user: Any = None, *, budgets: bool = True) -> str:
@@ -65,6 +68,7 @@ def run_turn(
             calculations=reply.calculations,
             engine=Message.Engine.OFFLINE,
             notice=reason if not offline else "Offline mode was asked for.",
+            asked_follow_up=reply.asked_follow_up,
         )
     from labs.claude import run_claude_turn  # the only module that imports anthropic
 

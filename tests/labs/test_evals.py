@@ -17,6 +17,7 @@ from labs.evals import (
     WRONG,
     Case,
     Figure,
+    engine_ask,
     grade,
     load_cases,
     offline_ask,
@@ -176,6 +177,25 @@ def test_lab_eval_scores_one_lab_and_records_the_run(course, capsys):
     assert run.total == len(load_cases(settings.CONTENT_DIR, "caching-strategist"))
     assert run.right + run.asked + run.wrong == run.total
     assert len(run.results) == run.total
+
+
+@pytest.mark.django_db
+def test_lab_eval_carries_the_offline_tutors_own_question_flag(course):
+    message = "haiku 5.5, 20k req/day. cost a month?"  # no sizes: the tutor asks for them
+    direct = offline_ask(TABLE)("cost-estimator", [], message)
+
+    through_the_worker_path = engine_ask(offline=True)("cost-estimator", [], message)
+
+    assert direct.asked_follow_up
+    assert through_the_worker_path.asked_follow_up is True
+
+
+@pytest.mark.django_db
+def test_lab_eval_and_make_test_grade_every_golden_case_alike(course):
+    by_engine = engine_ask(offline=True)
+    direct = offline_ask(TABLE)
+    for c in load_cases(settings.CONTENT_DIR):
+        assert run_case(c, by_engine).verdict == run_case(c, direct).verdict, c.id
 
 
 @pytest.mark.django_db
