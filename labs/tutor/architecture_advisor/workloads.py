@@ -28,7 +28,9 @@ _MARKER_RE = re.compile(
     r"(?:(?<=^)|(?<=\n)|(?<=[.;!?]\s)|(?<=[.;!?]\s\s))\s*(?P<marker>(?:first(?:ly)?|second(?:ly)?|"
     r"third(?:ly)?|fourth|fifth|finally|lastly|also|another|next|plus|then|"
     r"the\s+(?:first|second|third|fourth|other|last)(?:\s+(?:one|workload|job))?(?:\s+is)?|"
-    r"workload\s+(?:\d+|[a-e])|one\s+is|\d+[.)]|[-*\u2022])(?=[\s,:])[\s,:]*)",
+    r"workload\s+(?:\d+|[a-e])|one\s+is|\d+[.)]|[-*\u2022])(?=[\s,:])[\s,:]*)"
+    # "(a) support chat ... (b) nightly summaries ...": a lettered or numbered item anywhere.
+    r"|(?:(?<=^)|(?<=\s))(?P<item>\((?:[a-h]|\d{1,2})\)|[a-h]\))(?=\s)\s*",
     re.I,
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -193,7 +195,7 @@ def _task(text: str) -> str:
 
 
 _NAME_END = (
-    r"[:,;(]|\s-\s|\d|\b(?:with|that|which|handling|handles|gets|getting|runs|running|on|of|"
+    r"[:,;(]|\s-\s|\sw/|\d|\b(?:with|that|which|handling|handles|gets|getting|runs|running|on|of|"
     r"at|for|doing|does|processing|processes|serving|serves|using|uses|is|are|needs|needed|"
     r"receives|receiving|sees|takes|sends|has|have|must|should)\b"
 )
@@ -216,7 +218,8 @@ def _name(text: str, index: int) -> str:
 def _segments(text: str) -> list[str]:
     """The message split into one piece per workload (pieces without numbers are dropped)."""
     text = normalize(text)
-    starts = [m.start("marker") for m in _MARKER_RE.finditer(text)]
+    starts = [m.start("marker") if m.group("marker") else m.start("item")
+              for m in _MARKER_RE.finditer(text)]  # fmt: skip
     pieces = []
     if starts:
         bounds = [*starts, len(text)]

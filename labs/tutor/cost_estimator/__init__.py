@@ -23,11 +23,20 @@ from ..common import (
     unknown_model_text,
 )
 from ..reading import Facts
+from ..reading.qualifiers import ONE_OFF_JOB_RE
 from ..types import TutorReply
 from ..usage_calls import prices_usage, usage_reply
 from ..writing import Reply, describe_parts, join_words, plural, price, table
 from .history import _history
-from .replies import _alternatives, _batch, _before_after, _compare, _one_call, _workload
+from .replies import (
+    _alternatives,
+    _batch,
+    _before_after,
+    _compare,
+    _one_call,
+    _one_job,
+    _workload,
+)
 from .scenario import Scenario, _base_scenario, _output, _what_if, scenario_parts, thinking_note
 
 CAPABILITIES = [
@@ -102,12 +111,19 @@ def answer(ctx: Context) -> TutorReply:
             "a 5-minute cache lifetime the first request would write a cached prefix and the "
             "rest read it."
         )
+    elif facts.volume_assumed_per and ONE_OFF_JOB_RE.search(conv.new.text):
+        reply.assume(
+            f"You gave {facts.volume_text} requests as one job with no period: I priced the "
+            "whole job once, not per day."
+        )
     elif facts.volume_assumed_per:
         reply.assume(f"You gave {facts.volume_text} requests without a period; I read it as a day.")
     reply.caveat(*retired_notes([model, *choice.targets], ctx.table))
     try:
         if scenario.requests is None:
             return _one_call(ctx, reply, model, scenario, choice.targets)
+        if facts.volume_assumed_per and ONE_OFF_JOB_RE.search(conv.new.text):
+            return _one_job(ctx, reply, model, scenario)
         if conv.new.batch and not facts.parts.get("cache") and not choice.targets:
             return _batch(ctx, reply, model, scenario)
         before = _base_scenario(ctx)

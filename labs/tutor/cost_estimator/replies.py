@@ -94,6 +94,28 @@ def _one_call(
     return ctx.reply(reply.render())
 
 
+def _one_job(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> TutorReply:
+    """A counted job run once ("a one-off backfill of 1.2M tickets"): its total in real time
+    and through the Batches API, never a per-day or per-month bill."""
+    data = scenario.tool_input(model=model.id)
+    now = ctx.calc.run("workload_cost", data | {"batch": False})
+    batched = ctx.calc.run("workload_cost", data | {"batch": True})
+    reply.add(
+        f"On **{now['display_name']}**, the job of {plural(now['requests'], 'request')} costs "
+        f"**{usd(now['per_day_usd'])} once** in real time ({usd(now['per_request_usd'])} a "
+        f"request), or **{usd(batched['per_day_usd'])} through the Message Batches API** (half "
+        "price on every token, results within 24 hours)."
+    )
+    _band(reply, [now])
+    _assume_shape(reply, scenario, now["prompt_tokens"])
+    _prices(reply, [model])
+    reply.warnings_from([now, batched])
+    reply.next_step = (
+        "compare the job on a cheaper model, or add prompt caching for a shared prefix."
+    )
+    return ctx.reply(reply.render())
+
+
 def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> TutorReply:
     out = ctx.calc.run("workload_cost", scenario.tool_input(model=model.id))
     period = out["per_period"]

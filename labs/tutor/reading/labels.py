@@ -99,7 +99,7 @@ COUNT_NOUNS = (
     r"images?|pages?|files?|rows?|tasks?|summaries|classifications?|descriptions?|products?",
     r"reports?|interactions?|searches|times|hits|generations?|prs|pull\s+requests?|commits?",
     r"(?:test\s+)?cases|evals?|samples?|invoices?|receipts?|essays?|leads|resumes|transcripts?",
-    r"lines|log\s+lines|events|chunks|batches",
+    r"lines|log\s+lines|events|chunks|batches|contracts|claims|applications|listings|threads",
     # "~8k of these a day", "5,000 of those": the calls just pasted or described.
     r"these|those",
 )

@@ -108,6 +108,15 @@ def find_interval(text: str) -> tuple[int, int, int] | None:
     return None
 
 
+# "a one-off backfill of 1.2M tickets", "re-tag our 300k archived docs once": a counted job run
+# once, not a daily volume.
+ONE_OFF_JOB_RE = re.compile(
+    r"\bone[\s-]?off\b|\bone[\s-]time\b|\bback[\s-]?fill|\bjust\s+once\b|\bonly\s+once\b|"
+    r"\bmigrat(?:e|ion|ing)\b|\bhistorical\b|\barchived?\b|\bre-?process(?:ing)?\s+(?:all|the\s+"
+    r"whole|our|every)\b",
+    re.I,
+)
+
 # "a few minutes", "in a row": a burst short enough to fit one 5-minute cache lifetime.
 _BURST_DEFAULT_MINUTES = 5
 
