@@ -35,7 +35,7 @@ ENGINES: dict[str, ModuleType] = {
 
 
 # Numbers that describe a workload; "5x", "20 s" or "5-minute" alone do not.
-SCENARIO_KINDS = frozenset({"tokens", "volume", "count", "turns", "users"})
+SCENARIO_KINDS = frozenset({"tokens", "token_total", "volume", "count", "turns", "users"})
 
 
 def _has_scenario(conv: object) -> bool:

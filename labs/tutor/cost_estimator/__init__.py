@@ -34,10 +34,10 @@ from .replies import (
     _before_after,
     _compare,
     _one_call,
-    _one_job,
     _workload,
 )
 from .scenario import Scenario, _base_scenario, _output, _what_if, scenario_parts, thinking_note
+from .totals import one_job, token_totals
 
 CAPABILITIES = [
     "the cost of one request, and of a workload per day, 30-day month and 365-day year;",
@@ -78,6 +78,13 @@ def answer(ctx: Context) -> TutorReply:
         return _no_numbers(ctx, choice.baseline if not choice.defaulted else None, choice.targets)
     model = choice.baseline
     assert model is not None
+    if conv.new.token_totals and conv.new.output is None and guard.check(conv.new).passed:
+        totals = Reply()
+        totals.add(*choice.retired)
+        totals.assume(*choice.notes, *conv.new.notes)
+        priced = token_totals(ctx, totals, model, choice.targets)
+        if priced is not None:
+            return priced
     found = guard.check(conv.new)
     if not found.passed:
         known = _known(model if not choice.defaulted else None, facts, parts, output)
@@ -123,7 +130,7 @@ def answer(ctx: Context) -> TutorReply:
         if scenario.requests is None:
             return _one_call(ctx, reply, model, scenario, choice.targets)
         if facts.volume_assumed_per and ONE_OFF_JOB_RE.search(conv.new.text):
-            return _one_job(ctx, reply, model, scenario)
+            return one_job(ctx, reply, model, scenario)
         if conv.new.batch and not facts.parts.get("cache") and not choice.targets:
             return _batch(ctx, reply, model, scenario)
         before = _base_scenario(ctx)

@@ -23,11 +23,13 @@ from ..writing import (
     pct,
     per_period,
     plural,
+    price,
     table,
     tokens,
     usd,
 )
 from .scenario import Scenario, _apply
+from .totals import cap_reply
 
 
 def _assume_shape(reply: Reply, scenario: Scenario, prompt_tokens: int | None) -> None:
@@ -81,6 +83,7 @@ def _one_call(
         f"{first['display_name']}."
     )
     reply.add(table(["Model", "Input", "Output", "Total"], rows, right=(1, 2, 3)))
+    _band(reply, outputs, ctx.table)
     _assume_shape(reply, scenario, first["prompt_tokens"])
     _prices(reply, [model, *targets])
     reply.assume(
@@ -90,28 +93,6 @@ def _one_call(
     reply.next_step = (
         'add your traffic ("20,000 requests a day") and I will give the cost per day, month '
         "and year."
-    )
-    return ctx.reply(reply.render())
-
-
-def _one_job(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> TutorReply:
-    """A counted job run once ("a one-off backfill of 1.2M tickets"): its total in real time
-    and through the Batches API, never a per-day or per-month bill."""
-    data = scenario.tool_input(model=model.id)
-    now = ctx.calc.run("workload_cost", data | {"batch": False})
-    batched = ctx.calc.run("workload_cost", data | {"batch": True})
-    reply.add(
-        f"On **{now['display_name']}**, the job of {plural(now['requests'], 'request')} costs "
-        f"**{usd(now['per_day_usd'])} once** in real time ({usd(now['per_request_usd'])} a "
-        f"request), or **{usd(batched['per_day_usd'])} through the Message Batches API** (half "
-        "price on every token, results within 24 hours)."
-    )
-    _band(reply, [now])
-    _assume_shape(reply, scenario, now["prompt_tokens"])
-    _prices(reply, [model])
-    reply.warnings_from([now, batched])
-    reply.next_step = (
-        "compare the job on a cheaper model, or add prompt caching for a shared prefix."
     )
     return ctx.reply(reply.render())
 
@@ -149,7 +130,8 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         f"Of each {out['per']}'s bill, input is {usd(period['input_usd'])} and output "
         f"{usd(period['output_usd'])}. {_driver(scenario)}"
     )
-    _band(reply, [out])
+    _band(reply, [out], ctx.table)
+    cap_reply(ctx, reply, out)
     if _PARTS_ASKED.search(ctx.conv.new.text):
         _part_costs(ctx, reply, model, scenario)
     _assume_shape(reply, scenario, out["prompt_tokens"])
@@ -284,7 +266,7 @@ def _other_model(ctx: Context, model: Model) -> str:
     return other.display_name.removeprefix("Claude ")
 
 
-def _band(reply: Reply, outputs: list[dict[str, Any]]) -> None:
+def _band(reply: Reply, outputs: list[dict[str, Any]], prices: Any = None) -> None:
     for out in outputs:
         rows = out.get("results") or [out]
         for row in rows:
@@ -292,7 +274,21 @@ def _band(reply: Reply, outputs: list[dict[str, Any]]) -> None:
                 reply.add(
                     f"Note: on {row['display_name']} these requests are billed at the band "
                     f"{row['band']}, on every token including the output."
+                    + _band_prices(prices, row.get("model"))
                 )
+
+
+def _band_prices(prices: Any, model_id: str | None) -> str:
+    """The band's own prices after the note, when the price table is given."""
+    model = next((m for m in getattr(prices, "models", []) if m.id == model_id), None)
+    if model is None or not model.bands:
+        return ""
+    edge = model.bands[0]
+    return (
+        f" That band's prices are {price(edge.prices.input)} input and "
+        f"{price(edge.prices.output)} output per million tokens, not the base "
+        f"{price(model.prices.input)} and {price(model.prices.output)}."
+    )
 
 
 def _compare(

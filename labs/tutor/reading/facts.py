@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -108,6 +109,8 @@ class Facts:
     asked: list[str] = field(default_factory=list)
     # A slot's size before a change stated in the same message ("1,800 -> 1,100 input tokens").
     was: dict[str, int] = field(default_factory=dict)
+    # Tokens counted over a period ("~40M output tokens/day"): `part` is input or output.
+    token_totals: list[Number] = field(default_factory=list)
 
     @property
     def has_numbers(self) -> bool:
@@ -301,6 +304,11 @@ def _classify(n: Number, text: str) -> None:
         qual = m.group("qual")
         if qual.strip():
             n.part = _first_part(qual)
+        p = _PERIOD_RE.match(text[n.unit_end : n.unit_end + 30])
+        if p and n.value >= 100_000:
+            # "~40M output tokens/day", "2B input tok a month": a total over a period, not
+            # the size of one request.
+            n.kind, n.per, n.unit_end = "token_total", _period_unit(p), n.unit_end + p.end()
         return
     m = re.match(r"^[\s-]*(?:turns?|rounds?|exchanges?)\b", after, re.I)
     if m:
@@ -531,6 +539,8 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
                 pending.remove(part)
         elif n.kind == "peak":
             peaks.append(n)
+        elif n.kind == "token_total":
+            facts.token_totals.append(n)
         elif n.kind == "volume":
             _volume_from(n, n.per, facts)
             if "requests" in pending:
@@ -556,6 +566,7 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
         elif n.kind == "bare":
             facts.bare.append(n)
     _peaks(peaks, facts)
+    _shared_total_period(numbers, text, facts)
     # Bare numbers answer the follow-up question, in the order it asked.
     for n in list(facts.bare):
         if not pending:
@@ -571,6 +582,24 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             facts.parts[want] = n.whole
     if expect and "requests" in expect and facts.requests is not None and facts.per is None:
         facts.per = "day"
+
+
+# "~2B input tok + 400M output tok a month": the first total takes the period of the second.
+_TOTALS_JOIN_RE = re.compile(r"^\s*(?:\+|&|,|and|plus)\s*~?\s*$", re.I)
+
+
+def _shared_total_period(numbers: list[Number], text: str, facts: Facts) -> None:
+    for n, nxt in itertools.pairwise(numbers):
+        if not (n.kind == "tokens" and n.value >= 100_000 and nxt.kind == "token_total"):
+            continue
+        if _TOTALS_JOIN_RE.match(text[n.unit_end : nxt.start]):
+            n.kind, n.per = "token_total", nxt.per
+            facts.token_totals.insert(facts.token_totals.index(nxt), n)
+            part = n.part or "input"
+            if facts.parts.get(part) == n.whole:
+                del facts.parts[part]
+            if n in facts.overwritten:
+                facts.overwritten.remove(n)  # a total, not a second size of one slot
 
 
 def _peaks(peaks: list[Number], facts: Facts) -> None:
