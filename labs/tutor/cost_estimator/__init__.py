@@ -37,6 +37,7 @@ from .replies import (
     _workload,
 )
 from .scenario import Scenario, _base_scenario, _output, _what_if, scenario_parts, thinking_note
+from .template import pasted_template, template_reply
 from .totals import one_job, token_totals
 
 CAPABILITIES = [
@@ -67,6 +68,9 @@ def answer(ctx: Context) -> TutorReply:
         return ctx.reply(reply.render(), follow_up=True)
     if prices_usage(ctx):
         return usage_reply(ctx, choice.baseline, [*choice.retired, *choice.notes])
+    template = pasted_template(ctx.message)
+    if template is not None:
+        return template_reply(ctx, choice.baseline, *template)
     parts, part_notes = scenario_parts(facts)
     output = _output(facts)
     if (
