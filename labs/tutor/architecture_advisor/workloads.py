@@ -259,8 +259,9 @@ def _split_on_volumes(piece: str) -> list[str]:
     return [piece[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
 
 
-# A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.").
-_VOLUME_NUMBER = r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
+# A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.") and
+# not money ("a $1k/month cap").
+_VOLUME_NUMBER = r"(?<![\d.$])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
 _VOLUME_RE = re.compile(
     # "600 tokens per request" is a size, not a volume.
     rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?(?!\s*(?:tokens?|toks?|tok)\b)\s*"
