@@ -230,3 +230,21 @@ def test_a_version_before_the_tier_word_is_not_a_size():
     assert "Claude 3.7 Sonnet is retired" in reply.text
     assert "I could not tell" not in reply.text
     assert dollars(per_request(SONNET, 1000, 100) * 2000) in reply.text
+
+
+@pytest.mark.parametrize(
+    ("lab", "message", "count"),
+    [
+        ("caching-strategist", "legal QA on sonnet 5.5: 25k tok contract per session, ~10 qs per "
+         "contract asked within a few min, ~800 contracts/day. $/day saved w/ 5m caching?", "10"),
+        ("cost-estimator", "haiku 5.5, 4 summaries per thread, 2k threads a day, 1k in 100 out",
+         "4"),
+        ("cost-estimator", "haiku 5.5: ~12 lookups each order, 40k orders a day, 800 in 20 out",
+         "12"),
+    ],
+)  # fmt: skip
+def test_a_count_per_thing_is_asked_about_not_dropped_or_read_as_a_size(lab, message, count):
+    reply = (caching if lab == "caching-strategist" else estimate)(message)
+
+    assert reply.asked_follow_up and not reply.calculations, reply.text
+    assert f"I could not tell what the **{count}**" in reply.text

@@ -348,6 +348,9 @@ def _classify(n: Number, text: str) -> None:
     m = _COUNT_AFTER_RE.match(after)
     if m and _is_size_label(n, m.group(0), text[n.end + m.end() : n.end + m.end() + 40]):
         return  # "2.5k prompt / 400 out": a size with its label, left for _assign
+    if m and _PER_THING_RE.match(text[n.end + m.end() : n.end + m.end() + 40]):
+        n.kind = "per_thing"  # "~10 qs per contract": no volume alone; the guard asks
+        return
     if m:
         n.kind, n.unit_end = "count", n.end + m.end()
         p = _PERIOD_RE.match(text[n.unit_end : n.unit_end + 40])
@@ -363,6 +366,17 @@ def _classify(n: Number, text: str) -> None:
         n.kind, n.per, n.unit_end = "volume", _period_unit(p), n.end + p.end()
     if n.kind == "volume" and _PEAK_BEFORE_RE.search(before[-25:]):
         n.kind = "peak"  # "avg ~5/s (peaks ~20/s)": the bill follows the average
+
+
+# A count per thing other than a period or a person ("10 qs per contract", "5 calls per ticket"):
+# without the number of things it is no volume, so the tutor asks rather than guess.
+_PER_THING_RE = re.compile(
+    r"^\s*(?:per|each|every|a)\s+(?!(?:nightly|daily|hourly|weekly|monthly|overnight)\b)"
+    r"(?!(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|"
+    r"year|yr|business|working|weekday|user|customer|person|employee|member|seat|agent|student|"
+    r"learner|subscriber|account|session)s?\b)(?!request|call|message|query)[a-z]+",
+    re.I,
+)
 
 
 # "in/out tokens 3k/700", "3k/700 in/out", "input/output: 2k / 300": two slots and two sizes.
@@ -539,6 +553,8 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
                 pending.remove(part)
         elif n.kind == "peak":
             peaks.append(n)
+        elif n.kind == "per_thing":
+            facts.bare.append(n)
         elif n.kind == "token_total":
             facts.token_totals.append(n)
         elif n.kind == "volume":

@@ -54,7 +54,7 @@ LABELS: list[tuple[str, str]] = [
     ),
     ("user", r"questions?|quer(?:y|ies)|messages?|msgs?"),
     # "900 sys + 300 q": an engineer's shorthand for the question.
-    ("user", r"q|qs"),
+    ("user", r"q"),
     ("user", r"feedback(?:\s+(?:entries|entry|items?))?|entries|entry|tickets?|emails?"),
     ("user", r"reviews?|comments?|posts?|snippets?|transcripts?"),
     # "200 tok event", "~400 tok per line", "300 tok payload": the one item each request sends.

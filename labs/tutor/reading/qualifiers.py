@@ -89,8 +89,10 @@ BURSTS: list[str] = [
     rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:in\s+a\s+row|back[\s-]to[\s-]back|"
     r"in\s+(?:one|a)\s+burst)(?:\s+(?:within|in|over)\s+(?:a\s+few|a\s+couple\s+of|few)\s+"
     r"(?:minutes?|mins?))?)",
-    rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:within|in|over)\s+(?:a\s+few|a\s+couple"
-    r"\s+of|few)\s+(?:minutes?|mins?))",
+    # Not "10 qs per contract within a few min": bursts per contract are many bursts a day.
+    rf"\b{_BURST_NOUN}\b(?![^.?!\n,]{{0,20}}?\bper\s+(?!min|minute|hour|day|burst)[a-z]+)"
+    rf"[^.?!\n,]{{0,20}}?\b(?P<span>(?:within|in|over)\s+(?:a\s+few|a\s+couple\s+of|few)\s+"
+    r"(?:minutes?|mins?))",
 ]
 _BURST_RES = [re.compile(p, re.I) for p in BURSTS]
 
