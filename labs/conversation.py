@@ -25,6 +25,9 @@ class TurnResult:
     usage: dict[str, Any] = field(default_factory=dict)
     notice: str = ""
     stopped: bool = False
+    # The offline tutor says when its reply is a question back; the grader trusts this flag
+    # (Claude's replies are read from their text), so lab_eval and `make test` score alike.
+    asked_follow_up: bool = False
 
 
 def offline_reason(user: Any = None, *, budgets: bool = True) -> str:
@@ -85,6 +88,7 @@ def run_turn(
             engine=Message.Engine.OFFLINE,
             notice=reason if not offline else "Offline mode was asked for.",
             stopped=stopped,
+            asked_follow_up=reply.asked_follow_up,
         )
         refused = reply.kind == "refuse"
     else:
