@@ -163,14 +163,22 @@ def _answer(
         if not found.passed:
             ctx.calc.calls.clear()
             return guard.question(ctx, found, "")
-    if intent.concept is not None and reply.asked_follow_up and (intent.fallback or intent.explain):
-        # The engine's question stays: the idea answers what it can, and the question asks for
-        # the one figure the learner's scenario still needs (a concept must not swallow it).
-        reply.text = _concept(intent, conv, table) + "\n" + reply.text
-        return reply
     if intent.fallback and intent.concept is not None:
-        if reply.kind == "generic" and not reply.calculations:
+        # No scenario in the message (a setting such as "max_tokens=150" is no scenario): an
+        # engine asking for one ("paste the prompt") has nothing to add, so the concept answers.
+        if (reply.kind == "generic" and not reply.calculations) or (
+            reply.asked_follow_up and not _prompt_or_volume(conv.new)
+        ):
             return TutorReply(_concept(intent, conv, table), kind="concept")
+        if reply.asked_follow_up:
+            # The learner gave figures the engine still needs one more of: the idea answers what
+            # it can and the engine's question stays (a concept must not swallow it).
+            reply.text = _concept(intent, conv, table) + "\n" + reply.text
+        return reply
+    if intent.explain and intent.concept is not None and reply.asked_follow_up:
+        if not _prompt_or_volume(conv.new):
+            return TutorReply(_concept(intent, conv, table), kind="concept")
+        reply.text = _concept(intent, conv, table) + "\n" + reply.text
         return reply
     if intent.explain and intent.concept is not None:
         explained = _concept(intent, conv, table)
@@ -178,3 +186,9 @@ def _answer(
             return TutorReply(explained, kind="concept")
         reply.text = explained + "\n" + reply.text
     return reply
+
+
+def _prompt_or_volume(facts) -> bool:
+    """The message sizes part of a prompt, a volume or a call: a scenario the engine's question
+    completes. An output size alone ("max_tokens=150") is a setting asked about, not one."""
+    return bool(set(facts.parts) - {"output"} or facts.requests or facts.usages)
