@@ -10,9 +10,11 @@ from typing import Any
 
 from django.conf import settings
 
+from labs.concept_base import published_concept_base
 from labs.models import Lab, Message
 from labs.tutor import ToolCall, Turn, open_test
 from labs.tutor import answer as tutor_answer
+from labs.tutor.concepts import using_concept_base
 
 OFFLINE_LABEL = "Offline tutor: answers computed by the course calculator"
 
@@ -75,7 +77,10 @@ def run_turn(
             else "",
         )
     if offline or reason:
-        reply = tutor_answer(lab.engine, text, history, table)
+        # The published concept base, from the database: an instructor's publish reaches the
+        # next answer.
+        with using_concept_base(published_concept_base()):
+            reply = tutor_answer(lab.engine, text, history, table)
         result = TurnResult(
             text=reply.text,
             calculations=reply.calculations,
