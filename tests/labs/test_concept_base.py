@@ -1,0 +1,35 @@
+"""The concept base the offline tutor answers from: the published rows in a lab turn, indexed
+once per version; the files where no database is used."""
+
+import pytest
+
+from labs.concept_base import published_concept_base
+from labs.evals import offline_ask
+from labs.models import Concept
+
+QUESTION = "how does prompt caching work"
+
+
+@pytest.mark.django_db
+def test_the_index_is_built_once_and_reused_until_a_saved_concept_bumps_the_version(
+    course, django_assert_max_num_queries
+):
+    first = published_concept_base()
+    assert len(first.concepts) == Concept.objects.count() >= 64
+    with django_assert_max_num_queries(1):  # the version check only: no rows read, no build
+        assert published_concept_base() is first
+    concept = Concept.objects.get(slug="what-prompt-caching-stores")
+    concept.answer = "Edited."
+    concept.save()
+    rebuilt = published_concept_base()
+    assert rebuilt is not first
+    assert next(c for c in rebuilt.concepts if c.slug == concept.slug).answer == "Edited."
+    concept.delete()
+    assert concept.slug not in {c.slug for c in published_concept_base().concepts}
+
+
+def test_the_offline_evaluation_reads_the_concept_files_without_a_database():
+    # No django_db mark: any query would fail this test.
+    reply = offline_ask()("caching-strategist", [], QUESTION)
+    assert reply.kind == "concept"
+    assert "What does prompt caching actually store" in reply.text
