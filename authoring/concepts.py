@@ -29,7 +29,14 @@ from labs.calculator import PriceTable
 from labs.concept_base import concept_from_row, published_concepts
 from labs.models import Concept as ConceptRow
 from labs.tutor.concept_answers import concept_text
-from labs.tutor.concepts import Concept, ConceptBase, ConceptFileError, Match, read_concepts
+from labs.tutor.concepts import (
+    Concept,
+    ConceptBase,
+    ConceptFileError,
+    Match,
+    load_concepts,
+    read_concepts,
+)
 
 FIELDS = ("slug", "section", "also", "title", "questions", "keywords", "answer")
 MAX_QUESTIONS = 6
@@ -111,6 +118,18 @@ def _first_for(base: ConceptBase, question: str) -> Concept | None:
     return ranked[0][0] if ranked else None
 
 
+def answer_problems(data: dict, table: PriceTable | None = None) -> list[str]:
+    """An empty answer, or a living number in it the price table cannot give (the tutor would
+    show "a figure the price table cannot give" in its place)."""
+    if not data["answer"]:
+        return ["The answer is empty."]
+    try:
+        render_markdown(data["answer"], table=table or current_price_table())
+    except LivingNumberError as exc:
+        return [f"The answer: {exc}"]
+    return []
+
+
 def concept_problems(row: ConceptRow, data: dict, table: PriceTable | None = None) -> list[str]:
     """Everything that stops `data` (cleaned) from being published for `row`."""
     problems = []
@@ -136,13 +155,7 @@ def concept_problems(row: ConceptRow, data: dict, table: PriceTable | None = Non
             f"Keep to {MAX_QUESTIONS} sample questions ({len(data['questions'])} now): the "
             "best-phrased few retrieve better than many."
         )
-    if not data["answer"]:
-        problems.append("The answer is empty.")
-    else:
-        try:
-            render_markdown(data["answer"], table=table or current_price_table())
-        except LivingNumberError as exc:
-            problems.append(f"The answer: {exc}")
+    problems += answer_problems(data, table)
     if data["title"] and data["questions"] and not problems:
         base = base_with(row, data)
         for question in data["questions"]:
@@ -250,6 +263,15 @@ def _file_entry(data: dict) -> dict:
         keywords=list(data["keywords"]), answer=data["answer"],
     )  # fmt: skip
     return entry
+
+
+def check_concept_files(content_dir: Path) -> int:
+    """Validate every concept file without writing anything (sync_content --check); returns
+    how many concepts they hold. Raises ContentError naming the file and the concept."""
+    try:
+        return len(load_concepts(content_dir))
+    except ConceptFileError as exc:
+        raise ContentError(content_dir / "modules", "concepts", str(exc)) from None
 
 
 def _module_folders(content_dir: Path) -> dict[str, Path]:

@@ -1,8 +1,11 @@
 """The concept base: short answers to the questions learners ask about the lessons' ideas.
 
-Content lives in `content/modules/<module>/concepts/<lesson>.yaml` (format in that folder's
-README); answers may hold living numbers (`{{ price MODEL FIELD }}`), filled in from the price
-table the tutor is given, so a price change reaches the answers at once.
+Content starts in `content/modules/<module>/concepts/<lesson>.yaml` (format in that folder's
+README), which sync_content loads into `labs.Concept` for instructors to edit: a lab turn answers
+from the published rows (labs/concept_base.py, set with `using_concept_base`), a direct call to
+the tutor with no database from the files. Answers may hold living numbers
+(`{{ price MODEL FIELD }}`), filled in from the price table the tutor is given, so a price change
+reaches the answers at once.
 
 Retrieval is BM25 (the `bm25s` library: a well-kept, tested implementation; 64 short documents
 need no database index, and one in-memory ranker serves SQLite and PostgreSQL alike) over each

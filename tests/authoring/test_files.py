@@ -237,3 +237,10 @@ def test_a_broken_concept_file_stops_the_sync_naming_file_and_concept(content):
     with pytest.raises(CommandError, match=r"token-economics\.yaml: concepts\[0\]: slug: missing"):
         sync(content)
     assert Concept.objects.filter(slug="billed-for-tokens-not-time").exists()
+
+
+def test_sync_check_validates_the_concept_files_too(content):
+    path = content / CONCEPT_FILE
+    path.write_text(path.read_text().replace("- slug: billed-for-tokens-not-time", "- name: x", 1))
+    with pytest.raises(CommandError, match=r"token-economics\.yaml: concepts\[0\]: slug: missing"):
+        call_command("sync_content", path=str(content), check=True)
