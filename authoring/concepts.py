@@ -73,10 +73,6 @@ def clean_concept(data: dict) -> dict:
     }
 
 
-def concept_label(row: ConceptRow) -> str:
-    return f"Concept: {row.title}"
-
-
 def concept_yaml(data: dict) -> str:
     """One concept as it reads in its lesson's file: what history diffs show."""
     return dump_yaml([_file_entry(data)])

@@ -33,3 +33,23 @@ def test_the_offline_evaluation_reads_the_concept_files_without_a_database():
     reply = offline_ask()("caching-strategist", [], QUESTION)
     assert reply.kind == "concept"
     assert "What does prompt caching actually store" in reply.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_table_of_a_site_that_already_holds_the_course(course_sources):
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from courses.content import sync_course
+    from labs.tutor.concepts import load_concepts
+
+    before = [("labs", "0007_concepts")]
+    MigrationExecutor(connection).migrate(before)
+    sync_course(course_sources)  # the course as an older release loaded it: no concepts
+    assert not Concept.objects.exists()
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    files = load_concepts(settings.CONTENT_DIR)
+    assert Concept.objects.count() == len(files)
+    assert published_concept_base().find(QUESTION).concept.slug == "what-prompt-caching-stores"
