@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from authoring.drafts import AuthoringError, clean_text, discard_draft
 from authoring.history import ensure_baseline, record_revision
@@ -236,7 +236,14 @@ def publish_concept(
         ensure_baseline(Kind.CONCEPT, live.pk, before)
         for name in FIELDS:
             setattr(live, name, data[name])
-        live.save()
+        try:
+            with transaction.atomic():
+                live.save()
+        except IntegrityError:
+            # Another concept took the slug since the check above (only this row is locked).
+            raise AuthoringError(
+                f"The slug {data['slug']} is already used by another concept."
+            ) from None
         revision = record_revision(
             Kind.CONCEPT, live.pk, data, user=user, source=Revision.Source.APP, note=note
         )

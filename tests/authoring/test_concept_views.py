@@ -261,3 +261,18 @@ def test_history_shows_each_version_and_restoring_one_makes_it_the_draft(author,
     assert author.post(publish_url(concept), {"confirm": "yes"}).status_code == 302
     concept.refresh_from_db()
     assert concept_snapshot(concept) == original
+
+
+def test_a_slug_taken_between_the_check_and_the_save_is_refused_not_a_500(
+    author, concept, monkeypatch
+):
+    # Only the edited row is locked while publishing: another concept may take the slug after
+    # the problems were checked. The unique constraint catches it.
+    monkeypatch.setattr("authoring.concepts.concept_problems", lambda *args, **kwargs: [])
+    data = form_data(concept, slug="cache-needs-exact-prefix")
+    response = author.post(publish_url(concept), {**data, "confirm": "yes"})
+    assert response.status_code == 422
+    assert "already used by another concept" in response.content.decode()
+    concept.refresh_from_db()
+    assert concept.slug == "what-prompt-caching-stores"
+    assert not Revision.objects.filter(kind=Kind.CONCEPT).exists()
