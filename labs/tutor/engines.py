@@ -15,6 +15,7 @@ from labs.calculator.pricing import PriceTable, load_price_table
 from . import (
     architecture_advisor,
     caching_strategist,
+    checklist,
     cost_estimator,
     guard,
     open_test,
@@ -163,6 +164,9 @@ def _answer(
         if not found.passed:
             ctx.calc.calls.clear()
             return guard.question(ctx, found, "")
+    # The rules every priced reply follows, whichever engine wrote it (the period asked, one
+    # request, spend caps, the API pattern, and naming what could not be given).
+    reply = checklist.finish(reply, own_words, conv)
     if intent.concept is not None and reply.asked_follow_up and (intent.fallback or intent.explain):
         # The engine's question stays: the idea answers what it can, and the question asks for
         # the one figure the learner's scenario still needs (a concept must not swallow it).
