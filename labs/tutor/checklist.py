@@ -172,7 +172,7 @@ def _caps(text: str) -> list[tuple[Cap, str]]:
     tier = find_tier(text)
     if tier is not None and tier.cap is not None:
         if all(not (c.amount == tier.cap and c.per == "month") for c, _ in found):
-            found.append((Cap(tier.cap, "month"), f"the {tier.name} tier's monthly cap"))
+            found.append((Cap(tier.cap, "month"), f"the {tier.name} tier's cap"))
     elif tier is not None:
         found.append((Cap(Decimal(0), "none"), f"the {tier.name} tier"))
     return found

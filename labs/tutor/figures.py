@@ -271,8 +271,9 @@ def headline_figures(calls: Iterable[ToolCall]) -> list[Figure]:
 
 
 def _distinct(found: list[Figure]) -> list[Figure]:
-    """Each option once. Two calls with one label are a before and an after (a what-if priced
-    twice): each is named by what sets it apart, and the change between them is added."""
+    """Each option once. Two calls with one label price two scenarios (a what-if, or the
+    scenario before it): each is named by what sets it apart, and the gap between them is
+    added. Which one is "before" is the engine's to say, so the gap is shown unsigned."""
     out: list[Figure] = []
     for figure in found:
         twin = next((f for f in out if f.label == figure.label), None)
@@ -282,15 +283,13 @@ def _distinct(found: list[Figure]) -> list[Figure]:
         if twin.amount == figure.amount and twin.per == figure.per:
             continue
         first = out.index(twin)
-        out[first] = replace(twin, label=f"Before: {twin.label}{_detail(twin, figure)}")
-        out.insert(
-            first + 1, replace(figure, label=f"After: {figure.label}{_detail(figure, twin)}")
-        )
-        if twin.per == figure.per and twin.known and figure.known:
-            change = {p: figure.known[p] - twin.known[p] for p in twin.known if p in figure.known}
-            moved = figure.amount - twin.amount
-            label = "Change (after minus before)"
-            out.insert(first + 2, replace(figure, label=label, amount=moved, known=change))
+        out[first] = replace(twin, label=f"{twin.label}{_detail(twin, figure)}")
+        out.insert(first + 1, replace(figure, label=f"{figure.label}{_detail(figure, twin)}"))
+        if twin.per == figure.per:
+            gap = {p: abs(a - twin.known[p]) for p, a in figure.known.items() if p in twin.known}
+            label = f"Difference between the two ({figure.label.split(' (')[0]})"
+            moved = abs(figure.amount - twin.amount)
+            out.insert(first + 2, replace(figure, label=label, amount=moved, known=gap))
     return out
 
 
