@@ -25,10 +25,10 @@ from decimal import Decimal
 
 from .figures import Figure, headline_figures
 from .reading import Conversation
-from .reading.asks import asks_pattern, find_tier, periods_asked
+from .reading.asks import asks_pattern, asks_per_user, find_tier, periods_asked
 from .reading.qualifiers import Cap, find_caps
 from .types import ToolCall, TutorReply
-from .writing import join_words, table, usd
+from .writing import join_words, plural, table, usd
 
 _LABELS = {
     "request": ("a request", "Per request"),
@@ -66,6 +66,8 @@ def finish(reply: TutorReply, text: str, conv: Conversation) -> TutorReply:
         head.append(_headline(figures, given))
     if missing:
         head.append(_not_given(missing, figures))
+    if asks_per_user(text):
+        head.append(_per_user(figures, [p for p in given if p != "request"] or ["month"], conv))
     caps = _caps(text)
     if caps:
         notes.append(_cap_text(caps, figures))
@@ -162,6 +164,32 @@ def _not_given(periods: Sequence[str], figures: Sequence[Figure]) -> str:
         f"**Not given: the cost per {names}** you asked for. {why}; tell me the volume (for "
         'example "about 5k a day") and I will give it.'
     )
+
+
+def _per_user(figures: Sequence[Figure], periods: Sequence[str], conv: Conversation) -> str:
+    """ "Cost per user per month?": each option's cost over the users the message counts, or
+    that it counts none (then no per-user figure is given, rather than one made up)."""
+    users = conv.new.users or conv.base.users
+    if not users:
+        return (
+            "**Not given: the cost per user** you asked for. Your message gives no number of "
+            'users; tell me how many (for example "about 2,000 users") and I will divide it.'
+        )
+    said: list[str] = []
+    for f in [f for f in figures if not f.part][:_MAX_ROWS]:
+        amounts = [
+            f"**{usd(a / users)} {_LABELS[p][0]}**"
+            for p in periods
+            if (a := f.amount_in(p)) is not None
+        ]
+        if amounts:
+            said.append(f"{f.label} {join_words(amounts)}")
+    if not said:
+        return (
+            "**Not given: the cost per user** you asked for: nothing here has a period's cost "
+            "to share among the users."
+        )
+    return f"Per user ({plural(users, 'user')}, sharing the traffic evenly): {'; '.join(said)}."
 
 
 # -- 3: spend caps and usage tiers ---------------------------------------------------------------

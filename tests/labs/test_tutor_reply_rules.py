@@ -236,3 +236,44 @@ def test_a_question_or_a_spend_limit_is_not_read_as_a_workload(message, workload
     plan = next(c for c in reply.calculations if c.tool == "plan_architecture").output
     assert len(plan["workloads"]) == workloads
     assert plan["workloads"][0]["name"].split()[0].lower() not in ("what", "spend", "our")
+
+
+@pytest.mark.parametrize(
+    ("engine", "message"),
+    [
+        ("cost-estimator", "sonnet 5.5, 500 users each sending 40 msgs a day, 1k in 200 out. cost "
+         "per user per month?"),
+        ("cost-estimator", "500 users, 40 msgs/day each, on sonnet 5.5, 1k in 200 out. $/user/mo?"),
+        ("architecture-advisor", "support chat for 500 users, 40 msgs a day each, on sonnet 5.5, "
+         "users waiting, 1k in 200 out. what does each user cost us a month?"),
+    ],
+)  # fmt: skip
+def test_a_cost_per_user_is_the_month_over_the_users_counted(engine, message):
+    reply = ask(engine, message)
+
+    month = per_request(SONNET, 1000, 200) * 20_000 * 30
+    assert "Per user (500 users, sharing the traffic evenly): " in reply.text
+    assert f"**{format_usd(month / 500)} a month**" in reply.text, reply.text
+
+
+def test_a_cost_per_user_without_a_count_of_users_is_named_as_not_given():
+    reply = ask("cost-estimator", "sonnet 5.5, 20k req/day, 1k in 200 out. $/user/mo?")
+
+    assert reply.calculations
+    assert reply.text.startswith("**Not given: the cost per user** you asked for.")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "opus 5.5 summarizer, 3k in 500 out, 1,200 calls per month. what's one call cost and the "
+        "monthly?",
+        "how much is a single call, and the month? opus 5.5, 3k in 500 out, 1,200 calls per month",
+    ],
+)
+def test_the_one_of_a_question_about_one_request_is_not_read_as_a_volume(message):
+    reply = ask("cost-estimator", message)
+
+    one = per_request("claude-opus-5-5", 3000, 500)
+    assert f"{format_usd(one)} a request" in reply.text, reply.text
+    assert f"{format_usd(one * 1200)} a month" in reply.text

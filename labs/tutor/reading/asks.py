@@ -73,6 +73,22 @@ _DESCRIBING_RE = re.compile(
 )
 
 
+_ONE_WORD_RE = re.compile(r"\b(?:one|1|a\s+single|single)\b", re.I)
+
+
+def one_request_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` says "one" in asking what one request costs ("what's one call cost",
+    "how much is a single call"): that "one" counts nothing, so the reader must not take it
+    for a volume of one request beside the learner's real volume."""
+    spans = []
+    for pattern in (_ONE_RES[0], _ONE_RES[3]):
+        for m in pattern.finditer(text):
+            word = _ONE_WORD_RE.search(m.group(0))
+            if word is not None:
+                spans.append((m.start() + word.start(), m.start() + word.end()))
+    return spans
+
+
 def periods_asked(text: str) -> list[str]:
     """The periods `text` asks a figure in, in PERIOD_ORDER; "night" is a day's figure for a
     job that runs once a night, named as the learner named it."""
@@ -87,6 +103,24 @@ def periods_asked(text: str) -> list[str]:
         found.add("request")
     # The seconds and minutes of a rate ("3 req/s") are never asked as money.
     return [p for p in PERIOD_ORDER if p in found]
+
+
+_PER_USER_RE = re.compile(
+    r"(?:\bper|\ba|\beach|/)\s*(?:user|seat|customer|account|head|member|employee)\b|"
+    r"\b(?:what|how\s+much)\s+(?:does|do|is|would)\s+(?:one|a|each|a\s+single)\s+"
+    r"(?:user|seat|customer|account)\s+cost",
+    re.I,
+)
+
+
+def asks_per_user(text: str) -> bool:
+    """The message asks what one user costs ("cost per user per month?", "$/seat"), as opposed
+    to giving a rate per user ("10 msgs per user a day")."""
+    text = normalize(text)
+    for m in _PER_USER_RE.finditer(text):
+        if not _NUMBER_BEFORE_RE.search(text[max(0, m.start() - 30) : m.start()]):
+            return True
+    return False
 
 
 # Monthly spend caps of the usage tiers, from lesson 4 (Production controls, "Spending
