@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max
+from django.db.models import Count, F, IntegerField, Max, Value
 
 from courses.models import Lesson, LessonProgress, Module
+from courses.navigation import course_outline
 
 
 @dataclass
@@ -95,39 +96,49 @@ class ModuleProgress:
 
 
 def lessons_of(module: Module) -> list[Lesson]:
-    # quiz and lab are reverse one-to-ones: joined, not one query each.
-    return list(
-        Lesson.objects.filter(module=module)
-        .select_related("module", "quiz", "lab")
-        .defer("body_markdown", "body_html", "key_terms_html")
-        .order_by("order")
-    )
-
-
-def module_progress(
-    user: AbstractBaseUser, module: Module, lessons: list[Lesson] | None = None
-) -> ModuleProgress:
-    """Four queries (three when `lessons` is given), however much content there is."""
-    from labs.models import Message
-    from quizzes.models import Attempt, Quiz
-
-    lessons = lessons if lessons is not None else lessons_of(module)
-    read = set(
-        LessonProgress.objects.filter(user=user, lesson__module=module).values_list(
-            "lesson_id", flat=True
+    """The module's lessons in order, each with its quiz and lab, from the cached outline (the
+    bodies are not loaded)."""
+    lessons = course_outline().lessons.get(module.pk)
+    if lessons is None:  # a module this process's outline does not know yet
+        return list(
+            Lesson.objects.filter(module=module)
+            .select_related("module", "quiz", "lab")
+            .defer("body_markdown", "body_html", "key_terms_html")
+            .order_by("order")
         )
+    return lessons
+
+
+def _history(user: AbstractBaseUser, module: Module) -> tuple[set[int], dict[int, dict], set[int]]:
+    """The lessons read, the best finished attempt per quiz and the labs used, in one query.
+
+    Each page showed progress with three queries of its own; they are one UNION ALL here, each
+    part giving the same five columns: what the row is, its key, and best/total/count for the
+    attempts (null elsewhere)."""
+    from labs.models import Message
+    from quizzes.models import Attempt
+
+    none = Value(None, output_field=IntegerField())
+    columns = ("part", "key", "best", "total", "count")
+    read = (
+        LessonProgress.objects.filter(user=user, lesson__module=module)
+        .order_by()
+        .annotate(part=Value("read"), key=F("lesson_id"), best=none, total=none, count=none)
+        .values_list(*columns)
     )
-    best = {
-        row["quiz_id"]: row
-        for row in Attempt.objects.filter(
+    attempts = (
+        Attempt.objects.filter(
             user=user, quiz__module=module, submitted_at__isnull=False, voided=False
         )
-        .values("quiz_id", "quiz__kind")
-        .annotate(best=Max("score"), total=Max("total"))
-    }
+        .order_by()
+        .annotate(part=F("quiz__kind"), key=F("quiz_id"))
+        .values("part", "key")
+        .annotate(best=Max("score"), total=Max("total"), count=Count("pk"))
+        .values_list(*columns)
+    )
     # A lab counts once it has given the learner a reply with a calculation: sending a message
     # (or a greeting answered with a welcome) is not yet using the lab.
-    labs_used = set(
+    labs = (
         Message.objects.filter(
             conversation__user=user,
             conversation__lab__lesson__module=module,
@@ -137,9 +148,30 @@ def module_progress(
             calculations__is_error=False,
         )
         .order_by()
-        .values_list("conversation__lab_id", flat=True)
+        .annotate(part=Value("lab"), key=F("conversation__lab_id"), best=none, total=none,
+                  count=none)
+        .values_list(*columns)
         .distinct()
-    )
+    )  # fmt: skip
+    read_ids: set[int] = set()
+    best: dict[int, dict] = {}
+    labs_used: set[int] = set()
+    for part, key, best_score, total, count in read.union(attempts, labs, all=True):
+        if part == "read":
+            read_ids.add(key)
+        elif part == "lab":
+            labs_used.add(key)
+        else:  # a quiz kind: lesson or test
+            best[key] = {"quiz__kind": part, "best": best_score, "total": total, "count": count}
+    return read_ids, best, labs_used
+
+
+def module_progress(
+    user: AbstractBaseUser, module: Module, lessons: list[Lesson] | None = None
+) -> ModuleProgress:
+    """One query (with the outline cached), however much content and history there is."""
+    lessons = lessons if lessons is not None else lessons_of(module)
+    read, best, labs_used = _history(user, module)
     statuses: list[LessonStatus] = []
     steps: list[Step] = []
     for lesson in lessons:
@@ -166,6 +198,8 @@ def module_progress(
             steps.append(
                 Step("lab", f"L{lesson.order} lab: {lab.title}", url + "lab/", status.lab_used)
             )
+    from quizzes.models import Quiz
+
     test_row = next((r for r in best.values() if r["quiz__kind"] == Quiz.Kind.TEST), None)
     test_percent = (
         round(100 * test_row["best"] / test_row["total"])
