@@ -18,6 +18,7 @@ out here; every request in the process shares them.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -26,6 +27,9 @@ from django.http import Http404
 
 from courses.models import Lesson, Module
 
+if TYPE_CHECKING:
+    from quizzes.models import Quiz
+
 VERSION_KEY = "courses:content-version"
 
 
@@ -33,12 +37,19 @@ VERSION_KEY = "courses:content-version"
 class Outline:
     modules: list[Module]
     lessons: dict[int, list[Lesson]]  # by module pk, in lesson order
+    tests: dict[int, "Quiz"]  # by module pk, for the modules that have a test
 
     def module(self, slug: str) -> Module:
         module = next((m for m in self.modules if m.slug == slug), None)
         if module is None:
             raise Http404("No such module.")
         return module
+
+    def test(self, module: Module) -> "Quiz":
+        quiz = self.tests.get(module.pk)
+        if quiz is None:
+            raise Http404("This module has no test.")
+        return quiz
 
     def lesson(self, module: Module, slug: str) -> Lesson:
         lesson = next((item for item in self.lessons[module.pk] if item.slug == slug), None)
@@ -66,6 +77,8 @@ def course_outline() -> Outline:
     current = _current
     if current is not None and current[0] == version and version:
         return current[1]
+    from quizzes.models import Quiz
+
     modules = list(Module.objects.order_by("number"))
     lessons: dict[int, list[Lesson]] = {module.pk: [] for module in modules}
     by_pk = {module.pk: module for module in modules}
@@ -76,8 +89,17 @@ def course_outline() -> Outline:
         .order_by("module__number", "order")
     ):
         lesson.module = by_pk[lesson.module_id]
+        # The reverse relations too, so that quiz.module or lab.lesson.module costs no query.
+        if quiz := getattr(lesson, "quiz", None):
+            quiz.module, quiz.lesson = lesson.module, lesson
+        if lab := getattr(lesson, "lab", None):
+            lab.lesson = lesson
         lessons[lesson.module_id].append(lesson)
-    outline = Outline(modules, lessons)
+    tests = {}
+    for quiz in Quiz.objects.filter(kind=Quiz.Kind.TEST).order_by("pk"):
+        quiz.module = by_pk[quiz.module_id]
+        tests.setdefault(quiz.module_id, quiz)
+    outline = Outline(modules, lessons, tests)
     _current = (version, outline)
     return outline
 

@@ -31,6 +31,7 @@ class LessonStatus:
     quiz_best: int | None  # best score out of quiz_total, None when never completed
     quiz_total: int
     lab_used: bool
+    quiz_count: int = 0  # finished attempts that count (not voided)
 
     @property
     def quiz_done(self) -> bool:
@@ -184,6 +185,7 @@ def module_progress(
             quiz_best=row["best"] if row else None,
             quiz_total=row["total"] if row else 0,
             lab_used=bool(lab and lab.pk in labs_used),
+            quiz_count=row["count"] if row else 0,
         )
         statuses.append(status)
         url = lesson.get_absolute_url()

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.params import BadParameter, parse_id
 from courses.models import Module
+from courses.navigation import course_outline
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
 from quizzes.models import Attempt, Quiz
@@ -36,9 +37,9 @@ from quizzes.tokens import test_scope
 
 
 def _get_test(module: str) -> tuple[Module, Quiz]:
-    module_obj = get_object_or_404(Module, slug=module)
-    quiz = get_object_or_404(Quiz, module=module_obj, kind=Quiz.Kind.TEST)
-    return module_obj, quiz
+    outline = course_outline()
+    module_obj = outline.module(module)
+    return module_obj, outline.test(module_obj)
 
 
 def _get_attempt_for_user(request: HttpRequest, module: str, pk: int) -> Attempt:
@@ -308,12 +309,18 @@ def attempt_submit(request: HttpRequest, module: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
-    attempt = _get_attempt_for_user(request, module, pk)
+    _, quiz = _get_test(module)
+    # The learner's attempts are read for the retake status anyway: the one shown is among them
+    # (anyone else's, or another module's, is not, and is a 404).
+    status = retake_status(request.user, quiz)
+    attempt = next((a for a in status.attempts if a.pk == pk), None)
+    if attempt is None:
+        raise Http404("No such attempt.")
+    attempt.quiz = quiz
     if attempt.submitted_at is None:
         if closed := _closed_redirect(request, attempt):
             return closed
         return redirect(_attempt_url(attempt, "review"))
-    status = retake_status(request.user, attempt.quiz)
     # The review policy: the right option of a question missed only once the learner has
     # passed (by default), so that a blank attempt does not hand over the answer key.
     show_right = review_shows_right_answers(status.has_passed)
