@@ -51,6 +51,9 @@ class Outline:
             raise Http404("This module has no test.")
         return quiz
 
+    def lessons_by_pk(self) -> dict[int, Lesson]:
+        return {lesson.pk: lesson for lessons in self.lessons.values() for lesson in lessons}
+
     def lesson(self, module: Module, slug: str) -> Lesson:
         lesson = next((item for item in self.lessons[module.pk] if item.slug == slug), None)
         if lesson is None:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, IntegerField, Max, Value
+from django.db import connection
 
 from courses.models import Lesson, LessonProgress, Module
 from courses.navigation import course_outline
@@ -110,54 +110,64 @@ def lessons_of(module: Module) -> list[Lesson]:
     return lessons
 
 
+# The three parts of a learner's history in a module, one UNION ALL: each part gives the same
+# five columns (what the row is, its key, then best/total/count for attempts, null elsewhere).
+# Written as SQL because building the same three querysets with the ORM (joins, grouping, the
+# union) took a quarter of a quiz page's time, every page, for a query that runs in well
+# under a millisecond. The tables are the models' own; the SQL is the same on SQLite and
+# PostgreSQL. tests/courses/test_progress.py holds what each part counts.
+_HISTORY_SQL = """
+SELECT 'read', p.lesson_id, NULL, NULL, NULL
+  FROM {progress} p JOIN {lesson} l ON l.id = p.lesson_id
+ WHERE p.user_id = %(user)s AND l.module_id = %(module)s
+UNION ALL
+SELECT q.kind, a.quiz_id, MAX(a.score), MAX(a.total), COUNT(a.id)
+  FROM {attempt} a JOIN {quiz} q ON q.id = a.quiz_id
+ WHERE a.user_id = %(user)s AND q.module_id = %(module)s
+   AND a.submitted_at IS NOT NULL AND a.voided = %(false)s
+ GROUP BY q.kind, a.quiz_id
+UNION ALL
+SELECT DISTINCT 'lab', c.lab_id, NULL, NULL, NULL
+  FROM {message} m
+  JOIN {conversation} c ON c.id = m.conversation_id
+  JOIN {calculation} k ON k.message_id = m.id
+  JOIN {lab} b ON b.id = c.lab_id
+  JOIN {lesson} l ON l.id = b.lesson_id
+ WHERE c.user_id = %(user)s AND l.module_id = %(module)s AND c.is_trial = %(false)s
+   AND m.role = %(assistant)s AND m.status IN (%(done)s, %(stopped)s) AND k.is_error = %(false)s
+"""
+
+
+def _history_sql() -> str:
+    from labs.models import Calculation, Conversation, Lab, Message
+    from quizzes.models import Attempt, Quiz
+
+    tables = {"progress": LessonProgress, "lesson": Lesson, "attempt": Attempt, "quiz": Quiz,
+              "message": Message, "conversation": Conversation, "calculation": Calculation,
+              "lab": Lab}  # fmt: skip
+    return _HISTORY_SQL.format(
+        **{name: connection.ops.quote_name(model._meta.db_table) for name, model in tables.items()}
+    )
+
+
 def _history(user: AbstractBaseUser, module: Module) -> tuple[set[int], dict[int, dict], set[int]]:
-    """The lessons read, the best finished attempt per quiz and the labs used, in one query.
+    """The lessons read, the best finished attempt per quiz (not voided) and the labs used, in
+    one query.
 
-    Each page showed progress with three queries of its own; they are one UNION ALL here, each
-    part giving the same five columns: what the row is, its key, and best/total/count for the
-    attempts (null elsewhere)."""
+    A lab counts once it has given the learner a reply with a calculation: sending a message
+    (or a greeting answered with a welcome) is not yet using the lab."""
     from labs.models import Message
-    from quizzes.models import Attempt
 
-    none = Value(None, output_field=IntegerField())
-    columns = ("part", "key", "best", "total", "count")
-    read = (
-        LessonProgress.objects.filter(user=user, lesson__module=module)
-        .order_by()
-        .annotate(part=Value("read"), key=F("lesson_id"), best=none, total=none, count=none)
-        .values_list(*columns)
-    )
-    attempts = (
-        Attempt.objects.filter(
-            user=user, quiz__module=module, submitted_at__isnull=False, voided=False
-        )
-        .order_by()
-        .annotate(part=F("quiz__kind"), key=F("quiz_id"))
-        .values("part", "key")
-        .annotate(best=Max("score"), total=Max("total"), count=Count("pk"))
-        .values_list(*columns)
-    )
-    # A lab counts once it has given the learner a reply with a calculation: sending a message
-    # (or a greeting answered with a welcome) is not yet using the lab.
-    labs = (
-        Message.objects.filter(
-            conversation__user=user,
-            conversation__lab__lesson__module=module,
-            conversation__is_trial=False,
-            role=Message.Role.ASSISTANT,
-            status__in=(Message.Status.DONE, Message.Status.STOPPED),
-            calculations__is_error=False,
-        )
-        .order_by()
-        .annotate(part=Value("lab"), key=F("conversation__lab_id"), best=none, total=none,
-                  count=none)
-        .values_list(*columns)
-        .distinct()
-    )  # fmt: skip
     read_ids: set[int] = set()
     best: dict[int, dict] = {}
     labs_used: set[int] = set()
-    for part, key, best_score, total, count in read.union(attempts, labs, all=True):
+    params = {"user": user.pk, "module": module.pk, "false": False,
+              "assistant": Message.Role.ASSISTANT.value, "done": Message.Status.DONE.value,
+              "stopped": Message.Status.STOPPED.value}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_history_sql(), params)
+        rows = cursor.fetchall()
+    for part, key, best_score, total, count in rows:
         if part == "read":
             read_ids.add(key)
         elif part == "lab":

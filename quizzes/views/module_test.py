@@ -67,9 +67,13 @@ def _attempt_items(
     """The attempt's questions, in the test's order and the attempt's option order, with the
     attempt's own option tokens."""
     ids = [int(key) for key in attempt.choice_order]
-    questions = list(
-        in_slot_order(ids).select_related("lesson__module").prefetch_related("choices")
-    )
+    questions = list(in_slot_order(ids).prefetch_related("choices"))
+    # Each item names the lesson it comes from: the outline's lessons, not a join that loaded
+    # every lesson's whole text once per question (a megabyte a page on the result page).
+    lessons = course_outline().lessons_by_pk()
+    for question in questions:
+        if question.lesson_id in lessons:
+            question.lesson = lessons[question.lesson_id]
     answers = {a.question_id: a for a in attempt.answers.all()}
     items = question_items(
         questions, answers, scope=test_scope(attempt), reveal_all=reveal,
