@@ -8,7 +8,10 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from courses.navigation import content_changed
 
-        # The cached course outline is built from these; any write retires it.
-        for model in ("courses.Module", "courses.Lesson", "quizzes.Quiz", "labs.Lab"):
+        # The content cached per version (courses/navigation.py) comes from these: any write
+        # retires it.
+        models = ("courses.Module", "courses.Lesson", "quizzes.Quiz", "quizzes.Question",
+                  "quizzes.Choice", "labs.Lab")  # fmt: skip
+        for model in models:
             post_save.connect(content_changed, sender=model, dispatch_uid=f"outline-{model}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"outline-{model}-d")

@@ -17,7 +17,7 @@ shows a lesson's or a lab's text reads that row itself. Nothing may change the i
 out here; every request in the process shares them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
@@ -38,6 +38,8 @@ class Outline:
     modules: list[Module]
     lessons: dict[int, list[Lesson]]  # by module pk, in lesson order
     tests: dict[int, "Quiz"]  # by module pk, for the modules that have a test
+    # Other content kept for this version, filled as pages ask (quizzes/questions.py).
+    memo: dict[str, object] = field(default_factory=dict)
 
     def module(self, slug: str) -> Module:
         module = next((m for m in self.modules if m.slug == slug), None)

@@ -16,7 +16,8 @@ from courses.models import Lesson, Module
 from courses.navigation import course_outline
 from courses.progress import LessonStatus, lessons_of, module_progress
 from quizzes.grading import AnswerRefused, current_lesson_attempt, lock_user, record_lesson_answer
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Quiz
+from quizzes.questions import active_questions
 from quizzes.review import question_items
 from quizzes.tokens import learner_order, quiz_scope
 
@@ -74,7 +75,7 @@ def _context(
     with_progress: bool = True,
 ) -> dict:
     attempt = current_lesson_attempt(request.user, quiz)
-    questions = list(Question.objects.filter(quiz=quiz, is_active=True).prefetch_related("choices"))
+    questions = active_questions(quiz)
     answers = {a.question_id: a for a in attempt.answers.all()} if attempt else {}
     # Options in the learner's own order (the content file's order puts the right one first
     # too often), the same on every visit.

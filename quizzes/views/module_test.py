@@ -18,6 +18,7 @@ from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
 from quizzes.models import Attempt, Quiz
 from quizzes.pools import in_slot_order, test_length
+from quizzes.questions import questions_in_slot_order
 from quizzes.retakes import (
     RetakeRefused,
     cooldown,
@@ -67,13 +68,9 @@ def _attempt_items(
     """The attempt's questions, in the test's order and the attempt's option order, with the
     attempt's own option tokens."""
     ids = [int(key) for key in attempt.choice_order]
-    questions = list(in_slot_order(ids).prefetch_related("choices"))
-    # Each item names the lesson it comes from: the outline's lessons, not a join that loaded
+    # Each item names the lesson it comes from: the outline's lessons, where a join loaded
     # every lesson's whole text once per question (a megabyte a page on the result page).
-    lessons = course_outline().lessons_by_pk()
-    for question in questions:
-        if question.lesson_id in lessons:
-            question.lesson = lessons[question.lesson_id]
+    questions = questions_in_slot_order(attempt.quiz, ids)
     answers = {a.question_id: a for a in attempt.answers.all()}
     items = question_items(
         questions, answers, scope=test_scope(attempt), reveal_all=reveal,
