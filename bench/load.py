@@ -100,6 +100,7 @@ class Pacer:
 class Stats:
     def __init__(self, pacer: Pacer | None = None) -> None:
         self.pacer = pacer or Pacer(None)
+        self.deadline = float("inf")
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.done = defaultdict(int)  # what the clients saw succeed
@@ -107,6 +108,9 @@ class Stats:
     async def call(self, client: httpx2.AsyncClient, label: str, method: str, url: str,
                    ok: tuple[int, ...] = (200, 302), **kwargs: object) -> httpx2.Response | None:  # fmt: skip
         await self.pacer.wait()  # latency counts from when the request is sent
+        if self.pacer.interval and time.monotonic() > self.deadline:
+            # Paced, a learner's queued requests would run long past the end: stop here.
+            return None
         started = time.perf_counter()
         try:
             response = await client.request(method, url, **kwargs)
@@ -219,6 +223,7 @@ async def main() -> None:
     stats = Stats(Pacer(args.rate))
     started = time.monotonic()
     deadline = started + args.seconds
+    stats.deadline = deadline
     await asyncio.gather(
         *(learner(args.base, s, stats, deadline, i) for i, s in enumerate(sessions))
     )
