@@ -115,19 +115,22 @@ def lessons_of(module: Module) -> list[Lesson]:
 # Written as SQL because building the same three querysets with the ORM (joins, grouping, the
 # union) took a quarter of a quiz page's time, every page, for a query that runs in well
 # under a millisecond. The tables are the models' own; the SQL is the same on SQLite and
-# PostgreSQL. tests/courses/test_progress.py holds what each part counts.
+# PostgreSQL (which needs every column typed alike across the union).
+# tests/courses/test_progress.py holds what each part counts.
 _HISTORY_SQL = """
-SELECT 'read', p.lesson_id, NULL, NULL, NULL
+SELECT 'read', p.lesson_id, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
   FROM {progress} p JOIN {lesson} l ON l.id = p.lesson_id
  WHERE p.user_id = %(user)s AND l.module_id = %(module)s
 UNION ALL
-SELECT q.kind, a.quiz_id, MAX(a.score), MAX(a.total), COUNT(a.id)
+SELECT q.kind, a.quiz_id, CAST(MAX(a.score) AS INTEGER), CAST(MAX(a.total) AS INTEGER),
+       CAST(COUNT(a.id) AS INTEGER)
   FROM {attempt} a JOIN {quiz} q ON q.id = a.quiz_id
  WHERE a.user_id = %(user)s AND q.module_id = %(module)s
    AND a.submitted_at IS NOT NULL AND a.voided = %(false)s
  GROUP BY q.kind, a.quiz_id
 UNION ALL
-SELECT DISTINCT 'lab', c.lab_id, NULL, NULL, NULL
+SELECT DISTINCT 'lab', c.lab_id, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER),
+       CAST(NULL AS INTEGER)
   FROM {message} m
   JOIN {conversation} c ON c.id = m.conversation_id
   JOIN {calculation} k ON k.message_id = m.id
