@@ -63,3 +63,21 @@ calc: install
 
 shell: ready
 	@$(BIN)/python manage.py shell $(ARGS)
+
+# DEBUG is forced off for tests: they run with production-like settings.
+test: install
+	DEBUG=0 $(BIN)/python -m pytest -n auto
+
+test-fast: install
+	DEBUG=0 $(BIN)/python -m pytest -n auto -m "not browser and not services"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var/db.sqlite3* var/broker var/cache var/static
