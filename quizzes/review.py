@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from quizzes.models import Answer, Question
+from quizzes.scenarios import Draw, fill_html
 from quizzes.tokens import option_token
 
 LETTERS = "ABCDEFGHIJ"
@@ -104,6 +105,7 @@ def question_item(
     reveal: bool,
     show_right_answer: bool = True,
     order: list[int] | None = None,
+    drawn: Draw | None = None,
 ) -> QuestionItem:
     """One question as a page may show it. `question.choices` should be prefetched.
 
@@ -112,6 +114,7 @@ def question_item(
     feedback; without it, a question missed lists only the learner's own answer (none if
     blank). The caller decides: a lesson quiz reveals all once the question is answered, a
     submitted test by the review policy. `scope` is the option tokens' (quizzes/tokens.py).
+    `drawn` is a scenario item's draw: its values fill the stem, options and feedback.
     """
     choices = list(question.choices.all())
     if order is not None:
@@ -123,14 +126,20 @@ def question_item(
     def shown(choice: object) -> bool:
         return full or (reveal and choice.pk == picked_id)
 
+    def filled(template_html: str, choice: object | None = None) -> str:
+        if drawn is None:
+            return template_html
+        outcome = drawn.outcomes.get(choice.pk) if choice is not None else None
+        return fill_html(template_html, drawn.shown, outcome)
+
     options = [
         Option(
             token=option_token(scope, question.pk, c.pk),
             letter=LETTERS[i] if i < len(LETTERS) else str(i + 1),
-            text_html=c.text_html,
+            text_html=filled(c.text_html, c),
             picked=c.pk == picked_id,
             is_correct=c.is_correct if shown(c) else None,
-            feedback_html=c.feedback_html if shown(c) else "",
+            feedback_html=filled(c.feedback_html, c) if shown(c) else "",
         )
         for i, c in enumerate(choices)
     ]
@@ -142,7 +151,7 @@ def question_item(
         pk=question.pk,
         key=question.key,
         number=number,
-        stem_html=question.stem_html,
+        stem_html=filled(question.stem_html),
         options=options,
         answered=answer is not None,
         revealed=reveal,
@@ -161,6 +170,7 @@ def question_items(
     reveal_all: bool = False,
     show_right_answers: bool = True,
     choice_order: dict | None = None,
+    draws: dict[int, Draw] | None = None,
 ) -> list[QuestionItem]:
     items = []
     for number, question in enumerate(questions, start=1):
@@ -170,6 +180,7 @@ def question_items(
         item = question_item(
             question, number, answer, scope=scope, reveal=reveal,
             show_right_answer=show_right_answers, order=order,
+            drawn=(draws or {}).get(question.pk),
         )  # fmt: skip
         items.append(item)
     return items

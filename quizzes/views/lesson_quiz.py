@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 from courses.models import Lesson, Module
 from courses.progress import lessons_of, module_progress
 from quizzes.grading import AnswerRefused, current_lesson_attempt, lock_user, record_lesson_answer
+from quizzes.items import lesson_draw, lesson_round
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.review import question_items
+from quizzes.scenarios import Draw
 from quizzes.tokens import learner_order, quiz_scope
 
 TEMPLATE = "quizzes/quiz.html"
@@ -75,9 +77,18 @@ def _context(
         str(q.pk): learner_order(request.user.pk, q.pk, [c.pk for c in q.choices.all()])
         for q in questions
     }
+    # A scenario item shows the draw the learner answered, or this round's draw if unanswered.
+    round_number = lesson_round(request.user.pk, quiz)
+    draws = {}
+    for q in questions:
+        answered = answers.get(q.pk)
+        if answered is not None and answered.drawn:
+            draws[q.pk] = Draw.from_data(answered.drawn)
+        elif drawn := lesson_draw(request.user.pk, q, round_number):
+            draws[q.pk] = drawn
     items = question_items(
         questions, answers, scope=quiz_scope(request.user.pk, quiz), reveal_answered=True,
-        choice_order=order,
+        choice_order=order, draws=draws,
     )  # fmt: skip
     context = {
         "module": module,

@@ -15,6 +15,7 @@ from config.params import BadParameter, parse_id
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
+from quizzes.items import draw_of
 from quizzes.models import Attempt, Quiz
 from quizzes.pools import in_slot_order, test_length
 from quizzes.retakes import (
@@ -69,9 +70,12 @@ def _attempt_items(
         in_slot_order(ids).select_related("lesson__module").prefetch_related("choices")
     )
     answers = {a.question_id: a for a in attempt.answers.all()}
+    # Scenario items show the numbers the attempt drew when it started, whatever the price
+    # table says now.
+    draws = {q.pk: drawn for q in questions if (drawn := draw_of(attempt, q.pk))}
     items = question_items(
         questions, answers, scope=test_scope(attempt), reveal_all=reveal,
-        show_right_answers=show_right_answers, choice_order=attempt.choice_order,
+        show_right_answers=show_right_answers, choice_order=attempt.choice_order, draws=draws,
     )  # fmt: skip
     return items, sum(item.answered for item in items)
 

@@ -1,0 +1,77 @@
+"""Scenario items in the app: drawing them for an attempt, and reading the draw back.
+
+quizzes/scenarios.py draws and computes; this module decides when (a test attempt draws once,
+at its start; a lesson quiz draws per learner and per round) and where the draw is kept
+(Attempt.draws, Answer.drawn), and gives other apps the stems an open attempt shows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.crypto import salted_hmac
+
+from authoring.pricing import current_price_table
+from quizzes.models import Attempt, Question, Quiz
+from quizzes.pools import in_slot_order
+from quizzes.scenarios import Draw, ScenarioError, draw, fill_html
+
+_SEED_SALT = "quizzes.items.lesson-draw"
+
+
+def draw_for_test(question_ids: Iterable[int]) -> dict[str, dict]:
+    """Fresh draws for the scenario items among `question_ids`, under the live price table:
+    {question_id: Draw.as_data()}. An item whose template cannot be drawn is a bug in content
+    that sync and the editor refuse; it raises rather than show a question without numbers."""
+    table = current_price_table()
+    rng = random.SystemRandom()
+    questions = Question.objects.filter(pk__in=list(question_ids)).exclude(scenario={})
+    return {str(q.pk): draw(q, table, rng).as_data() for q in questions.prefetch_related("choices")}
+
+
+def lesson_round(user_id: int, quiz: Quiz) -> int:
+    """Which round of a lesson quiz the learner is on: their finished attempts so far. A retake
+    is a new round, so it draws new numbers; reloading a page in the same round does not."""
+    return Attempt.objects.filter(user_id=user_id, quiz=quiz, submitted_at__isnull=False).count()
+
+
+def lesson_draw(user_id: int, question: Question, round_number: int) -> Draw | None:
+    """A lesson-quiz scenario item's draw for this learner and round (None for a fixed item).
+
+    The lesson quiz page is shown before any attempt exists, so its draw cannot be stored when
+    it is shown: it is seeded by (learner, question, round), the same on every visit, and
+    stored on the Answer when the learner answers."""
+    if not question.scenario:
+        return None
+    seed = salted_hmac(_SEED_SALT, f"{user_id}:{question.pk}:{round_number}").hexdigest()
+    try:
+        return draw(question, current_price_table(), random.Random(seed))
+    except ScenarioError:
+        return None
+
+
+def draw_of(attempt: Attempt, question_id: int) -> Draw | None:
+    data = (attempt.draws or {}).get(str(question_id))
+    return Draw.from_data(data) if data else None
+
+
+def live_items(user: AbstractBaseUser) -> list[str]:
+    """The stems (HTML, with the drawn values in) of the learner's module-test attempt in
+    progress, in test order; empty when none is open. For the labs, which decline to work out
+    anything that matches an open test's item."""
+    attempt = (
+        Attempt.objects.filter(
+            user=user, quiz__kind=Quiz.Kind.TEST, submitted_at__isnull=True, voided=False
+        )
+        .order_by("-started_at")
+        .first()
+    )
+    if attempt is None:
+        return []
+    stems = []
+    for question in in_slot_order([int(key) for key in attempt.choice_order]):
+        shown = draw_of(attempt, question.pk)
+        stems.append(fill_html(question.stem_html, shown.shown) if shown else question.stem_html)
+    return stems
