@@ -39,8 +39,11 @@ MAX_REDRAWS = 40
 # Upper bound of any drawn count: the calculator's own limits are far above it, and a range
 # this wide already means a typo.
 MAX_VALUE = 10_000_000
+# Two options' amounts differ by more than this share of the larger, or the draw is redrawn.
+MIN_GAP = Decimal("0.02")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 TTL_WORDS = {"5m": "5-minute", "1h": "1-hour"}
+TTL_CHOICES = {"5m": "A 5-minute cache", "1h": "A 1-hour cache"}
 
 
 class ScenarioError(ValueError):
@@ -73,12 +76,17 @@ def _output_at_input(model: Model) -> Model:
 
 
 # -- the kinds ----------------------------------------------------------------------------------
-def _history_cost(v: Values, t: PriceTable, *, window: int | None = None, last: bool = False,
+def _history_cost(v: Values, t: PriceTable, *, earlier_only: bool = False, last: bool = False,
                   model: Model | None = None) -> Outcome:  # fmt: skip
-    history = conversation_history(v["turns"], v["turn_tokens"], window=window)
-    tokens = history.per_turn[-1] if last else history.cumulative_tokens
+    # Each request of the conversation is priced on its own (a long replay can cross a price
+    # band one request at a time, never as one summed prompt). Leaving out each request's new
+    # turn bills request k for k-1 turns: the history of a conversation one turn shorter.
     model = model or t.get(v["model"])
-    return Outcome(cost_of_call(model, Usage(input_tokens=tokens)).total_usd)
+    turns = v["turns"] - 1 if earlier_only else v["turns"]
+    history = conversation_history(turns, v["turn_tokens"], model=model)
+    if last:
+        return Outcome(cost_of_call(model, Usage(input_tokens=history.per_turn[-1])).total_usd)
+    return Outcome(history.as_dict()["full_usd"])
 
 
 def _workload(v: Values, *, per: str = "day", cache: bool = True, user: str = "user",
@@ -114,21 +122,26 @@ def _ttl_cost(v: Values, t: PriceTable, ttl: str, traffic: str = "poisson") -> D
     return plan.with_cache_usd
 
 
-def _ttl_choice(v: Values, t: PriceTable, *, right: bool) -> Outcome:
+def _ttl_choice(v: Values, t: PriceTable, *, right: bool, premium: bool = True) -> Outcome:
     costs = {ttl: _ttl_cost(v, t, ttl) for ttl in ("5m", "1h")}
     cheaper = min(costs, key=costs.__getitem__)
     ttl = cheaper if right else next(k for k in costs if k != cheaper)
-    return Outcome(costs[ttl], TTL_WORDS[ttl])
+    if not premium:
+        # The right lifetime, its writes billed at the plain input price.
+        model = _no_write_premium(t.get(v["model"]))
+        plan = plan_cache(model, v["prefix"], v["requests"], "day", ttl, "poisson")
+        return Outcome(plan.with_cache_usd, TTL_CHOICES[ttl])
+    return Outcome(costs[ttl], TTL_CHOICES[ttl])
 
 
 def _ttl_assumed_steady(v: Values, t: PriceTable) -> Outcome:
     # Steady traffic keeps a 5-minute entry warm all day: one write. Sparse arrivals do not.
-    return Outcome(_ttl_cost(v, t, "5m", "steady"), TTL_WORDS["5m"])
+    return Outcome(_ttl_cost(v, t, "5m", "steady"), TTL_CHOICES["5m"])
 
 
 def _no_cache(v: Values, t: PriceTable) -> Outcome:
     plan = plan_cache(t.get(v["model"]), v["prefix"], v["requests"], "day", "5m", "poisson")
-    return Outcome(plan.without_cache_usd, "no")
+    return Outcome(plan.without_cache_usd, "No cache")
 
 
 def _routing(v: Values, t: PriceTable, *, classifier: bool = True, everything_cheap: bool = False,
@@ -173,7 +186,7 @@ KINDS: dict[str, Kind] = {
             {
                 KEY: lambda v, t: _history_cost(v, t),
                 "only-the-last-request": lambda v, t: _history_cost(v, t, last=True),
-                "each-turn-billed-once": lambda v, t: _history_cost(v, t, window=1),
+                "left-out-the-new-turn": lambda v, t: _history_cost(v, t, earlier_only=True),
                 "priced-input-at-the-output-rate": lambda v, t: _history_cost(
                     v, t, model=_priced(t.get(v["model"]), input=t.get(v["model"]).prices.output)
                 ),
@@ -202,6 +215,9 @@ KINDS: dict[str, Kind] = {
             {
                 KEY: lambda v, t: _ttl_choice(v, t, right=True),
                 "the-dearer-ttl": lambda v, t: _ttl_choice(v, t, right=False),
+                "forgot-the-write-premium": lambda v, t: _ttl_choice(
+                    v, t, right=True, premium=False
+                ),
                 "assumed-steady-traffic": _ttl_assumed_steady,
                 "no-caching": _no_cache,
             },
@@ -383,10 +399,21 @@ def draw_values_and_amounts(
             problem = str(exc)
             continue
         shown = [(format_usd(o.amount), o.label) for o in outcomes]
-        if len(set(shown)) == len(shown):
+        if len(set(shown)) == len(shown) and not _too_close(outcomes):
             return values, outcomes
-        problem = f"two options read the same ({shown}) for {values}"
+        problem = f"two options read the same or nearly ({shown}) for {values}"
     raise ScenarioError(f"every one of {MAX_REDRAWS} draws failed; the last: {problem}")
+
+
+def _too_close(outcomes: list[Outcome]) -> bool:
+    """Two amounts within MIN_GAP of each other: a learner who computed one of them rightly
+    could not tell which option is theirs once both are rounded to cents."""
+    amounts = [o.amount for o in outcomes]
+    for i, a in enumerate(amounts):
+        for b in amounts[i + 1 :]:
+            if abs(a - b) <= MIN_GAP * max(abs(a), abs(b)):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
