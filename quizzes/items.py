@@ -21,14 +21,35 @@ from quizzes.scenarios import Draw, ScenarioError, draw, fill_html
 _SEED_SALT = "quizzes.items.lesson-draw"
 
 
+LIVING = 'class="living-number"'
+
+
 def draw_for_test(question_ids: Iterable[int]) -> dict[str, dict]:
-    """Fresh draws for the scenario items among `question_ids`, under the live price table:
-    {question_id: Draw.as_data()}. An item whose template cannot be drawn is a bug in content
-    that sync and the editor refuse; it raises rather than show a question without numbers."""
+    """What an attempt keeps so its pages never change with the price table, by question id:
+    a scenario item's fresh draw (Draw.as_data()), and a fixed item's texts as rendered now
+    when they hold living numbers ({"frozen": ...}), since a price publish re-renders those.
+
+    An item whose template cannot be drawn is a bug in content that sync and the editor
+    refuse; it raises rather than show a question without numbers."""
     table = current_price_table()
     rng = random.SystemRandom()
-    questions = Question.objects.filter(pk__in=list(question_ids)).exclude(scenario={})
-    return {str(q.pk): draw(q, table, rng).as_data() for q in questions.prefetch_related("choices")}
+    kept: dict[str, dict] = {}
+    for q in Question.objects.filter(pk__in=list(question_ids)).prefetch_related("choices"):
+        if q.scenario:
+            kept[str(q.pk)] = draw(q, table, rng).as_data()
+            continue
+        choices = list(q.choices.all())
+        texts = [q.stem_html] + [c.text_html + c.feedback_html for c in choices]
+        if any(LIVING in text for text in texts):
+            kept[str(q.pk)] = {"frozen": frozen_texts(q, choices)}
+    return kept
+
+
+def frozen_texts(question: Question, choices: list) -> dict:
+    return {
+        "stem_html": question.stem_html,
+        "options": {str(c.pk): [c.text_html, c.feedback_html] for c in choices},
+    }
 
 
 def lesson_round(user_id: int, quiz: Quiz) -> int:
@@ -54,7 +75,13 @@ def lesson_draw(user_id: int, question: Question, round_number: int) -> Draw | N
 
 def draw_of(attempt: Attempt, question_id: int) -> Draw | None:
     data = (attempt.draws or {}).get(str(question_id))
-    return Draw.from_data(data) if data else None
+    return Draw.from_data(data) if data and "values" in data else None
+
+
+def frozen_of(attempt: Attempt, question_id: int) -> dict | None:
+    """A fixed item's texts as the attempt showed them, or None (texts without living numbers
+    never change with prices, and an attempt started before this was kept has none)."""
+    return ((attempt.draws or {}).get(str(question_id)) or {}).get("frozen")
 
 
 def live_items(user: AbstractBaseUser) -> list[str]:
@@ -73,5 +100,9 @@ def live_items(user: AbstractBaseUser) -> list[str]:
     stems = []
     for question in in_slot_order([int(key) for key in attempt.choice_order]):
         shown = draw_of(attempt, question.pk)
-        stems.append(fill_html(question.stem_html, shown.shown) if shown else question.stem_html)
+        frozen = frozen_of(attempt, question.pk)
+        if shown:
+            stems.append(fill_html(question.stem_html, shown.shown))
+        else:
+            stems.append(frozen["stem_html"] if frozen else question.stem_html)
     return stems

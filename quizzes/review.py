@@ -106,6 +106,7 @@ def question_item(
     show_right_answer: bool = True,
     order: list[int] | None = None,
     drawn: Draw | None = None,
+    frozen: dict | None = None,
 ) -> QuestionItem:
     """One question as a page may show it. `question.choices` should be prefetched.
 
@@ -115,6 +116,8 @@ def question_item(
     blank). The caller decides: a lesson quiz reveals all once the question is answered, a
     submitted test by the review policy. `scope` is the option tokens' (quizzes/tokens.py).
     `drawn` is a scenario item's draw: its values fill the stem, options and feedback.
+    `frozen` is a fixed item's texts as an attempt first showed them (its living numbers under
+    the prices of that day), shown instead of today's rendering.
     """
     choices = list(question.choices.all())
     if order is not None:
@@ -126,7 +129,12 @@ def question_item(
     def shown(choice: object) -> bool:
         return full or (reveal and choice.pk == picked_id)
 
-    def filled(template_html: str, choice: object | None = None) -> str:
+    def filled(template_html: str, choice: object | None = None, part: int = 0) -> str:
+        if frozen is not None:
+            if choice is None:
+                return frozen.get("stem_html", template_html)
+            texts = frozen.get("options", {}).get(str(choice.pk))
+            return texts[part] if texts else template_html
         if drawn is None:
             return template_html
         outcome = drawn.outcomes.get(choice.pk) if choice is not None else None
@@ -139,7 +147,7 @@ def question_item(
             text_html=filled(c.text_html, c),
             picked=c.pk == picked_id,
             is_correct=c.is_correct if shown(c) else None,
-            feedback_html=filled(c.feedback_html, c) if shown(c) else "",
+            feedback_html=filled(c.feedback_html, c, part=1) if shown(c) else "",
         )
         for i, c in enumerate(choices)
     ]
@@ -171,6 +179,7 @@ def question_items(
     show_right_answers: bool = True,
     choice_order: dict | None = None,
     draws: dict[int, Draw] | None = None,
+    frozen: dict[int, dict] | None = None,
 ) -> list[QuestionItem]:
     items = []
     for number, question in enumerate(questions, start=1):
@@ -180,7 +189,7 @@ def question_items(
         item = question_item(
             question, number, answer, scope=scope, reveal=reveal,
             show_right_answer=show_right_answers, order=order,
-            drawn=(draws or {}).get(question.pk),
+            drawn=(draws or {}).get(question.pk), frozen=(frozen or {}).get(question.pk),
         )  # fmt: skip
         items.append(item)
     return items

@@ -15,7 +15,7 @@ from config.params import BadParameter, parse_id
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
-from quizzes.items import draw_of
+from quizzes.items import draw_of, frozen_of
 from quizzes.models import Attempt, Quiz
 from quizzes.pools import in_slot_order, test_length
 from quizzes.retakes import (
@@ -70,12 +70,14 @@ def _attempt_items(
         in_slot_order(ids).select_related("lesson__module").prefetch_related("choices")
     )
     answers = {a.question_id: a for a in attempt.answers.all()}
-    # Scenario items show the numbers the attempt drew when it started, whatever the price
-    # table says now.
+    # Scenario items show the numbers the attempt drew; fixed items with living numbers the
+    # figures of the day it started.
     draws = {q.pk: drawn for q in questions if (drawn := draw_of(attempt, q.pk))}
+    frozen = {q.pk: texts for q in questions if (texts := frozen_of(attempt, q.pk))}
     items = question_items(
         questions, answers, scope=test_scope(attempt), reveal_all=reveal,
         show_right_answers=show_right_answers, choice_order=attempt.choice_order, draws=draws,
+        frozen=frozen,
     )  # fmt: skip
     return items, sum(item.answered for item in items)
 
@@ -334,6 +336,7 @@ def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
             "unanswered_count": len(items) - answered,
             "right_answers_shown": show_right,
             "review_policy": describe_review_policy(),
+            "regrade_notes": attempt.regrades.select_related("regrade"),
             "status": status,
             "wait": describe_wait(status.cooldown_seconds_left),
             "progress": module_progress(request.user, attempt.quiz.module),
