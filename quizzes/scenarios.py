@@ -171,6 +171,10 @@ class Kind:
     description: str
     params: tuple[str, ...]
     computes: dict[str, Computation]
+    # The computations that apply the right method to the choice their label names (the key,
+    # and for a choice question the same method on the other choice): a regrade follows the
+    # choice a learner saw, since new prices can make the other choice the right one.
+    honest: tuple[str, ...] = (KEY,)
 
     def mistakes(self) -> list[str]:
         return [name for name in self.computes if name != KEY]
@@ -221,6 +225,7 @@ KINDS: dict[str, Kind] = {
                 "assumed-steady-traffic": _ttl_assumed_steady,
                 "no-caching": _no_cache,
             },
+            honest=(KEY, "the-dearer-ttl"),
         ),
         Kind(
             "routing-net-saving",
@@ -405,15 +410,15 @@ def draw_values_and_amounts(
     raise ScenarioError(f"every one of {MAX_REDRAWS} draws failed; the last: {problem}")
 
 
+def close_enough(a: Decimal, b: Decimal) -> bool:
+    """Amounts within MIN_GAP of each other: a learner could not tell them apart once both
+    are rounded to cents."""
+    return abs(a - b) <= MIN_GAP * max(abs(a), abs(b))
+
+
 def _too_close(outcomes: list[Outcome]) -> bool:
-    """Two amounts within MIN_GAP of each other: a learner who computed one of them rightly
-    could not tell which option is theirs once both are rounded to cents."""
     amounts = [o.amount for o in outcomes]
-    for i, a in enumerate(amounts):
-        for b in amounts[i + 1 :]:
-            if abs(a - b) <= MIN_GAP * max(abs(a), abs(b)):
-                return True
-    return False
+    return any(close_enough(a, b) for i, a in enumerate(amounts) for b in amounts[i + 1 :])
 
 
 @dataclass(frozen=True)
