@@ -19,6 +19,7 @@ from authoring.quizzes import (
     is_test,
     move_question,
     new_key,
+    preview_draws,
     publish_quiz,
     put_question,
     question_problems,
@@ -27,6 +28,7 @@ from authoring.quizzes import (
     remove_question,
 )
 from authoring.views.common import done
+from courses.export import dump_yaml
 from courses.rendering import LivingNumberError, render_markdown
 from quizzes.models import Answer, Quiz
 
@@ -126,6 +128,7 @@ def _question_page(
     blocked: bool = False,
     answered_count: int = 0,
     status: int = 200,
+    question: dict | None = None,
 ) -> HttpResponse:
     context = {
         "quiz": quiz,
@@ -136,6 +139,8 @@ def _question_page(
         "problems": problems or [],
         "blocked": blocked,
         "answered_count": answered_count,
+        # A scenario question: a few fresh draws, each option with what it computes.
+        "draws": preview_draws(question, current_price_table()) if question else [],
     }
     template = "authoring/question_edit.html"
     if request.htmx:
@@ -166,13 +171,16 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     count = info.count if info else 0
     if request.method != "POST":
         initial = (
-            {"stem": current["stem"], "lesson": current.get("lesson"), "slot": current.get("slot")}
+            {"stem": current["stem"], "lesson": current.get("lesson"), "slot": current.get("slot"),
+             "scenario": dump_yaml(current["scenario"]) if current.get("scenario") else ""}
             if current
             else {}
-        )
+        )  # fmt: skip
         form = QuestionForm(initial=initial, lessons=lessons)
         rows = option_rows(current["options"] if current else [], chosen)
-        return _question_page(request, quiz, key, form, rows, answered_count=count)
+        return _question_page(
+            request, quiz, key, form, rows, answered_count=count, question=current
+        )
 
     form = QuestionForm(request.POST, lessons=lessons)
     rows = submitted_rows(request.POST, chosen)
@@ -186,6 +194,7 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "lesson": lesson,
             "slot": form.cleaned_data.get("slot"),
             "stem": form.cleaned_data["stem"],
+            "scenario": form.cleaned_data["scenario"],
             "options": form.cleaned_data["options"],
         },
         test=is_test(quiz),
@@ -206,7 +215,7 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         blocked = bool(info and info.count) and not as_new
         return _question_page(
             request, quiz, key, form, rows, problems=problems, blocked=blocked,
-            answered_count=count, status=422,
+            answered_count=count, status=422, question=question,
         )  # fmt: skip
     if as_new:
         data = add_as_new_question(quiz, data, key, question)
