@@ -1,3 +1,5 @@
+import random
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -31,6 +33,7 @@ from authoring.views.common import done
 from courses.export import dump_yaml
 from courses.rendering import LivingNumberError, render_markdown
 from quizzes.models import Answer, Quiz
+from quizzes.scenarios import ScenarioError, draw_values_and_amounts, fill_html, shown_values
 
 NEW = "new"
 
@@ -305,15 +308,19 @@ def quiz_as_learner(request: HttpRequest, pk: int) -> HttpResponse:
     table = current_price_table()
     questions = []
     for number, question in enumerate(data["questions"], start=1):
+        # A scenario question is shown with one draw of its numbers, as a learner meets it.
+        shown, outcomes = _one_draw(question, table)
         questions.append({
             "number": number, "key": question["key"], "lesson": question.get("lesson"),
             "slot": question.get("slot"),
             "problems": question_problems(question, label="This question", table=table),
-            "stem_html": _safe_render(question["stem"], table),
+            "stem_html": fill_html(_safe_render(question["stem"], table), shown),
             "options": [
                 {"letter": chr(65 + i), "correct": o["correct"],
-                 "text_html": _safe_render(o["text"], table),
-                 "feedback_html": _safe_render(o["feedback"], table)}
+                 "text_html": fill_html(_safe_render(o["text"], table), shown, outcomes.get(i)),
+                 "feedback_html": fill_html(
+                     _safe_render(o["feedback"], table), shown, outcomes.get(i)
+                 )}
                 for i, o in enumerate(question["options"])
             ],
         })  # fmt: skip
@@ -323,6 +330,21 @@ def quiz_as_learner(request: HttpRequest, pk: int) -> HttpResponse:
         {"quiz": quiz, "data": data, "questions": questions,
          "draft": get_draft(Kind.QUIZ, quiz.pk)},
     )  # fmt: skip
+
+
+def _one_draw(question: dict, table: object) -> tuple[dict, dict]:
+    """One draw's shown values and each option's outcome by index; empty for a fixed question
+    or one whose template does not draw (its problems are listed)."""
+    if not question.get("scenario"):
+        return {}, {}
+    computes = [o.get("computes", "") for o in question["options"]]
+    try:
+        values, outcomes = draw_values_and_amounts(
+            question["scenario"], computes, table, random.Random()
+        )
+    except (ScenarioError, KeyError, TypeError, ValueError):
+        return {}, {}
+    return shown_values(values, table), dict(enumerate(outcomes))
 
 
 def _safe_render(text: str, table: object) -> str:

@@ -117,7 +117,7 @@ def test_adding_a_question_gives_it_the_next_key_and_publishes_it(author, quiz):
     assert response["Location"].endswith("#q-te-q4")
     author.post(reverse("authoring:quiz_publish", args=[quiz.pk]))
     new = Question.objects.get(quiz=quiz, key="te-q4")
-    assert new.order == 4 and new.lesson == quiz.lesson
+    assert new.order == 5 and new.lesson == quiz.lesson
     assert [(c.order, c.is_correct) for c in new.choices.all()] == [(1, True), (2, False)]
 
 
@@ -127,10 +127,10 @@ def test_questions_can_be_reordered_with_htmx_and_published(author, quiz):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="editor"')
-    assert html.index('id="q-te-q3"') < html.index('id="q-te-q2"')
+    assert html.index('id="q-te-q3"') < html.index('id="q-te-sc-1"')
     author.post(reverse("authoring:quiz_publish", args=[quiz.pk]))
     assert list(quiz.questions.order_by("order").values_list("key", flat=True)) == [
-        "te-q1", "te-q3", "te-q2",
+        "te-q1", "te-q2", "te-q3", "te-sc-1",
     ]  # fmt: skip
 
 
@@ -236,7 +236,9 @@ def test_removing_an_answered_question_retires_it_and_an_unanswered_one_is_delet
     answered.refresh_from_db()
     assert answered.is_active is False
     assert not Question.objects.filter(quiz=quiz, key="te-q2").exists()
-    assert list(quiz.questions.filter(is_active=True).values_list("key", flat=True)) == ["te-q3"]
+    assert list(quiz.questions.filter(is_active=True).values_list("key", flat=True)) == [
+        "te-sc-1", "te-q3",
+    ]  # fmt: skip
 
 
 def test_removing_with_htmx_says_the_answered_question_is_retired(author, learner, quiz):
@@ -257,11 +259,11 @@ def test_the_module_test_keeps_two_items_in_every_slot(author, test_quiz):
         "The module test: Slot 1 has 1 item (mt-te-1); each slot needs at least 2 testing the "
         "same objective."
     ) in html.unescape(response.content.decode())
-    assert test_quiz.questions.filter(is_active=True).count() == 32
+    assert test_quiz.questions.filter(is_active=True).count() == 35
 
 
 def test_the_module_test_keeps_three_slots_per_lesson(author, test_quiz):
-    for key in ("mt-te-1", "mt-te-5", "mt-te-2", "mt-ms-2"):
+    for key in ("mt-te-1", "mt-te-5", "mt-te-2", "mt-ms-2", "mt-sc-te-1"):
         author.post(reverse("authoring:question_remove", args=[test_quiz.pk, key]))
     for key in ("mt-te-3", "mt-te-6"):
         data = question_form_data(draft_question(test_quiz, key), slot="10")
@@ -271,7 +273,7 @@ def test_the_module_test_keeps_three_slots_per_lesson(author, test_quiz):
     page = html.unescape(response.content.decode())
     assert "Lesson 'token-economics' has 2 slots; the test needs at least 3 per lesson" in page
     assert "Slot 10 mixes lessons (model-selection, token-economics)" in page
-    assert test_quiz.questions.filter(is_active=True).count() == 32
+    assert test_quiz.questions.filter(is_active=True).count() == 35
 
 
 def test_the_question_editor_shows_the_slot_and_publishing_keeps_it(author, test_quiz):
@@ -371,7 +373,7 @@ def test_the_editor_shows_a_cue_before_publishing_and_publishing_is_refused(auth
     for key in ("te-q1", "te-q2"):
         _lengthen_right_option(author, quiz, key)
     expected = (
-        "This quiz (Token economics quiz): the right option is the longest in 2 of 3 questions "
+        "This quiz (Token economics quiz): the right option is the longest in 2 of 4 questions "
         "(Question 1 (te-q1), Question 2 (te-q2)); at most 1 may be (a third)"
     )
     page = author.get(reverse("authoring:quiz", args=[quiz.pk])).content.decode()

@@ -101,3 +101,11 @@ def test_the_published_quizzes_with_scenario_items_have_no_problems(course):
         assert (
             quiz_problems(quiz, clean_quiz(quiz, quiz_snapshot(quiz)), current_price_table()) == []
         )
+
+
+def test_the_quiz_as_learners_see_it_shows_a_drawn_scenario(author, quiz):
+    response = author.get(reverse("authoring:quiz_as_learner", args=[quiz.pk]))
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "for the session" in text
+    assert not re.search(r"\{[a-z_]+\}", text)

@@ -38,12 +38,12 @@ def test_the_course_has_four_lessons_with_a_quiz_and_a_lab_each_and_a_test(cours
         "token-economics", "prompt-caching", "model-selection", "production-controls",
     ]  # fmt: skip
     assert sorted(q.lesson for q in module.quizzes) == sorted(ls.slug for ls in module.lessons)
-    assert all(len(q.questions) == 3 for q in module.quizzes)
+    assert all(len(q.questions) == 4 for q in module.quizzes)
     assert sorted(lab.slug for lab in module.labs) == [
         "architecture-advisor", "caching-strategist", "cost-estimator", "prompt-auditor",
     ]  # fmt: skip
     # 15 slots, each a pool of two or more items on one lesson, at least three slots a lesson.
-    assert len(module.test.questions) == 32
+    assert len(module.test.questions) == 35
     pools: dict[int, set[str]] = {}
     for q in module.test.questions:
         pools.setdefault(q.slot, set()).add(q.lesson)
@@ -96,9 +96,9 @@ def test_sync_creates_everything_and_a_second_run_changes_nothing(db, course_sou
     assert Module.objects.count() == 1
     assert Lesson.objects.count() == 4
     assert Quiz.objects.filter(kind="lesson").count() == 4
-    assert Quiz.objects.filter(kind="test").get().questions.count() == 32
+    assert Quiz.objects.filter(kind="test").get().questions.count() == 35
     assert Lab.objects.count() == 4
-    assert Choice.objects.count() == (4 * 3 + 32) * 4
+    assert Choice.objects.count() == (4 * 4 + 35) * 4
     stamps = list(Lesson.objects.values_list("updated_at", flat=True))
     second = sync_course(course_sources)
     assert not second.changed
@@ -350,5 +350,5 @@ def test_a_deleted_test_file_is_refused_and_the_test_and_its_attempts_stay(db, c
         with pytest.raises(CommandError, match=r"test\.yaml: is missing, but the database"):
             call_command("sync_content", path=str(content), **options)
     test.refresh_from_db()
-    assert test.questions.filter(is_active=True).count() == 32
+    assert test.questions.filter(is_active=True).count() == 35
     assert Attempt.objects.filter(quiz=test).count() == 1
