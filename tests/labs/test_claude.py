@@ -323,7 +323,7 @@ def test_no_prompt_contains_module_test_content(course, lab):
             "feedback_markdown", flat=True
         ),
     ]
-    assert len(test_text) == 32 * 5  # the pooled items of 15 slots, each with 4 feedbacks
+    assert len(test_text) == 35 * 5  # the pooled items of 15 slots, each with 4 feedbacks
     for text in test_text:
         snippet = text.strip()[:60]
         assert all(snippet not in prompt for prompt in prompts), snippet
