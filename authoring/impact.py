@@ -22,7 +22,7 @@ from courses.rendering import (
     render_markdown,
 )
 from labs.calculator import PriceTable
-from labs.calculator.commands import run_command_line
+from labs.calculator.command_line import run_command_line
 from labs.calculator.errors import CalculatorError
 from labs.cards import TITLES, format_value, label
 from labs.models import Lab

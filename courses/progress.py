@@ -16,6 +16,12 @@ class Step:
     done: bool
     detail: str = ""
 
+    @property
+    def required(self) -> bool:
+        """Reading every lesson and passing the test complete the module; the lesson quizzes
+        (practice) and the labs are there to learn with, and do not gate it."""
+        return self.kind in ("lesson", "test")
+
 
 @dataclass
 class LessonStatus:
@@ -39,17 +45,46 @@ class ModuleProgress:
     steps: list[Step] = field(default_factory=list)
 
     @property
+    def required_steps(self) -> list[Step]:
+        return [step for step in self.steps if step.required]
+
+    @property
     def done_count(self) -> int:
-        return sum(step.done for step in self.steps)
+        """Required steps done: what the percentage and "n of m" mean."""
+        return sum(step.done for step in self.required_steps)
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done_count / len(self.steps)) if self.steps else 0
+        required = self.required_steps
+        return round(100 * self.done_count / len(required)) if required else 0
+
+    @property
+    def practice_done(self) -> int:
+        return sum(step.done for step in self.steps if not step.required)
+
+    @property
+    def practice_count(self) -> int:
+        return sum(not step.required for step in self.steps)
 
     @property
     def complete(self) -> bool:
-        """Passing the module test completes the module; other steps stay open as practice."""
-        return self.test_passed
+        """The module is complete once its test is passed and every lesson has been read."""
+        return self.test_passed and all(status.read for status in self.lessons)
+
+    @property
+    def left(self) -> str:
+        """What is left to complete the module, in words ("read lessons 2 and 3, pass the
+        module test"); empty once complete."""
+        unread = [str(status.lesson.order) for status in self.lessons if not status.read]
+        parts = []
+        if unread:
+            numbers = (
+                unread[0] if len(unread) == 1 else f"{', '.join(unread[:-1])} and {unread[-1]}"
+            )
+            parts.append(f"read lesson{'s' if len(unread) > 1 else ''} {numbers}")
+        if not self.test_passed:
+            parts.append("pass the module test")
+        return ", ".join(parts)
 
     @property
     def next_step(self) -> Step | None:
@@ -90,12 +125,16 @@ def module_progress(
         .values("quiz_id", "quiz__kind")
         .annotate(best=Max("score"), total=Max("total"))
     }
+    # A lab counts once it has given the learner a reply with a calculation: sending a message
+    # (or a greeting answered with a welcome) is not yet using the lab.
     labs_used = set(
         Message.objects.filter(
             conversation__user=user,
             conversation__lab__lesson__module=module,
             conversation__is_trial=False,
-            role=Message.Role.USER,
+            role=Message.Role.ASSISTANT,
+            status__in=(Message.Status.DONE, Message.Status.STOPPED),
+            calculations__is_error=False,
         )
         .order_by()
         .values_list("conversation__lab_id", flat=True)
@@ -120,8 +159,9 @@ def module_progress(
         if quiz:
             detail = f"best {status.quiz_best}/{status.quiz_total}" if status.quiz_done else ""
             steps.append(
-                Step("quiz", f"L{lesson.order} quiz", url + "quiz/", status.quiz_done, detail)
-            )
+                Step("quiz", f"L{lesson.order} practice quiz", url + "quiz/", status.quiz_done,
+                     detail)
+            )  # fmt: skip
         if lab:
             steps.append(
                 Step("lab", f"L{lesson.order} lab: {lab.title}", url + "lab/", status.lab_used)

@@ -13,7 +13,7 @@ price change in the table changes every lesson (see content/README.md):
     COMMAND ARGS...
     ```
 
-Calculations go through `labs.calculator.commands.run_command_line`, the typed entry point that
+Calculations go through `labs.calculator.command_line.run_command_line`, the typed entry point that
 Claude's tools use too: only a command's own options, each bounded; nothing can read a file or
 stdin (`audit --file` is the terminal's alone).
 
@@ -31,7 +31,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from labs.calculator import Model, PriceTable, todays_price_table
-from labs.calculator.commands import run_command_line
+from labs.calculator.command_line import run_command_line
 from labs.calculator.errors import CalculatorError
 from labs.calculator.formatting import format_price
 from labs.cards import format_value, render_card

@@ -70,14 +70,8 @@ INPUT_SKIP = {"command", "display_name", "assumptions", "warnings", "json"}
 
 
 def format_money(value: Decimal) -> str:
-    """Money for people: cents from $1 up, up to four places below a dollar, and significant
-    digits below a cent, so a per-request cost never shows as $0.00."""
-    a = abs(value)
-    if Decimal("0.01") <= a < 1:
-        text = f"{value.quantize(Decimal('0.0001')):f}".rstrip("0")
-        places = len(text.split(".")[1]) if "." in text else 0
-        shown = abs(value).quantize(Decimal(1).scaleb(-max(2, places)))
-        return f"{'-' if value < 0 else ''}${shown:f}"
+    """Money on a card or in a living number: the calculator's one rule (`format_usd`), so a
+    card never shows "$0.004000" beside a lesson's "$0.02"."""
     return format_usd(value)
 
 

@@ -1,6 +1,8 @@
 """Small server-rendered SVG charts for calculation cards: no script, no CDN, CSP-safe.
 
-Values arrive as Decimals; they are turned into pixel lengths here and nowhere else.
+Values arrive as Decimals; they are turned into pixel lengths here and nowhere else. Each chart
+comes with the table it draws, visually hidden: a screen reader reads the figures row by row
+instead of a picture it cannot see (issue 19), and the SVG itself is hidden from it.
 """
 
 from decimal import Decimal
@@ -35,9 +37,10 @@ def bar_chart(
             f'<text class="chart-value" x="{LABEL_W + max(length, 2) + 6}" y="{y + BAR_H - 6}">'
             f"{escape(shown)}</text>"
         )
+    table = _data_table(title, ["Item", "Amount"], [[label, shown] for label, _, shown in items])
     return (
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(rows)}</svg>'
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" aria-hidden="true" focusable="false">'
+        f"{''.join(rows)}</svg>{table}"
     )
 
 
@@ -71,10 +74,31 @@ def column_chart(title: str, series: list[tuple[str, list[int]]], x_label: str) 
         f'<tspan class="legend-{s}" dx="{12 if s else 0}">■ {escape(name)}</tspan>'
         for s, (name, _) in enumerate(series)
     )
+    header = [x_label.capitalize()] + [f"{name} (tokens)" for name, _ in series]
+    body = [
+        [str(i + 1)] + [f"{values[i]:,}" if i < len(values) else "" for _, values in series]
+        for i in range(points)
+    ]
     return (
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {plot_h + bottom + 30}" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(parts)}{axis}'
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {plot_h + bottom + 30}" aria-hidden="true" '
+        f'focusable="false">{"".join(parts)}{axis}'
         f'<text class="chart-label" x="{left}" y="{plot_h + bottom + 24}">{legend}</text></svg>'
+        f"{_data_table(title, header, body)}"
+    )
+
+
+def _data_table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    """The chart's figures as a table that only assistive technology sees."""
+    head = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in header)
+    body = "".join(
+        f'<tr><th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:])
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table class="visually-hidden chart-data"><caption>Chart: {escape(title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from labs.models import Lab, Message
-from labs.tutor import ToolCall, Turn
+from labs.tutor import ToolCall, Turn, open_test
 from labs.tutor import answer as tutor_answer
 
 OFFLINE_LABEL = "Offline tutor: answers computed by the course calculator"
@@ -54,24 +54,48 @@ def run_turn(
     """Answer `text` in `lab` given the earlier turns. `on_text(so_far)` is called as text
     arrives and returns False to stop early."""
     from authoring.pricing import current_price_table
+    from quizzes.open_items import lab_items
 
     # The published price table: an instructor's price change reaches the labs at once.
     table = current_price_table()
+    # The learner's module-test items: while a test is open no lab works one out. Checked here,
+    # once for either engine and before any API call, so Claude is not even asked; no item text
+    # is ever sent (labs/tutor/open_test.py).
+    items = lab_items(user)
+    earlier = [t.text for t in history if t.role == "user" and t.text]
+    found = open_test.found_in_conversation(text, earlier, items)
     reason = offline_reason(user)
+    if found is not None and found.item.state in open_test.DECLINED:
+        return TurnResult(
+            text=open_test.decline_text(found.item),
+            calculations=[],
+            engine=Message.Engine.OFFLINE,
+            notice="A module-test question while it is held back: Claude was not asked."
+            if not (offline or reason)
+            else "",
+        )
     if offline or reason:
         reply = tutor_answer(lab.engine, text, history, table)
-        return TurnResult(
+        result = TurnResult(
             text=reply.text,
             calculations=reply.calculations,
             engine=Message.Engine.OFFLINE,
             notice=reason if not offline else "Offline mode was asked for.",
         )
-    from labs.claude import run_claude_turn  # the only module that imports anthropic
+        refused = reply.kind == "refuse"
+    else:
+        from labs.claude import run_claude_turn  # the only module that imports anthropic
 
-    return run_claude_turn(
-        lab, history, text, user=user, on_text=on_text, conversation=conversation,
-        message=message, table=table,
-    )  # fmt: skip
+        result = run_claude_turn(
+            lab, history, text, user=user, on_text=on_text, conversation=conversation,
+            message=message, table=table,
+        )  # fmt: skip
+        refused = False
+    if found is not None and not refused:
+        # A missed item whose right answer the review shows: worked out, with a note added
+        # after the reply (never in the prompt; the note names no test content).
+        result.text = result.text.rstrip() + "\n\n" + open_test.missed_note(found.item)
+    return result
 
 
 def history_before(message: Message) -> tuple[list[Turn], str]:

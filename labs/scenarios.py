@@ -25,8 +25,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
-from labs.calculator.commands import MAX_MODELS, MAX_PROMPT_CHARS, Param, coerce
 from labs.calculator.errors import CalculatorError
+from labs.calculator.params import MAX_MODELS, MAX_PROMPT_CHARS, Param, coerce
 from labs.calculator.pricing import PriceTable
 from labs.calculator.tools import call_tool, tool_params
 from labs.cards import render_card, render_error_card

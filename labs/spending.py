@@ -22,6 +22,7 @@ from labs.calculator import (
     cost_of_call,
     load_price_table,
 )
+from labs.calculator.formatting import format_usd
 from labs.models import ApiCall
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,9 @@ def check_anomaly(now: datetime | None = None) -> bool:
     if not cache.add(f"labs:anomaly-alert:{now:%Y%m%d%H}", True, timeout=3600):
         return False
     text = (
-        f"Claude spend in the last hour is ${last_hour:.4f}, against a trailing hourly average "
-        f"of ${average:.4f} (24 hours before it). Check /labs/spend/ for the learners and labs "
-        "behind it."
+        f"Claude spend in the last hour is {format_usd(last_hour)}, against a trailing hourly "
+        f"average of {format_usd(average)} (24 hours before it). Check /labs/spend/ for the "
+        "learners and labs behind it."
     )
     log.warning("spend anomaly: %s", text)
     mail_admins("Claude spend anomaly", text, fail_silently=True)

@@ -63,6 +63,29 @@ def describe_review_policy() -> str:
     )
 
 
+def describe_review_now(has_passed: bool) -> str:
+    """What this learner's result shows of the questions they missed, now, in plain words."""
+    policy = settings.TEST_REVIEW_RIGHT_ANSWERS
+    if policy == REVIEW_ALWAYS:
+        return "This review shows the right answer to every question you missed, and why."
+    if policy == REVIEW_NEVER:
+        return (
+            "This review does not show the right answers to the questions you missed, now or "
+            "after passing: you see which answers were right and which wrong, with the feedback "
+            "on the option you chose, and the lesson each question comes from explains the rest."
+        )
+    if has_passed:
+        return (
+            "This review shows the right answer to every question you missed, and why, now "
+            "that you have passed the test."
+        )
+    return (
+        "This review does not show the right answers yet: you see which answers were right and "
+        "which wrong, with the feedback on the option you chose, and the right answer to each "
+        "question you missed appears on this page once you pass the test."
+    )
+
+
 @dataclass(frozen=True)
 class Option:
     token: str

@@ -62,6 +62,32 @@ _FLATTERY_RUN = re.compile(
     rf"(?:{_FLATTERY})\b)*(?:\s+and)?",
     re.I,
 )
+# A list of describing words in a role sentence ("an incredibly intelligent, empathetic and
+# world-class customer support AI"): when it holds flattery, the whole list goes, so the rewrite
+# does not keep a stray "an, empathetic and". An item is an adjective-looking word.
+_ADJ_ITEM = (
+    rf"(?:(?:{_INTENSIFIERS})\s+)?(?:{_FLATTERY}|[a-z-]+(?:ic|ful|ive|ous|ent|ant|al|ate|able|"
+    r"ible|-class|-notch))"
+)
+_ADJ_LIST = re.compile(
+    rf"\b{_ADJ_ITEM}(?:\s*,\s*{_ADJ_ITEM})*(?:,?\s+and\s+{_ADJ_ITEM})?(?=\s+[a-z])", re.I
+)
+
+
+def _drop_flattery(sentence: str) -> str:
+    """The role sentence without its flattering words."""
+
+    def drop(m: re.Match[str]) -> str:
+        return (
+            ""
+            if _FLATTERY_WORD.search(m.group(0)) and re.search(r",|\band\b", m.group(0))
+            else m.group(0)
+        )
+
+    dropped = _FLATTERY_RUN.sub("", _ADJ_LIST.sub(drop, sentence))
+    return re.sub(r"\b([Aa]n?|[Tt]he)\s*,\s*", r"\1 ", dropped)  # "a, precise" -> "a precise"
+
+
 _GENERIC_ROLE = re.compile(
     r"^\s*(?:you are|you're)\s+(?:an?|the)\s+(?:ai\s+)?(?:assistant|ai|chatbot|bot|"
     r"language model|model|helper)\s*[.!]?\s*$",
@@ -69,7 +95,11 @@ _GENERIC_ROLE = re.compile(
 )
 _FILLER = re.compile(
     r"^\s*(?:take a deep breath|thank you|thanks|i (?:would|will) (?:really )?appreciate|"
-    r"please do your best|do your best|you can do (?:it|this)|good luck)\b",
+    r"please do your best|do your best|you can do (?:it|this)|good luck|"
+    # Pep talk about the model itself: it constrains nothing the answer must do.
+    r"you (?:really |truly )?(?:love|enjoy|like) (?:helping|to help|assisting)|"
+    r"you are the (?:best|greatest|smartest|most \w+) \w+(?: \w+)? in the world|"
+    r"you always go above and beyond)\b",
     re.I,
 )
 _LENGTH_ADJ = r"thorough|comprehensive|detailed|in[- ]depth|exhaustive|extensive|elaborate|verbose"
@@ -256,6 +286,16 @@ def _audit_sentence(
                 Finding("repetition", f"{_quote(stripped)} repeats {_quote(earlier)}: say it once.")
             )
             return ""
+        if len(earlier_words) >= 3 and norm.startswith(earlier_norm + " "):
+            # "You are a helpful assistant. You are a helpful assistant that writes ...": the
+            # later sentence says the earlier one again and more; the earlier copy is the waste.
+            findings.append(
+                Finding(
+                    "repetition",
+                    f"{_quote(stripped)} repeats {_quote(earlier)} word for word before adding "
+                    "to it: say it once.",
+                )
+            )
     seen.append((norm, words, stripped))
 
     result = stripped
@@ -266,7 +306,7 @@ def _audit_sentence(
                 f"{_quote(stripped)} flatters instead of instructing: keep only the role.",
             )
         )
-        result = _WARM_CLAUSE.sub("", _FLATTERY_RUN.sub("", result))
+        result = _WARM_CLAUSE.sub("", _drop_flattery(result))
         result = _tidy(_fix_articles(result))
         if _GENERIC_ROLE.match(result) or not _words(result) - {"you", "are", "a", "an", "the"}:
             return ""
@@ -294,7 +334,13 @@ def _audit_sentence(
         result = re.sub(rf"\b(?:{_LENGTH_ADV})\b", "briefly", result, flags=re.I)
         result = _LENGTH_ADJ_RUN.sub(_concise, result)
         result = _tidy(_fix_articles(result))
-        if not _words(result) - _DIRECTIVE_ONLY:
+        # "Make sure to explain everything in full detail so the customer understands": with
+        # the length words gone only the reason for them is left, so the sentence asked for
+        # length and nothing else.
+        purpose_only = re.match(
+            r"^\s*(?:(?:please\s+)?(?:make sure|be sure|ensure)\s+(?:to\s+)?)?so\b", result, re.I
+        )
+        if purpose_only or not _words(result) - _DIRECTIVE_ONLY:
             # The sentence only asked for length. Say "be concise" once.
             if state["length_directive"]:
                 findings.append(

@@ -48,18 +48,23 @@ def decimal_str(d: Decimal) -> str:
 
 
 def format_usd(d: Decimal) -> str:
-    """ "$6,875.00"; amounts under a cent keep 3 significant digits ("$0.000150"), never fewer
-    than 6 places; negatives read "-$1.00"."""
+    """Money for people, the one rule every page, card, lesson and reply follows: whole cents
+    from a dollar up ("$6,875.00"); below a dollar, up to four decimal places ("$0.0152",
+    "$0.02"), or three significant digits where four places would hide the amount ("$0.00025");
+    never zeros padded on past the cents ("$0.005", not "$0.005000"). Negatives read "-$1.00"."""
     d = Decimal(d)
     sign = "-" if d < 0 else ""
     a = abs(d)
     if a == 0:
         return "$0.00"
-    if a >= _CENT:
+    if a < 1:
+        places = max(4, -a.adjusted() + 2)
+        a = a.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if a >= 1:  # also an amount that rounded up to a dollar
         return f"{sign}${a.quantize(_CENT, rounding=ROUND_HALF_UP):,.2f}"
-    places = max(6, -a.adjusted() + 2)
-    quantum = Decimal(1).scaleb(-places)
-    return f"{sign}${a.quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    whole, _, cents = f"{a:f}".partition(".")
+    cents = cents.rstrip("0").ljust(2, "0")
+    return f"{sign}${whole}.{cents}"
 
 
 def format_price(d: Decimal) -> str:

@@ -17,9 +17,9 @@ from .calc import CalculationFailed
 from .common import Context
 from .concept_answers import concept_text
 from .concepts import concept_base
-from .reading import Facts
+from .reading import PART_LABELS, PART_ORDER, Facts, find_changing_top
 from .types import TutorReply
-from .writing import Reply, in_periods, tokens, usd
+from .writing import Reply, in_periods, join_words, tokens, usd
 
 # Reported speech about caching followed by a request to check it. Each row is one phrasing.
 _CLAIM_SOURCES = (
@@ -90,7 +90,8 @@ def layout_reply(
     it goes, and the fixed layout priced when the prefix size and the volume are known."""
     what = changing_top(ctx.message)
     if what is None:
-        return None
+        described = find_changing_top(ctx.conv.new.text)
+        return described_reply(ctx, model, facts, *described) if described else None
     reply = Reply()
     reply.assume(*notes)
     reply.add(
@@ -130,5 +131,70 @@ def layout_reply(
     reply.warnings_from(outputs)
     reply.next_step = (
         "after the fix, check that `cache_read_input_tokens` is above 0 from the second request."
+    )
+    return ctx.reply(reply.render())
+
+
+def described_reply(
+    ctx: Context, model: Model, facts: Facts, whats: list[str], part: str
+) -> TutorReply:
+    """A changing value the learner plans to put at the top of a prompt part: the cache breaks
+    from that part on; the parts before it still hit. With the sizes and the volume, the two
+    layouts are priced."""
+    what = join_words(whats)
+    label = PART_LABELS[part]
+    order = [p for p in PART_ORDER if facts.parts.get(p) and p != "user"]
+    before = [p for p in order[: order.index(part)]] if part in order else []
+    reply = Reply()
+    reply.add(
+        f"**Yes, that breaks the cache.** {what[0].upper() + what[1:]} differ from one request "
+        f"to the next, and the cache matches the prefix exactly from the first token: with them "
+        f"at the top of the {label}, no request finds the cached {label} or anything after it, "
+        "so each one writes a new entry at the write price instead of reading."
+        + (
+            f" The {join_words([PART_LABELS[p] for p in before])} before it still hit, since "
+            "they come first and do not change."
+            if before
+            else ""
+        )
+    )
+    reply.add(
+        f"**Where they go:** after the last breakpoint, at the end of the prompt: put {what} in "
+        f"the user message (or a block after the cached {label} without `cache_control`), and "
+        f"keep the stable {label} first with its breakpoint at its end. The personalization "
+        "still reaches the model; only its place in the prompt moves."
+    )
+    outputs: list[dict[str, Any]] = []
+    whole = sum(facts.parts.get(p, 0) for p in order if p in ("tools", "system", "examples"))
+    kept = sum(facts.parts.get(p, 0) for p in before)
+    if whole and facts.requests is not None:
+        base = {"model": model.id, "requests": facts.requests, "per": facts.per or "day",
+                "ttl": "5m", "traffic": facts.traffic or "poisson"}  # fmt: skip
+        try:
+            moved = ctx.calc.run("caching_plan", {**base, "prefix_tokens": whole})
+            broken = ctx.calc.run("caching_plan", {**base, "prefix_tokens": kept}) if kept else None
+        except CalculationFailed as exc:
+            reply.add(f"The calculator could not price the two layouts: {exc}.")
+        else:
+            outputs += [o for o in (moved, broken) if o is not None]
+            at_top = (
+                f"only the {tokens(kept)} tokens before it are cached, saving "
+                f"{in_periods(broken['saving_usd'], broken['per'], ['day', 'month'])} (less "
+                f"still if the breakpoint after the {label} stays, since every request then "
+                "writes it again at more than the input price)"
+                if broken is not None
+                else "nothing is cached, and a breakpoint left in place writes on every request"
+            )
+            reply.add(
+                f"On {moved['display_name']} at {tokens(facts.requests)} requests a "
+                f"{moved['per']}: with the values at the top, {at_top}; moved after the "
+                f"breakpoint, the whole {tokens(whole)}-token prefix is cached and saves "
+                f"{in_periods(moved['saving_usd'], moved['per'], ['day', 'month'])}."
+            )
+    reply.add("Read more in [Prompt caching](/modules/cost-optimization/lessons/prompt-caching/).")
+    reply.warnings_from(outputs)
+    reply.next_step = (
+        "after the change, check that `cache_read_input_tokens` stays above 0 from the second "
+        "request."
     )
     return ctx.reply(reply.render())

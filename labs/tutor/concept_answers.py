@@ -116,6 +116,30 @@ def concept_text(matches: list[Match], table: PriceTable) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+_VARYING_NAMES = {"documents": "retrieved chunks or documents", "examples": "few-shot examples"}
+
+
+def varying_text(varying: list[str]) -> str:
+    """The learner's own qualifier applied before a concept answer: parts that differ on every
+    call ("the retrieved chunks differ on every call") can never be read back from a cache."""
+    names = [_VARYING_NAMES.get(p, p) for p in varying]
+    if not names:
+        return ""
+    what = " and ".join(names)
+    fewer = (
+        "retrieve fewer, shorter, better-ranked chunks"
+        if "documents" in varying
+        else "send fewer, shorter examples"
+    )
+    return (
+        f"You say the {what} differ on every call. Then a cache entry for them would be "
+        "written on every call and never read, so caching them costs more than sending them "
+        "plainly: only the stable prefix before them (tools, system prompt) can be cached. What "
+        f"cuts their cost is sending less: {fewer}, and check on your test set that the answers "
+        "hold up.\n\n"
+    )
+
+
 def off_topic_text(topic: str, capabilities: list[str], example: str) -> str:
     """A polite no for a request outside the course, and the way back to the lab."""
     things = "\n".join(f"- {c}" for c in capabilities)

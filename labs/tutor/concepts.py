@@ -29,6 +29,8 @@ import yaml
 MIN_SCORE = 2.2
 # The best match must beat the second by this factor, or the question sits between two ideas.
 MIN_MARGIN = 1.08
+# A "why" question takes a concept that gives a reason when it scores this share of the best.
+REASON_SHARE = 0.75
 _STEMMER = snowballstemmer.stemmer("english")
 # Words that carry no topic in a learner's question; bm25s's English list would drop "not",
 # "no" and "more", which do carry meaning here, so the list is ours.
@@ -122,6 +124,15 @@ STOPWORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
+# A question asking for a reason, and a concept whose title gives one.
+_WHY_QUESTION = re.compile(
+    r"\b(?:why|how\s+come|what(?:'s|\s+is)\s+the\s+reason)\b(?!\s+not\b)", re.I
+)
+_REASON_TITLE = re.compile(r"^\s*why\b", re.I)
+
+
+def _asks_why(question: str) -> bool:
+    return bool(_WHY_QUESTION.search(question))
 
 
 class ConceptFileError(ValueError):
@@ -275,6 +286,17 @@ class ConceptBase:
         runner, runner_score = ranked[1] if len(ranked) > 1 else (None, 0.0)
         if score < MIN_SCORE:
             return None
+        if _asks_why(question) and not _REASON_TITLE.match(best.title):
+            # "why" is a stopword to BM25, yet it is what tells "why is output 5x?" (a reason)
+            # from "is output always 5x?" (a fact): a close concept that gives the reason
+            # answers first, and the fact is offered after it.
+            reason = next(
+                ((c, s) for c, s in ranked[1:] if _REASON_TITLE.match(c.title)
+                 and s >= MIN_SCORE and s >= score * REASON_SHARE),
+                None,
+            )  # fmt: skip
+            if reason is not None:
+                return Match(reason[0], reason[1], best, score)
         if runner is not None and runner.slug != best.slug and score < runner_score * MIN_MARGIN:
             # Two ideas fit about as well: better to ask which one than to pick.
             return Match(best, score, runner, runner_score)

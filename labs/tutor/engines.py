@@ -6,13 +6,20 @@ Markdown reply with every calculator call recorded for the calculation cards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from types import ModuleType
 
 from labs.calculator.pricing import PriceTable, load_price_table
 
-from . import architecture_advisor, caching_strategist, cost_estimator, guard, prompt_auditor
+from . import (
+    architecture_advisor,
+    caching_strategist,
+    cost_estimator,
+    guard,
+    open_test,
+    prompt_auditor,
+)
 from .calc import Calculator
 from .common import (
     Context,
@@ -21,9 +28,10 @@ from .common import (
     is_assessment_question,
     is_greeting,
 )
-from .concept_answers import concept_text, off_topic_text
-from .intents import read_intent
+from .concept_answers import concept_text, off_topic_text, varying_text
+from .intents import Intent, read_intent
 from .parsing import conversation_facts
+from .reading import Conversation
 from .types import Turn, TutorReply
 
 ENGINES: dict[str, ModuleType] = {
@@ -73,15 +81,43 @@ def _input_numbers(calculations: list) -> set[Decimal]:
     return found
 
 
+def _concept(intent: Intent, conv: Conversation, table: PriceTable) -> str:
+    """The concept answer, after the learner's own qualifier where one changes it."""
+    return varying_text(conv.new.varying) + concept_text([intent.concept, *intent.also], table)
+
+
 def _refusal(reply: TutorReply) -> TutorReply:
     reply.kind = "refuse"
     return reply
 
 
 def answer(
+    engine: str,
+    message: str,
+    history: list[Turn],
+    table: PriceTable | None = None,
+    test_items: Sequence[open_test.Item] = (),
+) -> TutorReply:
+    """The offline tutor's reply to `message` in the lab `engine`, given the earlier turns.
+
+    `test_items`: the learner's module-test items (quizzes/open_items.py). One of an attempt in
+    progress (or missed, its answer still withheld) is declined before any engine reads the
+    message; one missed whose answer the review shows is worked out, with a note saying so."""
+    earlier = [t.text for t in history if t.role == "user" and getattr(t, "text", "")]
+    found = open_test.found_in_conversation(message, earlier, test_items)
+    if found is not None and getattr(found.item, "state", open_test.OPEN) in open_test.DECLINED:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown lab engine {engine!r}; expected one of {', '.join(ENGINES)}")
+        return TutorReply(open_test.decline_text(found.item), kind="refuse")
+    reply = _answer(engine, message, history, table)
+    if found is not None and reply.kind != "refuse":
+        reply.text = reply.text.rstrip() + "\n\n" + open_test.missed_note(found.item)
+    return reply
+
+
+def _answer(
     engine: str, message: str, history: list[Turn], table: PriceTable | None = None
 ) -> TutorReply:
-    """The offline tutor's reply to `message` in the lab `engine`, given the earlier turns."""
     module = ENGINES.get(engine)
     if module is None:
         raise ValueError(f"unknown lab engine {engine!r}; expected one of {', '.join(ENGINES)}")
@@ -109,7 +145,7 @@ def answer(
             off_topic_text(module.TOPIC, module.CAPABILITIES, module.EXAMPLE), kind="refuse"
         )
     if intent.kind == "concept" and intent.concept is not None:
-        return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")
+        return TutorReply(_concept(intent, conv, table), kind="concept")
     run: Callable[[Context], TutorReply] = module.answer
     reply = run(ctx)
     if reply.calculations and not reply.asked_follow_up and engine in _POST_GUARDED:
@@ -126,10 +162,10 @@ def answer(
             return guard.question(ctx, found, "")
     if intent.fallback and intent.concept is not None:
         if (reply.kind == "generic" and not reply.calculations) or reply.asked_follow_up:
-            return TutorReply(concept_text([intent.concept, *intent.also], table), kind="concept")
+            return TutorReply(_concept(intent, conv, table), kind="concept")
         return reply
     if intent.explain and intent.concept is not None:
-        explained = concept_text([intent.concept, *intent.also], table)
+        explained = _concept(intent, conv, table)
         if reply.asked_follow_up or reply.kind == "refuse":
             # The idea answers the question; the missing figure would only price an example.
             return TutorReply(explained, kind="concept")

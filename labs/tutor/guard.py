@@ -57,6 +57,12 @@ def check(facts: Facts) -> Check:
     for when in dated:
         found.ignored.append(f"I did not use the {when} in your message: a date or a time of day "
                              "does not size a request.")  # fmt: skip
+    for n in facts.numbers:
+        if n.kind == "repeats":
+            found.ignored.append(
+                f'I did not use the {n.raw.strip()} in "{context(facts.text, n)}" as a size: '
+                "it counts how often something is said, not tokens or requests."
+            )
     for n in facts.counted_only:
         found.ignored.append(
             f'I did not use the {n.raw.strip()} in "{context(facts.text, n)}" as a size: it '

@@ -27,6 +27,10 @@ OFF_TOPIC = [
     r"\bcover\s+letter\b",
     r"\b(?:terraform|kubernetes|k8s|eks|helm\s+chart|dockerfile|ansible|nginx\s+config)\b",
     r"\b(?:aws\s+lambda|lambda\s+bill|ec2|s3\s+bucket|cloudfront)\b",
+    # Other clouds' and services' bills: numbers in them size no Claude workload.
+    r"\b(?:lambda\s+(?:functions?|invocations?|costs?)|fargate|dynamodb|rds\s+instances?|"
+    r"cloud\s+run|cloud\s+functions|azure\s+functions|bigquery|snowflake\s+credits?|"
+    r"(?:aws|gcp|azure|vercel|heroku|datadog)\s+(?:bill|invoice|costs?|spend))\b",
     r"\b(?:typeerror|keyerror|valueerror|attributeerror|nameerror|traceback|stack\s*trace|"
     r"segfault|null\s*pointer)\b",
     r"\bdjango\s+(?:view|model|form|orm|admin|setting|migration)s?\b",
@@ -50,7 +54,10 @@ COURSE_SIGNAL = re.compile(
     r"token|cost|price|pric|cach|claude|model|api|prompt|batch|request|budget|bill|spend|"
     r"latency|haiku|sonnet|opus|fable|cheap|expensive|sav(?:e|ing)|ttl|breakpoint|workload|"
     r"architect|audit|input|output|usage|rate\s+limit|stream|money|dollar|\$|call|quota|limit|"
-    r"route|routing|classifier|context|history|summar|window|lesson|course",
+    r"route|routing|classifier|context|history|summar|window|lesson|course|"
+    # The words of prompt design the prompt auditor teaches: "does the 'You are a world-class
+    # assistant' intro do anything?"
+    r"preamble|persona|\bintro\b|flatter|instructions?\b|you\s+are\s+an?\s",
     re.I,
 )
 
@@ -139,14 +146,15 @@ def is_assessment_request(text: str) -> bool:
     return bool(_ASSESSMENT_RE.search(own_words(text)))
 
 
-def is_off_topic(text: str, *, follow_up: bool = False) -> bool:
+def is_off_topic(text: str, *, follow_up: bool = False, has_scenario: bool = False) -> bool:
     """Outside the course: an off-topic pattern and no Claude signal; or, opening a
-    conversation, no word of the course at all (a follow-up leans on the turns before)."""
+    conversation without figures, no word of the course at all (a follow-up leans on the turns
+    before). Figures do not make "40M Lambda invocations a month" a Claude workload."""
     if CLAUDE_SIGNAL.search(text):
         return False
     if _OFF_TOPIC_RE.search(text):
         return True
-    return not follow_up and not COURSE_SIGNAL.search(text)
+    return not follow_up and not has_scenario and not COURSE_SIGNAL.search(text)
 
 
 _WHAT_IF = re.compile(
@@ -160,14 +168,20 @@ _WHAT_IF = re.compile(
 # "... are we still billed", "if the cache expires do I pay again": a question without a "?".
 _INNER_QUESTION = re.compile(
     r"\b(?:are|is|do|does|did|can|will|would|should|am)\s+(?:we|i|you|it|they|there|that|this)"
-    r"\b|^\s*if\b",
+    r"\b|^\s*if\b|\b(?:but|so|and|just)\s+why\b",
     re.I,
 )
 
 
 def looks_like_question(text: str) -> bool:
-    first = re.split(r"(?<=[.!?])\s+|\n", text.strip(), maxsplit=1)[0]
-    return "?" in text or bool(_QUESTION_OPENERS.match(first)) or bool(_INNER_QUESTION.search(text))
+    # Any sentence may carry the question: "the api has rpm limits. why add our own".
+    sentences = re.split(r"(?<=[.!?])\s+|\n", text.strip())
+    return (
+        "?" in text
+        or any(_QUESTION_OPENERS.match(s) for s in sentences)
+        or bool(_INNER_QUESTION.search(text))
+        or bool(_CLAIMS_CHECK.search(text))  # "true or false: ..." asks without a "?"
+    )
 
 
 def read_intent(
@@ -182,7 +196,7 @@ def read_intent(
     """
     if is_assessment_request(text):
         return Intent("assessment")
-    if not has_scenario and not prompt_pasted and is_off_topic(text, follow_up=follow_up):
+    if not prompt_pasted and is_off_topic(text, follow_up=follow_up, has_scenario=has_scenario):
         return Intent("off-topic")
     if prompt_pasted or (follow_up and _WHAT_IF.match(text)):
         return Intent("scenario")
@@ -209,12 +223,23 @@ def read_intent(
     return Intent("scenario")
 
 
+# A request to check several claims at once ("X, and Y. both true?"): each claim is a clause.
+_CLAIMS_CHECK = re.compile(
+    r"\bboth\s+(?:true|right|correct|accurate)|\b(?:are\s+)?(?:these|those|they)\s+(?:all\s+)?"
+    r"(?:true|right|correct)\b|\btrue\s+or\s+false\b",
+    re.I,
+)
+_CLAIM_SPLIT = re.compile(r"[,;]\s+and\s+|;\s+|(?<=[.!])\s+", re.I)
+
+
 def find_concepts(text: str) -> list[Match]:
     """The concept the question asks about; two when it asks two things, each matched on its
     own clause and confident there, and different from each other."""
     base = concept_base()
     whole = base.find(text)
     clauses = [c for c in _SECOND_QUESTION.split(text) if len(c.split()) >= 3]
+    if _CLAIMS_CHECK.search(text):
+        clauses = [p for c in clauses for p in _CLAIM_SPLIT.split(c) if len(p.split()) >= 3]
     if len(clauses) < 2:
         return [whole] if whole else []
     found: list[Match] = []

@@ -23,10 +23,12 @@ from .common import (
     retired_notes,
     unknown_model_text,
 )
+from .concept_answers import varying_text
 from .prompt_checks import check_rewrite, find_injections
 from .prompt_routing import _ROUTING_RE, is_routing_follow_up, routing_reply
+from .prompt_sizes import WHICH_SIDE_RE, cached_cut_reply, part_cost_reply, sides_reply
 from .prompt_usage import usage_advice
-from .reading import FOLLOW_UP_PHRASES, Facts
+from .reading import FOLLOW_UP_PHRASES, Facts, says_cached
 from .types import TutorReply
 from .usage_calls import prices_usage, usage_reply
 from .writing import Reply, join_words, model_prices, plural, table, tokens, usd
@@ -107,6 +109,40 @@ def answer(ctx: Context) -> TutorReply:
         wasted = _wasted_tokens(ctx)
         if wasted is not None:
             return _wasted_reply(ctx, choice, wasted)
+    if (
+        prompt is None
+        and facts.requests
+        and facts.output is None
+        and len(facts.prompt_parts()) == 1
+        and not facts.parts.get("input")
+        and COST_RE.search(conv.new.text)
+    ):
+        # "our system prompt is 7,200 chars ... $/day at 40k req/day": what that one part costs.
+        return part_cost_reply(ctx, choice)
+    if (
+        prompt is None
+        and WHICH_SIDE_RE.search(conv.new.text)
+        and conv.new.output
+        and (conv.new.prompt_parts() or conv.new.parts.get("input"))
+        and not conv.new.was
+    ):
+        # "which saves more: trimming 500 input tokens or 100 output tokens?"
+        return sides_reply(ctx, choice)
+    if prompt is None and conv.new.varying and _CACHE_WORDS_RE.search(conv.new.text):
+        # "cache the chunks? they differ on every call": the qualifier decides the answer.
+        reply = Reply()
+        reply.add(varying_text(conv.new.varying).strip())
+        reply.add(
+            "Read more in [Model selection and prompt optimization \u203a 4. Trim the context]"
+            "(/modules/cost-optimization/lessons/model-selection/#4-trim-the-context) and "
+            "[Prompt caching \u203a What to cache]"
+            "(/modules/cost-optimization/lessons/prompt-caching/#what-to-cache)."
+        )
+        reply.next_step = (
+            "give the model, the requests a day and how many chunks you could drop, and I will "
+            "price the trim."
+        )
+        return ctx.reply(reply.render())
     if prompt is None:
         if (
             ctx.message.strip()
@@ -256,7 +292,10 @@ _BAR_RE = re.compile(r"\b(?:acceptance\s+)?bar\b|\bthreshold\b|\blabell?ed\b|\be
 # Wording the learner calls dead weight: its tokens are what removing it saves.
 _WASTE_RE = re.compile(
     r"\b(?:fluff|filler|boilerplate|preamble|padding|pleasantries|dead\s+weight|"
-    r"that\s+(?:bit|part|sentence))\b",
+    r"that\s+(?:bit|part|sentence))\b"
+    # A cut stated as a token count: "we can cut 1,000 tok", "the trim saves ~500 tok".
+    r"|\b(?:cut|cutting|remove|removing|drop|dropping|delete|deleting|strip|trim)\s+(?:about\s+|"
+    r"around\s+|roughly\s+|~\s*)?\d|\btrim\s+(?:saves|removes|cuts)\b",
     re.I,
 )
 # Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong
@@ -281,7 +320,11 @@ def _wasted_tokens(ctx: Context) -> int | None:
     hourly = facts.volume_note is not None and "around the clock" in facts.volume_note
     if _PART_TIME_RE.search(ctx.message) and (hourly or not (facts.active_hours or facts.per)):
         return None
-    counts = [n for n in facts.numbers if n.kind == "tokens"]
+    # "~1.8k tok and ~600 of that is fluff": the share named as dead weight is what a cut
+    # removes, not the whole prompt.
+    counts = [n for n in facts.numbers if n.kind == "share"] or [
+        n for n in facts.numbers if n.kind == "tokens"
+    ]
     if len(counts) != 1:
         return None
     return counts[0].whole
@@ -292,7 +335,17 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
     facts = ctx.conv.merged
     model = choice.baseline
     reply = Reply()
+    if choice.defaulted:
+        # The price of a token differs 40-fold between tiers: a saving priced on a model the
+        # learner never named would look exact and be wrong.
+        reply.add(
+            f"{tokens(wasted)} tokens a request are worth very different amounts on Haiku, "
+            "Sonnet and Opus, so I have not priced them yet. Which model does this run on?"
+        )
+        return ctx.reply(reply.render(), follow_up=True)
     reply.add(*choice.retired)
+    if says_cached(ctx.conv.new.text):
+        return cached_cut_reply(ctx, reply, choice, wasted)
     out = ctx.calc.run(
         "workload_cost",
         {

@@ -185,20 +185,22 @@ def _reply(
     year = Decimal(out["difference_per_year_usd"]).copy_abs()
     per = before["per"]
     lead = f"On {model.display_name}, with {described}"
+    # The period the learner asked for leads ("$/yr if we dedupe?"); a month otherwise.
+    amounts = {"day": day, "month": month, "year": year}
+    asked = next((p for p in ctx.conv.new.asked if p in amounts), "month")
+    others = ", ".join(f"{usd(amounts[p])} a {p}" for p in amounts if p != asked)
+    first = f"{usd(amounts[asked])} a {asked}"
+    was, now = usd(before[f"per_{asked}_usd"]), usd(after[f"per_{asked}_usd"])
     if out["direction"] == "less":
-        reply.add(
-            f"{lead}, the change **saves {usd(month)} a month** ({usd(day)} a day, "
-            f"{usd(year)} a year): {usd(before['per_month_usd'])} before, "
-            f"{usd(after['per_month_usd'])} after."
-        )
+        reply.add(f"{lead}, the change **saves {first}** ({others}): {was} before, {now} after.")
     elif out["direction"] == "more":
+        more = ", ".join(f"{usd(amounts[p])} more a {p}" for p in amounts if p != asked)
         reply.add(
-            f"{lead}, the change **costs {usd(month)} more a month** ({usd(day)} more a day, "
-            f"{usd(year)} a year): {usd(before['per_month_usd'])} before, "
-            f"{usd(after['per_month_usd'])} after. It is not a saving."
+            f"{lead}, the change **costs {usd(amounts[asked])} more a {asked}** ({more}): "
+            f"{was} before, {now} after. It is not a saving."
         )
     else:
-        reply.add(f"{lead}, the cost does not move: {usd(before['per_month_usd'])} a month.")
+        reply.add(f"{lead}, the cost does not move: {was} a {asked}.")
     rows = [
         [label, usd(before[key]), usd(after[key]), usd(out[f"difference_{key}"])]
         for key, label in _PERIODS

@@ -19,7 +19,7 @@ PADDING: list[str] = [
     r"it\s+is\s+(?:very\s+|really\s+|extremely\s+|super\s+)?(?:important|crucial|essential|vital)"
     r"\s+(?:that\s+)?(?:you\s+)?(?:always\s+)?(?:to\s+)?",
     r"i\s+(?:want|need|would\s+like)\s+you\s+to\s+",
-    r"(?:please\s+)?remember(?:\s+that)?\s*[:,-]?\s*",
+    r"(?:please\s+)?remember(?:\s+that|\s+to(?=\s+\w))?\s*[:,-]?\s*",
     r"please\s+",
     r"(?:you\s+should|you\s+must)\s+always\s+",
 ]

@@ -28,12 +28,55 @@ _TIER_WORDS = {
     "complex": r"complex|hard|difficult|tricky|advanced|reasoning|(?:need|for|on)\s+opus",
 }
 _TIER_MODELS = {"simple": "haiku", "medium": "sonnet", "complex": "opus"}
+# A tier's model named by the learner, one row per phrasing: "send the simple ones to Haiku",
+# "the rest stays on Sonnet" (every tier not named otherwise). The group `tier` is a tier name.
+_FAMILY = r"(?P<family>haiku|sonnet|opus)"
+TIER_MODEL_ROWS: list[tuple[str, str | None]] = [
+    (rf"\b(?:send|route|put|move)\s+(?:the\s+|all\s+)?(?P<which>[a-z]+)\s+(?:ones|requests|"
+     rf"stuff|queries|tickets|calls)?\s*(?:to|on)\s+(?:claude\s+)?{_FAMILY}", None),
+    (rf"\b(?:the\s+)?(?:rest|others|remaining\s+\w+|remainder|everything\s+else)\s+(?:stays?|"
+     rf"remains?|goes|go|stay|keeps?\s+going|on)\s+(?:on\s+|to\s+|with\s+)?(?:claude\s+)?"
+     rf"{_FAMILY}", "rest"),
+]  # fmt: skip
+_TIER_MODEL_RES = [(re.compile(p, re.I), kind) for p, kind in TIER_MODEL_ROWS]
+
+
+def _named_tier_models(text: str, tiers: list[str]) -> dict[str, str]:
+    """The model family the learner put each tier on, where it said so."""
+    named: dict[str, str] = {}
+    rest: str | None = None
+    for pattern, kind in _TIER_MODEL_RES:
+        for m in pattern.finditer(text):
+            family = m.group("family").lower()
+            if kind == "rest":
+                rest = family
+                continue
+            which = m.group("which").lower()
+            tier = next(
+                (t for t, words in _TIER_WORDS.items() if re.fullmatch(rf"(?:{words})", which)),
+                None,
+            )
+            if tier in tiers:
+                named[tier] = family
+    if rest is not None:
+        for tier in tiers:
+            named.setdefault(tier, rest)
+    return named
+
 
 # "a Haiku 5.5 classifier (about 300 input tokens, a 3-token label)": the classifier's sizes.
-_CLASSIFIER_RE = re.compile(
-    r"(?P<before>[^.,;()]{0,30})\bclassifier\b\s*(?:\((?P<body>[^)]*)\)|(?P<rest>[^.;]{0,80}))",
-    re.I,
-)
+# The names a classifier goes by: "a Haiku router in front", "a triage call", "a routing model".
+CLASSIFIER_NAMES = r"classifier|router|routing\s+(?:call|model|step)|triage\s+(?:call|model|step)"
+_CLASSIFIER_RES = [
+    re.compile(
+        rf"(?P<before>[^.,;()]{{0,30}})\b(?:{name})\b(?:\s+in\s+front)?\s*"
+        r"(?:\((?P<body>[^)]*)\)|(?P<rest>[^.;]{0,80}))",
+        re.I,
+    )
+    # "classifier" first: "a tiered router with a Haiku classifier (200 tokens)" sizes the
+    # classifier, not the router design.
+    for name in ("classifier", CLASSIFIER_NAMES)
+]
 _CLASSIFIER_IN_RE = re.compile(
     r"(?P<n>\d[\d,]*(?:\.\d+)?\s?k?)\s*(?:input\s+)?(?:tokens?|tok)\b(?:\s+in)?", re.I
 )
@@ -41,7 +84,7 @@ _CLASSIFIER_OUT_RE = re.compile(
     r"(?P<n>\d[\d,]*)[\s-]*(?:tokens?|tok)[\s-]*(?:label|answer|output|reply)|(?P<m>\d[\d,]*)\s*(?:tokens?\s+)?out\b",
     re.I,
 )
-_FOLLOW_CLASSIFIER_RE = re.compile(r"\bclassifier\b", re.I)
+_FOLLOW_CLASSIFIER_RE = re.compile(rf"\b(?:{CLASSIFIER_NAMES})\b", re.I)
 
 
 def _number(raw: str) -> int:
@@ -51,7 +94,7 @@ def _number(raw: str) -> int:
 
 def _classifier(ctx: Context, text: str) -> tuple[str, Model | None, int | None, int | None]:
     """(text without the classifier's words, its model, input and output tokens)."""
-    m = _CLASSIFIER_RE.search(text)
+    m = next((found for r in _CLASSIFIER_RES if (found := r.search(text))), None)
     if m is None:
         return text, None, None, None
     words = m.group("body") or m.group("rest") or ""
@@ -125,7 +168,8 @@ def routing_reply(ctx: Context, baseline: Model, notes: list[str]) -> TutorReply
             "input and output tokens of a typical request."
         )
         return ctx.reply(reply.render(), follow_up=True)
-    models = {tier: ctx.table.latest(_TIER_MODELS[tier]) for tier in mix}
+    named = _named_tier_models(text, list(mix))
+    models = {tier: ctx.table.latest(named.get(tier, _TIER_MODELS[tier])) for tier in mix}
     classifier = moved or classifier_model or ctx.table.latest("haiku")
     data: dict[str, Any] = {
         "mix": {tier: float(share) for tier, share in mix.items()},
@@ -161,6 +205,12 @@ def routing_reply(ctx: Context, baseline: Model, notes: list[str]) -> TutorReply
         "misroutes sends hard requests to a tier that fails them: measure its routing on "
         "labelled examples rather than assume it."
     )
+    if named:
+        reply.assume(
+            "Tiers on the models you named: "
+            + ", ".join(f"{tier} on {models[tier].display_name}" for tier in named)
+            + "."
+        )
     reply.assume(
         f"Tier models: the newest current model of each tier; the classifier is "
         f"{classifier.display_name}, reading {tokens(data['classifier_input_tokens'])} input "

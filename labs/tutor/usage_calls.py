@@ -222,6 +222,7 @@ def _cache_reading(ctx: Context, reply: Reply, model: Model, usages: list[Usage]
             f"Each of those writes costs {exact(wrote['total_usd'])} for the {tokens(write)} "
             f"cached tokens, where a read would cost {exact(hit['total_usd'])}."
         )
+        _as_hits(ctx, reply, model, usages[-1])
         return
     usage = usages[-1]
     if usage.cache_read:
@@ -258,6 +259,50 @@ def _cache_reading(ctx: Context, reply: Reply, model: Model, usages: list[Usage]
                 "`cache_control` breakpoint, or the prefix before it is shorter than the model's "
                 f"minimum cacheable length. More in [Prompt caching]({LESSON})."
             )
+
+
+def _as_hits(ctx: Context, reply: Reply, model: Model, usage: Usage) -> None:
+    """The same call had its prefix been read instead of written, and at the learner's volume
+    what writing every time costs against proper hits."""
+
+    def call(*, hit: bool) -> dict[str, Any]:
+        written = "cache_write_1h_tokens" if usage.writes[1] else "cache_write_5m_tokens"
+        cached = "cache_read_tokens" if hit else written
+        return ctx.calc.run(
+            "estimate_cost",
+            {
+                "model": model.id,
+                "input_tokens": usage.input,
+                "output_tokens": usage.output or 0,
+                cached: usage.cache_write,
+            },
+        )
+
+    as_written, as_hit = call(hit=False), call(hit=True)
+    reply.add(
+        f"The whole call costs {exact(as_written['total_usd'])} as it is and would cost "
+        f"**{exact(as_hit['total_usd'])} as a hit** (same input and output, the "
+        f"{tokens(usage.cache_write)} prefix tokens read instead of written)."
+    )
+    facts = ctx.conv.merged
+    if facts.requests is None or facts.volume_assumed_per:
+        return
+    per = facts.per or "day"
+    # The calculator's exact per-call costs times the count (a day's tokens exceed the
+    # per-call bounds of estimate_cost, so the day is not one call).
+    written = Decimal(as_written["total_usd"]) * facts.requests
+    hits = Decimal(as_hit["total_usd"]) * facts.requests
+    reply.add(
+        f"At {plural(facts.requests, 'call')} a {per}, writing every time costs "
+        f"{usd(written)} a {per} against {usd(hits)} with proper hits: the misses cost "
+        f"**{usd(written - hits)} more a {per}**."
+    )
+    reply.assume(
+        f"With proper hits every call reads the prefix; the one write that starts each {per} is "
+        "left out (it adds a fraction of a cent)."
+    )
+    if facts.volume_note:
+        reply.assume(facts.volume_note)
 
 
 def _mentions_cache(text: str) -> bool:

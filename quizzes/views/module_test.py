@@ -28,6 +28,7 @@ from quizzes.retakes import (
 )
 from quizzes.review import (
     QuestionItem,
+    describe_review_now,
     describe_review_policy,
     question_items,
     review_shows_right_answers,
@@ -337,8 +338,10 @@ def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
             "right_answers_shown": show_right,
             "review_policy": describe_review_policy(),
             "regrade_notes": attempt.regrades.select_related("regrade"),
+            "review_now": describe_review_now(status.has_passed),
             "status": status,
             "wait": describe_wait(status.cooldown_seconds_left),
+            "cooldown": describe_minutes(int(cooldown().total_seconds())),
             "progress": module_progress(request.user, attempt.quiz.module),
         },
     )

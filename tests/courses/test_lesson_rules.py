@@ -151,3 +151,60 @@ def test_the_batch_table_promises_no_deadline_shorter_than_24_hours():
     text = body(lesson_paths()[3]).lower()
     assert "by the morning" not in text
     assert "expire" in text
+
+
+# A status the price table decides, and the output-to-input ratio of its rows, written by hand.
+HAND_STATUS = re.compile(r"\b(?:legacy|deprecated)\b", re.I)
+HAND_OUTPUT_RATIO = re.compile(r"\b(?:five|5)\s*(?:times|x|\u00d7)\b|\bfivefold\b", re.I)
+MONTHS = "January February March April May June July August September October November December"
+
+
+def table_dates() -> set[str]:
+    """Every date the price table holds, as a lesson could write it by hand."""
+    from labs.calculator import load_price_table
+
+    forms: set[str] = set()
+    for model in load_price_table().to_data()["models"]:
+        for key in ("released", "retired", "price_date"):
+            if model.get(key):
+                year, month, day = (int(x) for x in str(model[key]).split("-"))
+                name = MONTHS.split()[month - 1]
+                forms |= {str(model[key]), f"{day} {name} {year}", f"{name} {day}, {year}"}
+                if key != "price_date" or day != 22:  # the check date (2026-11-22) is no event
+                    forms.add(f"{name} {year}")
+    return forms
+
+
+def hand_written_facts(text: str, dates: set[str]) -> list[str]:
+    found = []
+    for paragraph in prose_paragraphs(text):
+        flat = " ".join(strip_shortcodes(paragraph).split())
+        # "5 February 2026" is another event's day, not the table's "February 2026".
+        undated = re.sub(rf"\b\d{{1,2}} (?:{MONTHS.replace(' ', '|')}) \d{{4}}", "", flat)
+        hits = [d for d in dates if d in (undated if d[:1].isalpha() and "," not in d else flat)]
+        hits += HAND_STATUS.findall(flat) + HAND_OUTPUT_RATIO.findall(flat)
+        if hits:
+            found.append(f"{hits}: {flat[:120]}")
+    return found
+
+
+def test_the_hand_written_fact_rule_catches_what_it_is_for():
+    dates = table_dates()
+    assert hand_written_facts("The cut came in October 2026.\n", dates)
+    assert hand_written_facts("Claude 3 launched on 4 March 2024.\n", dates)
+    assert hand_written_facts("Haiku 4.5 is marked legacy.\n", dates)
+    assert hand_written_facts("Output costs five times input.\n", dates)
+    assert not hand_written_facts("Isolated per workspace since 5 February 2026.\n", dates)
+    assert not hand_written_facts(
+        "The cut came on {{ model claude-sonnet-5-5 price_date }}; Haiku 4.5 is "
+        "{{ model claude-haiku-4-5 status }}.\n",
+        dates,
+    )
+
+
+@pytest.mark.parametrize("path", lesson_paths(), ids=lambda p: p.stem)
+def test_no_date_status_or_output_ratio_the_table_holds_is_written_by_hand(path):
+    """A date, a status or the output-to-input ratio that `pricing.yaml` holds is a shortcode or
+    calculator output in a lesson: written by hand, it goes stale when the table or the calendar
+    moves (Sonnet 4.5's "deprecated" did)."""
+    assert hand_written_facts(body(path), table_dates()) == []

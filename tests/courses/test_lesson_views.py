@@ -86,8 +86,8 @@ def test_the_dashboard_shows_progress_and_continue_link(client, learner, course)
     assert "Continue: L1 Token economics" in html or "Continue: L1" in html
     client.post(LESSON + "complete/")
     html = client.get("/").content.decode()
-    assert "1 of 13 steps done" in html
-    assert "Continue: L1 quiz" in html
+    assert "1 of 5 steps to complete the module done" in html
+    assert "Continue: L1 practice quiz" in html
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,7 @@ def test_polling_a_pending_reply_keeps_polling_and_a_done_one_stops(client, lear
     ).content.decode()
     assert "hx-trigger" not in html.split('id="cost-meter"')[0]
     assert "All set" in html
-    assert 'hx-swap-oob="true"' in html  # the cost meter refreshes with it
+    assert 'hx-swap-oob="innerHTML"' in html  # the cost meter refreshes (and is announced) with it
 
 
 def test_stop_ends_a_pending_reply_and_the_worker_then_does_nothing(client, learner, lab):

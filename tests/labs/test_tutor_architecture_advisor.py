@@ -314,3 +314,58 @@ def test_a_what_if_that_grows_the_prompt_states_what_the_change_alone_costs_more
     assert change.output["direction"] == "more"
     assert "costs $1,800.00 more a month" in reply.text
     assert "$1,380.00 to $3,180.00" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "contract summarizer: 12k docs a day on opus 5.5, ~4k tok in, 500 out. batch or real-time?",
+        "5k req/day of tagging on haiku 5.5 with 800 tok prompts, 20 tok out. realtime or batch?",
+    ],
+)
+def test_a_missing_deadline_is_asked_as_a_question_without_pricing(message):
+    reply = ask(message)
+    assert reply.asked_follow_up and reply.calculations == []
+    asked = [line for line in reply.text.splitlines() if "how soon" in line]
+    assert asked and asked[0].rstrip().endswith("?")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "our 200k/day tagger on haiku 5.5 answers in ~10 tokens, nobody waits. batch saving /mo?",
+        "a nightly report job: 3k reports a day, 400-token answers, results by morning. $/mo?",
+    ],
+)
+def test_a_workload_without_a_prompt_size_is_not_priced_on_its_output_alone(message):
+    reply = ask(message)
+    assert reply.asked_follow_up and reply.calculations == []
+    assert "how many tokens the user message" in reply.text
+    assert "**Workload 1**" not in reply.text or "our" not in reply.text.split("**")[1]
+
+
+def test_the_prompt_size_given_after_the_question_completes_the_plan():
+    reply = converse(
+        "our 200k/day tagger on haiku 5.5 answers in ~10 tokens, nobody waits. cost a month?",
+        "about 600 tokens per request",
+    )
+    assert not reply.asked_follow_up
+    (spec,) = reply.calculations[0].input["workloads"]
+    assert spec["prompt"] == {"user": 600} and spec["output"] == 10
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "invoice extraction: 40k req/day, 2k tok fixed sys prompt + 500 tok invoice, ~60 tok out, "
+        "sonnet 5.5 realtime now, fine by tomorrow. go to haiku 5.5, cache the prompt, then "
+        "batch: monthly at each step?",
+        "claims triage: 60k req/day, 4k-token shared system prompt, ~400 tok claim, ~100 tok "
+        "out, on opus 5.5 realtime today. step through sonnet 5.5, then caching with the 1h ttl, "
+        "then batch. $/mo after each?",
+    ],
+)
+def test_a_stepwise_plan_with_a_model_switch_says_to_pass_a_test_set_first(message):
+    reply = ask(message)
+    assert "stack_savings" in [c.tool for c in reply.calculations]
+    assert "passes your own test set" in reply.text

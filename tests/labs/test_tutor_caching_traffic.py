@@ -30,7 +30,7 @@ def test_a_scheduled_job_longer_apart_than_5_minutes_writes_on_every_call():
     assert "**1-hour TTL**" in reply.text
     assert "every call writes again" in reply.text
     assert "costs more than not caching" in reply.text
-    assert "$0.42 a day" in reply.text
+    assert "$0.4248 a day" in reply.text
 
 
 def test_a_cron_gap_inside_the_ttl_writes_once_a_day():

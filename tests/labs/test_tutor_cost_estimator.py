@@ -303,3 +303,24 @@ def test_a_replayed_history_never_counts_a_request_its_own_answer():
     assert usd(call.output["full_usd"]) in reply.text
     # 600 + 8 x 300 would count the 8th answer as input before it is written.
     assert "3,000" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("first", "what_if", "day", "month"),
+    [
+        # 100k/day on Haiku 5.5, 500 in / 100 out: $5 + $5 = $10/day. 1,000 more input
+        # tokens: +100M * $0.10 = +$10.00/day, +$300.00/month.
+        ("haiku 5.5, 100k calls/day, 500 in / 100 out. cost per day?",
+         "what if every request also carried 1,000 tokens of docs?", "10.00", "300.00"),
+        # Sonnet 5.5, 10k/day, 2,000 in / 400 out: $40 + $40 = $80/day. Answers halved to
+        # 200: output $20/day, so -$20.00/day, -$600.00/month.
+        ("10k req a day on sonnet 5.5, 2k tok in, 400 tok out",
+         "and if the answers were half as long?", "20.00", "600.00"),
+    ],
+)  # fmt: skip
+def test_a_what_if_states_the_difference_it_makes_per_day_and_month(first, what_if, day, month):
+    reply = converse(first, what_if)
+    word = "more" if "docs" in what_if else "less"
+    assert f"{usd(day)} a day {word}, {usd(month)} a month {word}" in reply.text
+    sign = "+" if word == "more" else "-"
+    assert f"| {sign}{usd(day)} |" in reply.text and f"| {sign}{usd(month)} |" in reply.text

@@ -222,3 +222,93 @@ def test_words_that_also_name_the_test_are_not_a_request_for_its_answers(message
 def test_choosing_between_a_graded_questions_options_is_refused():
     message = "quiz question on caching ttl: is it the 'one hour' one or the 'five minutes' one?"
     assert answer("caching-strategist", message, [], TABLE).kind == "refuse"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "our lambda functions do 3M invocations a day, how do we lower that cost?",
+        "gcp cloud run is at $4k/mo on 10M hits. tips to trim it?",
+        "how do i shrink the aws bill for 50 ec2 instances running 24/7?",
+    ],
+)
+@pytest.mark.parametrize("lab", ["cost-estimator", "architecture-advisor"])
+def test_another_services_bill_with_figures_is_declined_with_what_the_lab_can_do(lab, message):
+    reply = answer(lab, message, [], TABLE)
+    assert reply.kind == "refuse"
+    assert reply.calculations == []
+    assert not reply.asked_follow_up
+    assert "Claude" in reply.text and "For example, try" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "why does output cost 5x input?",
+        "why are generated tokens five times the input price",
+        "how come output tokens cost 5x what input ones do?",
+    ],
+)
+def test_a_why_question_gets_the_reason_before_the_bare_fact(message):
+    reply = answer("cost-estimator", message, [], TABLE)
+    assert reply.kind == "concept"
+    first = reply.text.split("If you meant")[0]
+    assert "prefill" in first and "one token at a time" in first
+    assert LESSON.format("token-economics") + "#why-output-costs-more" in first
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can switching streaming on reduce what we pay?",
+        "we want to enable streaming to lower the bill, good idea?",
+        "does stream mode make requests cheaper",
+    ],
+)
+def test_streaming_to_save_money_is_answered_same_price_sooner_on_screen(message):
+    reply = answer("architecture-advisor", message, [], TABLE)
+    assert reply.kind == "concept"
+    first = reply.text.split("If you meant")[0]
+    assert "billed identically" in first and "perceived latency" in first
+    assert "#streaming-sooner-on-screen-same-price" in first
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "anthropic already rate limits us, so why bother with our own per-user limits?",
+        "isn't the API throttling enough, do we really need per-user quotas?",
+        "api has rpm limits built in. why add a limit per user as well",
+    ],
+)
+def test_why_per_user_limits_when_the_api_has_its_own_says_one_user_can_drain_them(message):
+    reply = answer("architecture-advisor", message, [], TABLE)
+    assert reply.kind == "concept"
+    assert "stuck in" in reply.text and "loop" in reply.text
+    assert LESSON.format("production-controls") + "#2-per-user-rate-limits" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "we got a 529 on one call and our client gave up on another mid-answer. billed for either?",
+        "is a 500 billed? and a request our timeout cut off halfway?",
+    ],
+)
+def test_an_error_is_not_charged_but_an_abandoned_call_is_still_charged(message):
+    reply = answer("cost-estimator", message, [], TABLE)
+    assert reply.kind == "concept"
+    assert "not charged" in reply.text and "still charged" in reply.text
+    assert LESSON.format("token-economics") + "#what-you-are-billed-for" in reply.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "probably obvious, but why is the output price 5x",
+        "the api has rpm limits built in. why add a limit per user as well",
+    ],
+)
+def test_a_why_inside_a_message_without_a_question_mark_is_a_question(message):
+    reply = answer("cost-estimator", message, [], TABLE)
+    assert reply.kind == "concept" and not reply.asked_follow_up

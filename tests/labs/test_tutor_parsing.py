@@ -387,3 +387,17 @@ def test_token_counts_get_the_article_they_are_read_with(n, article):
     from labs.tutor.writing import a_or_an
 
     assert a_or_an(n) == article
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "we got a 529 on one call, are we billed?",
+        "every 500 from the api: do those cost us anything",
+        "429 errors twice a minute, does the retry pay twice?",
+    ],
+)
+def test_an_http_status_code_is_not_read_as_a_volume(message):
+    facts = extract_facts(message, TABLE)
+    assert facts.requests is None
+    assert [n.kind for n in facts.numbers if n.raw.strip() in {"529", "500", "429"}] == ["status"]

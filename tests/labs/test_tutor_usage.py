@@ -116,7 +116,8 @@ def test_calls_that_all_write_are_explained_as_a_prefix_that_changes():
         '{"input_tokens": 70, "cache_creation_input_tokens": 3000, "cache_read_input_tokens": 0, '
         '"output_tokens": 120}\nwhy no reads?'
     )
-    assert len(totals(reply, "estimate_cost")) == 4  # two calls, one write, one read
+    # The two calls, one write, one read, and the last call whole as written and as a hit.
+    assert len(totals(reply, "estimate_cost")) == 6
     assert "not identical" in reply.text and "prefix" in reply.text
 
 

@@ -20,7 +20,8 @@ from courses.models import Lesson, Module
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import CalculatorError, load_price_table
 from labs.calculator.cli import run_command
-from labs.calculator.commands import MAX_TOKENS, MAX_TURNS, run_command_line
+from labs.calculator.command_line import run_command_line
+from labs.calculator.params import MAX_TOKENS, MAX_TURNS
 from labs.calculator.tools import TOOLS, call_tool
 from tests.authoring.conftest import HTMX, lesson_form_data
 

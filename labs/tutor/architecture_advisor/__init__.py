@@ -286,6 +286,8 @@ def _ask(
         "latency": f"{FOLLOW_UP_PHRASES['latency']} an answer is needed for {draft.name} (a "
         "person waiting, within minutes, or by the next morning)",
         "output": f"{FOLLOW_UP_PHRASES['output']} is for {draft.name}",
+        "prompt": f"{FOLLOW_UP_PHRASES['user']} (and any system prompt or documents) is for "
+        f"{draft.name}",
     }
     reply = Reply()
     if len(drafts) > 1 or draft.name != "your workload":
@@ -295,7 +297,8 @@ def _ask(
             + "."
         )
     wanted = [questions[f] for f in draft.missing() if f in questions] or [questions[field_name]]
-    reply.add(f"To plan it I still need to know {join_words(wanted)}.")
+    # Asked as a question, so the learner sees what to answer (the common follow-up's form).
+    reply.add(f"To plan it, could you tell me {join_words(wanted)}?")
     reply.add(
         'Answer in your own words (for example "it can wait until the morning" or "answers '
         'are about 50 tokens"); I keep everything else you told me.'

@@ -16,9 +16,12 @@ from ..types import TutorReply
 from ..writing import Reply, join_words, model_prices, table, tokens, usd
 from .workloads import Draft
 
+# Within one sentence; a model version's dot ("haiku 5.5") does not end it.
+_IN_SENTENCE = r"(?:[^.?!]|(?<=\d)\.(?=\d))*"
 _STACK_RE = re.compile(
-    r"\b(?:switch|move|moving|go|swap)\w*\s+(?:\w+\s+){0,2}?to\b[^.?!]*\bcach[^.?!]*\bbatch|"
-    r"\bafter\s+each\s+step\b|\bstep\s+by\s+step\b|\bwalk\s+me\s+through\b",
+    rf"\b(?:switch|move|moving|go|swap)\w*\s+(?:\w+\s+){{0,2}}?to\b{_IN_SENTENCE}\bcach"
+    rf"{_IN_SENTENCE}\bbatch|"
+    r"\b(?:after|at|for)\s+each\s+step\b|\bstep\s+(?:by\s+step|through)\b|\bwalk\s+me\s+through\b",
     re.I,
 )
 _EITHER_RE = re.compile(
@@ -91,6 +94,13 @@ def stack_reply(ctx: Context, draft: Draft, prefix_tokens: int) -> TutorReply:
         f"Caching the {tokens(prefix_tokens)}-token prefix pays only while requests share it "
         "exactly."
     )
+    if target.id != current.id:
+        # A cheaper model's saving is real only if it does the job: the plan never skips that.
+        reply.add(
+            f"Take the model step only once {target.display_name} passes your own test set for "
+            f"this task (real inputs, the accuracy bar {current.display_name} meets today); "
+            "the other two steps do not change the answers."
+        )
     reply.assume(f"Prices per million tokens: {model_prices(current)}; {model_prices(target)}.")
     reply.assume(*out["assumptions"])
     reply.warnings_from([out])

@@ -131,6 +131,9 @@ class Draft:
             out.append("latency")
         if self.output is None:
             out.append("output")
+        if not any(self.parts.values()):
+            # Without a prompt size the plan would price output alone, a confident wrong figure.
+            out.append("prompt")
         return out
 
 
@@ -196,7 +199,7 @@ def _name(text: str, index: int) -> str:
     head = re.sub(r"^(?:there\s+is\s+|we\s+have\s+|i\s+have\s+|it's\s+|it\s+is\s+)", "", head,
                   flags=re.I)  # fmt: skip
     head = re.sub(
-        r"^(?:(?:and|also|plus|then)\s+)*(?:an?|the|our|my)\s+", "", head.strip(), flags=re.I
+        r"^(?:(?:and|also|plus|then)\s+)*(?:an?|the|our|my)(?:\s+|$)", "", head.strip(), flags=re.I
     )
     words = head.split()
     if not words or len(words) > 8:
@@ -250,7 +253,9 @@ def _split_on_volumes(piece: str) -> list[str]:
 # A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.").
 _VOLUME_NUMBER = r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
 _VOLUME_RE = re.compile(
-    rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?\s*(?:[a-z]+\s+){{0,3}}?(?:requests?|reqs?|"
+    # "600 tokens per request" is a size, not a volume.
+    rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?(?!\s*(?:tokens?|toks?|tok)\b)\s*"
+    r"(?:[a-z]+\s+){0,3}?(?:requests?|reqs?|"
     r"calls?|queries|q|msgs|messages|conversations|convos|chats|tickets|jobs|items|entries|"
     r"reviews|emails|documents|docs|runs|pages|files|records|reports|articles|posts|products|"
     r"essays|invoices|questions|prs|summaries)\b|"

@@ -313,17 +313,44 @@ def _compare(
     return ctx.reply(reply.render())
 
 
+_PERIOD_KEYS = {
+    "Per request": "per_request_usd",
+    "Per day": "per_day_usd",
+    "Per month": "per_month_usd",
+    "Per year": "per_year_usd",
+}
+
+
+def _signed(value: Decimal) -> str:
+    """A difference with its sign: "+$60.00" costs more, "-$12.00" saves."""
+    if value > 0:
+        return f"+{usd(value)}"
+    if value < 0:
+        return f"-{usd(-value)}"
+    return usd(value)
+
+
 def _before_after(
     ctx: Context, reply: Reply, model: Model, before: Scenario, after: Scenario
 ) -> TutorReply:
     a = ctx.calc.run("workload_cost", before.tool_input(model=model.id))
     b = ctx.calc.run("workload_cost", after.tool_input(model=model.id))
+    # The change itself, signed (after minus before, as the calculator's workload_change has
+    # it), so a follow-up states what the change adds or saves, not only the two totals.
+    diff = {k: Decimal(b[k]) - Decimal(a[k]) for k in _PERIOD_KEYS.values()}
     change = join_words(after.changes)
     lead = f"With that change ({change})" if change else "With that change"
+    moved = ""
+    if diff["per_month_usd"]:
+        word = "more" if diff["per_month_usd"] > 0 else "less"
+        moved = (
+            f": {usd(abs(diff['per_day_usd']))} a day {word}, "
+            f"{usd(abs(diff['per_month_usd']))} a month {word}"
+        )
     reply.add(
         f"{lead}, {model.display_name} goes from **{usd(a['per_month_usd'])} to "
         f"{usd(b['per_month_usd'])} a month** ({usd(a['per_day_usd'])} to "
-        f"{usd(b['per_day_usd'])} a day)."
+        f"{usd(b['per_day_usd'])} a day){moved}."
     )
     rows = [
         ["Prompt tokens per request", tokens(a["prompt_tokens"]), tokens(b["prompt_tokens"])],
@@ -335,7 +362,10 @@ def _before_after(
         ["Per month", usd(a["per_month_usd"]), usd(b["per_month_usd"])],
         ["Per year", usd(a["per_year_usd"]), usd(b["per_year_usd"])],
     ]  # fmt: skip
-    reply.add(table(["", "Before", "After"], rows, right=(1, 2)))
+    for row in rows:
+        key = _PERIOD_KEYS.get(row[0])
+        row.append(_signed(diff[key]) if key else "")
+    reply.add(table(["", "Before", "After", "Difference"], rows, right=(1, 2, 3)))
     pa, pb = a["per_period"], b["per_period"]
     moves = []
     for key, label in (("input_usd", "Input"), ("output_usd", "output")):

@@ -26,7 +26,7 @@ from .facts import Facts, extract_facts
 from .labels import PART_LABELS, PART_ORDER, part_of
 from .models import TIER_NAMES, ModelMention, find_models, order_models, wants_comparison
 from .prompts import extract_prompt
-from .qualifiers import Modifier, find_ttls
+from .qualifiers import Modifier, find_changing_top, find_ttls, says_cached
 from .quantities import Number, Volume, find_numbers, parse_number, parse_period, to_volume
 from .text import normalize
 
@@ -45,6 +45,7 @@ __all__ = [
     "expected_fields",
     "extract_facts",
     "extract_prompt",
+    "find_changing_top",
     "find_models",
     "find_numbers",
     "find_ttls",
@@ -54,6 +55,7 @@ __all__ = [
     "parse_number",
     "parse_period",
     "part_of",
+    "says_cached",
     "to_volume",
     "wants_comparison",
 ]

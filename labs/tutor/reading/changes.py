@@ -64,11 +64,93 @@ _PER_UNIT_RE = re.compile(
 )
 
 
+# After a smaller size said second, that it is enough: "~90 tok total; one ~20 tok line would
+# do", "a 300-token version is enough". One row per phrasing.
+ENOUGH_WORDS = [
+    r"would\s+(?:do|suffice|be\s+enough|work|cover\s+it)",
+    r"(?:is|are|'s)\s+(?:enough|plenty|sufficient)",
+    r"does\s+the\s+(?:job|same)|(?:can|could)\s+replace\s+(?:it|them|that)",
+]
+_ENOUGH_AFTER_RE = re.compile(r"^[^.;!?\d]{0,25}?\b(?:" + "|".join(ENOUGH_WORDS) + r")\b", re.I)
+
+
+# After a bare number, that it is a share of the size said before it: "~1.8k tok and ~600 of
+# that is boilerplate", "2k tokens, 500 of which are examples".
+_SHARE_AFTER_RE = re.compile(
+    r"^\s*(?:tokens?\s+|toks?\s+)?(?:of\s+(?:that|it|those|them|these|which)|of\s+the\s+total)\b",
+    re.I,
+)
+
+
+# Before a slot's new size with words between ("get it down to just the label (~3 tok)",
+# "cut that to a one-line answer of ~20 tokens").
+_DOWN_TO_RE = re.compile(
+    r"\b(?:down|cut|cuts|drop|drops|trim|trims|shrink|shrinks|reduce|reduces|bring|get|got)\s+"
+    r"(?:it\s+|that\s+|them\s+|this\s+)?(?:down\s+)?to\b[^.;!?\d]{0,40}$",
+    re.I,
+)
+
+
 def read_changes(numbers: list[Number], text: str, facts: Facts) -> None:
     """Apply the rows above to the numbers `extract_facts` classified."""
+    _shares(numbers, text, facts)
+    _down_to(numbers, text, facts)
+    _enough(numbers, text, facts)
     _old_and_new(numbers, text, facts)
     _additions(numbers, text, facts)
     _per_unit(numbers, text, facts)
+
+
+def _shares(numbers: list[Number], text: str, facts: Facts) -> None:
+    """A share of the size before it: a token count of that slot that is not the slot's size
+    (kind "share"), so the size stays and the share is what a cut would remove."""
+    for a, b in itertools.pairwise(numbers):
+        if (
+            a.kind == "tokens"
+            and a.part
+            and b.kind in ("bare", "tokens")
+            and b.whole < a.whole
+            and _SHARE_AFTER_RE.match(text[b.end :])
+        ):
+            if b.kind == "tokens" and facts.parts.get(b.part or "") == b.whole:
+                facts.parts[a.part] = a.whole
+            b.kind, b.part = "share", a.part
+            _unbare(b, facts)
+
+
+def _down_to(numbers: list[Number], text: str, facts: Facts) -> None:
+    """A size, then a smaller one of the same slot after "down to": the old and new size (the
+    reading had put the first out of its slot as overwritten)."""
+    for a, b in itertools.pairwise([n for n in numbers if n.kind == "tokens" and n.part]):
+        if b.whole >= a.whole or a.part in facts.was:
+            continue
+        if a.part != b.part and not _defaulted_input(b, text, facts):
+            continue
+        if _DOWN_TO_RE.search(text[a.end : b.start]):
+            if a.part != b.part:
+                del facts.parts[b.part]  # type: ignore[arg-type]
+                b.part = a.part
+            facts.was[b.part] = a.whole  # type: ignore[index]
+            facts.parts[b.part] = b.whole  # type: ignore[index]
+            a.kind = "was"
+            _unbare(a, facts)
+
+
+def _enough(numbers: list[Number], text: str, facts: Facts) -> None:
+    """A size, then a smaller one of the same slot said to be enough: the old and new size."""
+    for a, b in itertools.pairwise([n for n in numbers if n.kind == "tokens" and n.part]):
+        if b.whole >= a.whole or a.part in facts.was:
+            continue
+        if a.part != b.part and not _defaulted_input(b, text, facts):
+            continue
+        if _ENOUGH_AFTER_RE.match(text[b.unit_end or b.end :]):
+            if a.part != b.part:
+                del facts.parts[b.part]  # type: ignore[arg-type]
+                b.part = a.part
+            facts.was[b.part] = a.whole  # type: ignore[index]
+            facts.parts[b.part] = b.whole  # type: ignore[index]
+            a.kind = "was"
+            _unbare(a, facts)
 
 
 def _unbare(n: Number, facts: Facts) -> None:
@@ -84,9 +166,29 @@ def _old_and_new(numbers: list[Number], text: str, facts: Facts) -> None:
             b.kind == "tokens"
             and b.part
             and a.kind in ("bare", "tokens")
+            and _ARROW_RE.match(text[a.end : b.start])
+            and a.kind == "tokens"
+            and a.part
+            and a.part != b.part
+            and _defaulted_input(b, text, facts)
+        ):
+            # "system prompt 2,000 -> 1,500 tokens": the new size is the old one's slot.
+            del facts.parts[b.part]
+            b.part = a.part
+        if (
+            b.kind == "tokens"
+            and b.part
+            and a.kind in ("bare", "tokens")
             and (a.kind == "bare" or a.part == b.part)
             and _ARROW_RE.match(text[a.end : b.start])
         ):
+            named = _named_before(a, b, text)
+            if named is not None and named != b.part:
+                # "output went 450 -> 120 tok": the slot is named before the old size; the new
+                # size took the default input reading because a number stood between them.
+                if facts.parts.get(b.part) == b.whole:
+                    del facts.parts[b.part]
+                b.part = named
             facts.was[b.part] = a.whole
             facts.parts[b.part] = b.whole
             a.kind, a.part = "was", b.part
@@ -118,6 +220,27 @@ def _old_and_new(numbers: list[Number], text: str, facts: Facts) -> None:
                 n.kind, n.part = "tokens", named[-1].lastgroup
                 facts.parts[n.part] = n.whole  # type: ignore[index]
                 _unbare(n, facts)
+
+
+def _defaulted_input(n: Number, text: str, facts: Facts) -> bool:
+    """`n` took the input slot only because nothing named its slot ("-> 1,500 tokens")."""
+    return (
+        n.part == "input"
+        and facts.parts.get("input") == n.whole
+        and not _PART_RE.search(text[n.end : n.unit_end or n.end])
+        and not re.match(r"^\s*(?:of\s+)?(?:input|prompt)", text[n.unit_end or n.end :], re.I)
+    )
+
+
+def _named_before(a: Number, b: Number, text: str) -> str | None:
+    """The slot named just before the old size of an arrow pair whose new size carries no slot
+    word of its own ("avg output went 450 -> 120 tok"), or None."""
+    if b.part != "input" or _PART_RE.search(text[b.end : b.unit_end or b.end]):
+        return None
+    before = text[max(0, a.start - 40) : a.start]
+    before = re.split(r"[.;!?,\n]|\band\b|\d", before)[-1]
+    named = [m.lastgroup for m in _PART_RE.finditer(before) if m.lastgroup in PART_LABELS]
+    return named[-1] if named else None
 
 
 def _additions(numbers: list[Number], text: str, facts: Facts) -> None:

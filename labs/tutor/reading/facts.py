@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from labs.calculator.formatting import format_tokens
 from labs.calculator.pricing import PriceTable
+from labs.calculator.tokens import CHARS_PER_TOKEN
 
 from .changes import read_changes
 from .labels import (
@@ -250,6 +252,23 @@ def _in_window(facts: Facts, numbers: list[Number], rated: tuple[Decimal, str] |
     )
 
 
+_STATUS_BEFORE_RE = re.compile(
+    r"\b(?:a|an|got|get|gets|getting|return(?:s|ed)?|http|status|error|code|throws?|hit|"
+    r"every|each|the)\s*$",
+    re.I,
+)
+_STATUS_AFTER_RE = re.compile(
+    r"^\s*(?:errors?|status|response|codes?|overloaded|internal|rate[\s_-]?limit|s\b)", re.I
+)
+
+
+def _is_status_code(n: Number, before: str, after: str) -> bool:
+    """An HTTP error status ("a 529", "500 errors", "got a 429"), not a count of anything."""
+    if not re.fullmatch(r"[45]\d\d", n.raw.strip()):
+        return False
+    return bool(_STATUS_BEFORE_RE.search(before[-12:]) or _STATUS_AFTER_RE.match(after))
+
+
 def _classify(n: Number, text: str) -> None:
     after = text[n.end :]
     before = text[: n.start]
@@ -304,6 +323,16 @@ def _classify(n: Number, text: str) -> None:
     if re.match(r"^\s*words?\b", after, re.I):
         n.kind = "words"
         return
+    if _is_status_code(n, before, after):
+        n.kind = "status"  # "a 529", "500 errors": an HTTP status sizes nothing
+        return
+    m = re.match(r"^\s*(?:chars?|characters)\b", after, re.I)
+    if m:
+        n.kind, n.unit_end = "chars", n.end + m.end()  # a size in characters, read as tokens
+        return
+    if _REPEATS_AFTER_RE.match(after):
+        n.kind = "repeats"  # "says 'be concise' 4 different ways": how often, not a size
+        return
     m = _COUNT_AFTER_RE.match(after)
     if m and _is_size_label(n, m.group(0), text[n.end + m.end() : n.end + m.end() + 40]):
         return  # "2.5k prompt / 400 out": a size with its label, left for _assign
@@ -321,6 +350,15 @@ def _classify(n: Number, text: str) -> None:
     if p:
         n.kind, n.per, n.unit_end = "volume", _period_unit(p), n.end + p.end()
         return
+
+
+# After a count of how often something is said or done, never a size: "4 different ways",
+# "3 separate places", "twice" is a word. One alternative per phrasing.
+_REPEATS_AFTER_RE = re.compile(
+    r"^\s*(?:(?:different|separate|distinct|other)\s+)?(?:ways|places|phrasings|wordings|"
+    r"variants|variations|versions|forms|spots)\b",
+    re.I,
+)
 
 
 # "in/out tokens 3k/700", "3k/700 in/out", "input/output: 2k / 300": two slots and two sizes.
@@ -478,6 +516,16 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             and _part_right_after(n, text) in _NOT_COUNTS
         ):
             n.kind, n.part = "tokens", _part_right_after(n, text)
+        if n.kind == "chars":
+            # "7,200 chars of plain english": about four characters a token, stated as read.
+            chars = n.whole
+            n.value = Decimal(math.ceil(Decimal(chars) / CHARS_PER_TOKEN))
+            n.kind = "tokens"
+            facts.notes.append(
+                f"{format_tokens(chars)} characters read as about {format_tokens(n.whole)} tokens "
+                f"(about {CHARS_PER_TOKEN} characters a token for English; `count_tokens` gives "
+                "the exact count)."
+            )
         if n.kind == "tokens":
             part = _part_for(n, text) or "input"
             if part == "input" and pending and pending[0] in PART_LABELS:

@@ -29,6 +29,19 @@ _META_RE = re.compile(
 )
 
 
+# A pasted request body: the prompt is its "system" string (JSON escapes undone).
+_JSON_SYSTEM_RE = re.compile(r'"system"\s*:\s*"(?P<body>(?:[^"\\]|\\.){12,})"', re.S)
+# A line that introduces a paste ("audit pls. runs on sonnet 5.5, ~25k req/day:") and, after a
+# blank line, the pasted text. The line must say it is about a prompt, so a pasted layout or
+# list of figures after "prompt order:" stays a description.
+_INTRO_RE = re.compile(
+    r"\A(?P<intro>[^\n]{0,240}\b(?:audit|review|check|trim|tighten|prompt|template|"
+    r"instructions)\b[^\n]{0,240}:)[ \t]*\n[ \t]*\n(?P<body>.+)\Z",
+    re.I | re.S,
+)
+MIN_PASTED_WORDS = 15
+
+
 def extract_prompt(text: str, *, whole_if_unmarked: bool = False) -> tuple[str | None, str]:
     """A prompt pasted in the message: a fenced block, quoted text, or everything after
     "prompt:" (trailing sentences about volume, models or savings are left out). Returns the
@@ -37,6 +50,15 @@ def extract_prompt(text: str, *, whole_if_unmarked: bool = False) -> tuple[str |
     m = _FENCE_RE.search(text)
     if m and m.group("body").strip():
         return m.group("body").strip(), _blank(text, m.start(), m.end())
+    m = _JSON_SYSTEM_RE.search(text)
+    if m and len(m.group("body").split()) >= 3:
+        body = m.group("body").replace('\\"', '"').replace("\\n", "\n").strip()
+        return body, _blank(text, m.start(), m.end())
+    m = _INTRO_RE.match(text)
+    if m and len(m.group("body").split()) >= MIN_PASTED_WORDS:
+        body, rest = _split_meta(m.group("body"))
+        if body and len(body.split()) >= MIN_PASTED_WORDS:
+            return body, m.group("intro") + " " + rest
     label = _PROMPT_LABEL_RE.search(text)
     search_from = label.end() if label else 0
     for pattern in _QUOTE_RES:

@@ -374,3 +374,55 @@ def _modifiers(text: str, numbers: list[Number]) -> list[Modifier]:
 
 def _mentions_realtime(text: str) -> bool:
     return bool(re.search(r"\breal[\s-]?time\b|\bwithout\s+batch|\bno\s+batch", text, re.I))
+
+
+# The prompt is already served from the cache ("the prompt is already cached and basically always
+# hits"): a token cut from its cached prefix saves the cache-read price, not the input price.
+# Each row is one phrasing.
+ALREADY_CACHED: list[str] = [
+    r"\b(?:is|are|'s)\s+(?:already\s+|fully\s+|all\s+)?(?:being\s+)?cached\b(?!\s+(?:or|yet))",
+    r"\b(?:basically\s+|nearly\s+|almost\s+)?always\s+(?:hits|a\s+hit|reads\s+from\s+the\s+cache)",
+    r"\b(?:cache\s+)?hit\s+rate\s+(?:is\s+|of\s+)?(?:~|about\s+)?(?:9\d|100)\s*%",
+    r"\bwe\s+(?:already\s+)?cache\s+(?:it|the\s+(?:system\s+)?prompt)\b",
+]
+_ALREADY_CACHED_RES = [re.compile(p, re.I) for p in ALREADY_CACHED]
+_NOT_CACHED_RE = re.compile(r"\b(?:not|never|isn't|aren't|no)\s+(?:yet\s+)?cach", re.I)
+
+
+def says_cached(text: str) -> bool:
+    """The text says the prompt is already read from the cache on (nearly) every request."""
+    return any(p.search(text) for p in _ALREADY_CACHED_RES) and not _NOT_CACHED_RE.search(text)
+
+
+# A value that changes on every request, described (not pasted) as going at the top of a prompt
+# part: "the user's first name and today's date at the very top of the system prompt". Each row of
+# CHANGING_VALUES is (phrase, what it is); TOP_OF names the place, its group the part.
+CHANGING_VALUES: list[tuple[str, str]] = [
+    (r"\b(?:user'?s?|customer'?s?|caller'?s?)\s+(?:first\s+|full\s+|display\s+)?names?\b|"
+     r"\bfirst\s+names?\b", "the user's name"),
+    (r"\btoday'?s\s+date\b|\b(?:the\s+)?current\s+date\b|\bdate\s+(?:and|&)\s+time\b",
+     "today's date"),
+    (r"\btimestamps?\b|\b(?:the\s+)?current\s+time\b|\btime\s+of\s+day\b", "a timestamp"),
+    (r"\b(?:request|session|trace|user)\s*[_-]?ids?\b", "a request id"),
+]  # fmt: skip
+TOP_OF: list[str] = [
+    r"\b(?:at|to|in|on)\s+(?:the\s+)?(?:very\s+)?(?:top|start|beginning|head|first\s+line)\s+of\s+"
+    r"(?:the\s+|our\s+|my\s+)?(?P<part>[a-z' -]{2,30})",
+    r"\b(?:start|begin|open|prefix|prepend)\w*\s+(?:the\s+|our\s+|my\s+)?(?P<part>[a-z' -]{2,30}?)"
+    r"\s+with\b",
+]
+_CHANGING_VALUE_RES = [(re.compile(p, re.I), what) for p, what in CHANGING_VALUES]
+_TOP_OF_RES = [re.compile(p, re.I) for p in TOP_OF]
+
+
+def find_changing_top(text: str) -> tuple[list[str], str] | None:
+    """What changing values a sentence puts at the top of which prompt part, or None."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        where = next((m for p in _TOP_OF_RES if (m := p.search(sentence))), None)
+        if where is None:
+            continue
+        part = _first_part(where.group("part")) or "system"
+        found = [what for pattern, what in _CHANGING_VALUE_RES if pattern.search(sentence)]
+        if found and part in ("tools", "system", "examples", "documents"):
+            return found, part
+    return None
