@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from authoring.models import Draft, Revision
+from authoring.models import Draft, Revision, StatusRender
+from labs.admin import LogAdmin
 
 
 @admin.register(Draft)
@@ -10,8 +11,13 @@ class DraftAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(LogAdmin):
     list_display = ["kind", "object_id", "number", "source", "author", "created_at", "in_files"]
     list_filter = ["kind", "source", "in_files"]
     readonly_fields = ["kind", "object_id", "number", "data", "source", "effects", "author",
                        "created_at"]  # fmt: skip
+
+
+@admin.register(StatusRender)
+class StatusRenderAdmin(LogAdmin):
+    list_display = ["on", "since", "created_at"]

@@ -67,7 +67,16 @@ class LessonForm(forms.Form):
     body_markdown = forms.CharField(
         label="Lesson text",
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 28, "class": "editor-text", "spellcheck": "true"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 28,
+                "class": "editor-text",
+                "spellcheck": "true",
+                # static/js/preview-scroll.js: the preview pane follows this box's scrolling.
+                "data-preview-pane": "preview-pane",
+                "data-preview-text": ".prose",
+            }
+        ),
         help_text=LIVING_NUMBERS_HELP,
     )
 

@@ -6,6 +6,7 @@ always something to compare with and go back to.
 """
 
 import difflib
+import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -29,6 +30,21 @@ def revisions_of(kind: str, object_id: int) -> list[Revision]:
         .select_related("author")
         .order_by("-number")
     )
+
+
+def mark_restores(revisions: list[Revision]) -> list[Revision]:
+    """Set `restored_from` on each revision that brought back an older version unchanged (its
+    data equal to a version before the one it replaced): history shows "v3: restored v1".
+    Read from the data, not from how the draft was made, so a restore done by hand counts too."""
+    latest_with: dict[str, int] = {}
+    previous = None
+    for revision in sorted(revisions, key=lambda r: r.number):
+        key = json.dumps(revision.data, sort_keys=True)
+        match = latest_with.get(key)
+        revision.restored_from = match if match is not None and match != previous else None
+        latest_with[key] = revision.number
+        previous = revision.number
+    return revisions
 
 
 def latest_revision(kind: str, object_id: int) -> Revision | None:

@@ -76,6 +76,21 @@ def lab_with(lab: Lab, data: dict, rendered: RenderedLab | None = None) -> Lab:
     return copy
 
 
+def publish_problems(lab: Lab, data: dict) -> list[str]:
+    """What would stop `publish_lab` now, checked before the instructor is asked to confirm."""
+    data = clean_lab(data)
+    problems = lab_problems(data)
+    if problems:
+        return problems
+    try:
+        render_lab(data)
+    except AuthoringError as exc:
+        return exc.problems
+    if lab_snapshot(lab) == data:
+        return ["Nothing to publish: this is the published version."]
+    return []
+
+
 def publish_lab(lab: Lab, data: dict, user: AbstractBaseUser, *, note: str = "") -> Revision:
     data = clean_lab(data)
     problems = lab_problems(data)

@@ -100,6 +100,22 @@ def lesson_with(lesson: Lesson, data: dict, rendered: RenderedLesson) -> Lesson:
     return copy
 
 
+def publish_problems(lesson: Lesson, data: dict) -> list[str]:
+    """What would stop `publish_lesson` now, checked before the instructor is asked to confirm
+    (publishing checks again: the lesson may change in between)."""
+    data = clean_lesson(data)
+    problems = lesson_problems(data)
+    if problems:
+        return problems
+    try:
+        render_lesson(data)
+    except AuthoringError as exc:
+        return exc.problems
+    if lesson_snapshot(lesson) == data:
+        return ["Nothing to publish: this is the published version."]
+    return []
+
+
 def publish_lesson(
     lesson: Lesson, data: dict, user: AbstractBaseUser, *, note: str = ""
 ) -> Revision:

@@ -128,7 +128,7 @@ def table_changes(old: dict, new: dict) -> list[str]:
     return changes
 
 
-def publish_prices(data: dict, user: AbstractBaseUser) -> Revision:
+def publish_prices(data: dict, user: AbstractBaseUser, *, note: str = "") -> Revision:
     """Publish a new price table: re-render every lesson, quiz and lab text through it and
     record which living numbers moved. All or nothing: a text whose living number no longer
     computes, or a question under which two options would read the same, stops the publish,
@@ -156,7 +156,8 @@ def publish_prices(data: dict, user: AbstractBaseUser) -> Revision:
             raise AuthoringError(collisions)
         revision = record_revision(
             Kind.PRICES, PRICES_ID, new_data, user=user, source=Revision.Source.APP,
-            note="; ".join(table_changes(old_data, new_data)), effects=effects,
+            note="; ".join([*([note] if note else []), *table_changes(old_data, new_data)]),
+            effects=effects,
         )  # fmt: skip
         discard_draft(Kind.PRICES, PRICES_ID)
         # The golden evaluation measured the old prompt or prices: measure again.

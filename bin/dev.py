@@ -1,7 +1,10 @@
 """Run the web server and a Celery worker together; Ctrl-C stops both.
 
 Used by `make run`. Honours HOST and PORT. Either process exiting stops the other, so a crash is
-never hidden behind a half-running app.
+never hidden behind a half-running app. "Course running at ..." is printed once the web server
+answers, not when it is merely started. Without VERBOSE=1 the worker's warning that it runs
+with superuser privileges is left out: a container or a CI machine runs as root, and the
+warning says nothing about the app; VERBOSE=1 shows it.
 """
 
 import os
@@ -9,10 +12,29 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+ROOT_WARNING = "You're running the worker with superuser privileges"
+ANSWER_TIMEOUT = 60.0
+
+
+def wait_until_answering(url: str, web: subprocess.Popen, timeout: float) -> bool:
+    """True once `url` answers with any HTTP status; False if the server exits or the time
+    runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback URL
+                return True
+        except urllib.error.HTTPError:
+            return True  # an error page is still an answer
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    return False
 
 
 def main() -> int:
@@ -22,8 +44,10 @@ def main() -> int:
     web = [PY, "manage.py", "runserver", f"{host}:{port}", "--noreload"]
     # -B runs the beat schedule inside this one worker: the sweep that re-sends lost lab replies
     # (every LAB_SWEEP_INTERVAL_SECONDS). Fine for one machine; production runs one beat apart.
+    verbose = os.environ.get("VERBOSE", "0") == "1"
     worker = [
         PY,
+        *([] if verbose else ["-W", f"ignore:{ROOT_WARNING}"]),
         "-m",
         "celery",
         "-A",
@@ -35,15 +59,9 @@ def main() -> int:
         "--concurrency",
         os.environ.get("WORKER_CONCURRENCY", "2"),
     ]
-    procs = [
-        subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True) for cmd in (web, worker)
-    ]
-    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-    print(
-        f"\n  Course running at http://{shown}:{port}/"
-        "  (web server + Celery worker with the sweep schedule; Ctrl-C stops both)\n",
-        flush=True,
-    )
+    web_proc = subprocess.Popen(web, cwd=ROOT, env=env, start_new_session=True)
+    worker_proc = subprocess.Popen(worker, cwd=ROOT, env=env, start_new_session=True)
+    procs = [web_proc, worker_proc]
 
     def stop(*_: object) -> None:
         # SIGTERM to each main process: Celery then shuts its pool down warmly itself.
@@ -53,6 +71,22 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    local = "127.0.0.1" if host == "0.0.0.0" else host  # noqa: S104
+    if wait_until_answering(f"http://{local}:{port}/healthz", web_proc, ANSWER_TIMEOUT):
+        print(
+            f"\n  Course running at http://{shown}:{port}/"
+            "  (web server + Celery worker with the sweep schedule; Ctrl-C stops both)\n",
+            flush=True,
+        )
+    elif web_proc.poll() is None:
+        print(
+            f"\n  The web server has not answered at http://{shown}:{port}/ after "
+            f"{ANSWER_TIMEOUT:.0f} s; it is still starting or stuck (see above).\n",
+            flush=True,
+        )
+
     try:
         while all(proc.poll() is None for proc in procs):
             time.sleep(0.3)

@@ -57,6 +57,8 @@ class LessonProgress(models.Model):
     read_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "lesson progress"
+        verbose_name_plural = "lesson progress"  # Django's default says "lesson progresss"
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson")
         ]

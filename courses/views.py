@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from courses.models import Lesson, LessonProgress, Module
+from courses.outline import lesson_outline
 from courses.progress import lessons_of, module_progress
 
 
@@ -47,6 +48,7 @@ def lesson_detail(request: HttpRequest, module: str, lesson: str) -> HttpRespons
             "lesson": lesson_obj,
             "progress": progress,
             "status": progress.status_for(lesson_obj),
+            "outline": lesson_outline(lesson_obj.body_html),
             "previous": lessons[position - 1] if position > 0 else None,
             "next": lessons[position + 1] if position + 1 < len(lessons) else None,
         },

@@ -1,6 +1,22 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from labs.models import ApiCall, Calculation, Conversation, Lab, Message
+from labs.models import ApiCall, Calculation, Conversation, EvalRun, Lab, Message
+
+
+class LogAdmin(admin.ModelAdmin):
+    """A record of what happened (a Claude call and its cost, a conversation, a published
+    revision, an evaluation run): staff read it here, but an edit or a deletion would falsify
+    spend reports, history and support, so the admin offers no Add, Change or Delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Lab)
@@ -19,7 +35,7 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(LogAdmin):
     """Staff read learners' lab conversations here, for support."""
 
     list_display = ["__str__", "user", "lab", "created_at", "updated_at"]
@@ -39,7 +55,7 @@ class CalculationInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(LogAdmin):
     list_display = ["pk", "conversation", "role", "status", "engine", "attempts", "created_at"]
     list_filter = ["status", "role", "engine", "conversation__lab"]
     search_fields = ["text", "error", "error_detail", "conversation__user__username"]
@@ -52,7 +68,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(admin.ModelAdmin):
+class ApiCallAdmin(LogAdmin):
     list_display = [
         "created_at", "model", "purpose", "user", "lab", "input_tokens", "cache_read_tokens",
         "cache_write_5m_tokens", "output_tokens", "cost_usd",
@@ -60,4 +76,11 @@ class ApiCallAdmin(admin.ModelAdmin):
     list_filter = ["model", "purpose", "lab"]
     search_fields = ["user__username", "request_id"]
     list_select_related = ["user", "lab"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(EvalRun)
+class EvalRunAdmin(LogAdmin):
+    list_display = ["created_at", "lab", "engine", "model", "right", "asked", "wrong", "total"]
+    list_filter = ["lab", "engine"]
     date_hierarchy = "created_at"

@@ -5,6 +5,7 @@ by a price in this module.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -57,6 +58,55 @@ def budget_reason(user: Any) -> str:
             "until midnight UTC."
         )
     return ""
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    """Who answers the labs right now and why, with the budgets in force (for /labs/spend/)."""
+
+    claude: bool  # False: the offline tutor answers every learner
+    reason: str
+    model: str
+    learner_budget: Decimal
+    site_budget: Decimal
+    site_spent_today: Decimal
+    learners_over_budget: int  # today: they get the offline tutor while Claude answers others
+
+
+def engine_status() -> EngineStatus:
+    from labs.conversation import offline_reason
+
+    spent = site_spend_today()
+    over = (
+        ApiCall.objects.filter(created_at__gte=_day_start(), user__isnull=False)
+        .values("user")
+        .annotate(total=Sum("cost_usd"))
+        .filter(total__gte=settings.LAB_DAILY_BUDGET_USD)
+        .count()
+    )
+    # The same reasons, in the same order, as the check that decides each reply
+    # (offline_reason), so this page cannot say Claude answers while the labs run offline.
+    reason = offline_reason(None, budgets=False)
+    claude = not reason and spent < settings.SITE_DAILY_BUDGET_USD
+    if not reason and not claude:
+        reason = (
+            f"The site has spent ${spent:.2f} today, which reaches its daily Claude budget, so "
+            "the offline tutor answers everyone until midnight UTC."
+        )
+    elif claude:
+        reason = (
+            f"An API key is configured and the site is under today's budget, so Claude "
+            f"({settings.LAB_MODEL}) answers, except for learners past their own budget."
+        )
+    return EngineStatus(
+        claude=claude,
+        reason=reason,
+        model=settings.LAB_MODEL,
+        learner_budget=settings.LAB_DAILY_BUDGET_USD,
+        site_budget=settings.SITE_DAILY_BUDGET_USD,
+        site_spent_today=spent,
+        learners_over_budget=over,
+    )
 
 
 def log_call(

@@ -41,6 +41,7 @@ from labs.scenarios import (
     restore,
     scenario_for,
 )
+from labs.spending import engine_status
 from labs.tasks import reply
 
 log = logging.getLogger(__name__)
@@ -376,7 +377,9 @@ def _calculation_response(
 @require_safe
 def spend(request: HttpRequest) -> HttpResponse:
     days = parse_int(request.GET.get("days", "30"), "days", minimum=1, maximum=366)
-    return render(request, "labs/spend.html", {"report": spend_report(days)})
+    return render(
+        request, "labs/spend.html", {"report": spend_report(days), "engine": engine_status()}
+    )
 
 
 @instructor_required

@@ -19,6 +19,8 @@ class ReportFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "username or email"}),
     )
 
+    staff = forms.BooleanField(required=False, label="Include staff (admins and instructors)")
+
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
@@ -35,6 +37,7 @@ class ReportFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             learner=(data.get("learner") or "").strip() if allow_learner else "",
+            include_staff=bool(data.get("staff")),
         )
 
 

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import NullIf
 from django.utils import timezone
 
+from accounts.roles import staff_users
 from quizzes.models import Answer, Attempt, Question, Quiz
 
 # Below this many answers a question's figures are shown with a warning: a handful of learners
@@ -43,16 +44,18 @@ def percent_of(prefix: str = "") -> ExpressionWrapper:
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """Date range (on when an attempt started, inclusive, in the site's time zone) and learner
-    (part of a username or email address)."""
+    """Date range (on when an attempt started, inclusive, in the site's time zone), learner
+    (part of a username or email address), and whether staff's own attempts count (off unless
+    asked: an instructor trying the test is not a learner)."""
 
     date_from: date | None = None
     date_to: date | None = None
     learner: str = ""
+    include_staff: bool = False
 
     @property
     def active(self) -> bool:
-        return bool(self.date_from or self.date_to or self.learner)
+        return bool(self.date_from or self.date_to or self.learner or self.include_staff)
 
     def q(self, prefix: str = "") -> Q:
         """Conditions on attempts, for a query that reaches them through `prefix`."""
@@ -67,6 +70,9 @@ class ReportFilter:
             q &= Q(**{f"{prefix}user__username__icontains": self.learner}) | Q(
                 **{f"{prefix}user__email__icontains": self.learner}
             )
+        if not self.include_staff:
+            # A subquery, not a join through groups, so no attempt is counted twice.
+            q &= ~Q(**{f"{prefix}user__in": staff_users()})
         return q
 
     def counted_q(self, prefix: str = "") -> Q:
@@ -86,6 +92,7 @@ class ReportFilter:
             "date_from": self.date_from.isoformat() if self.date_from else "",
             "date_to": self.date_to.isoformat() if self.date_to else "",
             "learner": self.learner,
+            "staff": "1" if self.include_staff else "",
         }
         return urlencode({k: v for k, v in params.items() if v})
 
@@ -171,6 +178,8 @@ def learner_rows(report_filter: ReportFilter) -> QuerySet:
     counted = report_filter.counted_q("attempts__")
     test = counted & Q(attempts__quiz__kind=Quiz.Kind.TEST)
     users = get_user_model().objects.all()
+    if not report_filter.include_staff:
+        users = users.exclude(pk__in=staff_users())
     if report_filter.learner:
         users = users.filter(
             Q(username__icontains=report_filter.learner) | Q(email__icontains=report_filter.learner)

@@ -4,7 +4,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import instructor_required
-from authoring.history import diff_revisions, object_label, restore_revision, revisions_of
+from authoring.history import (
+    diff_revisions,
+    mark_restores,
+    object_label,
+    restore_revision,
+    revisions_of,
+)
 from authoring.models import PRICES_ID, Kind, Revision
 from authoring.views.common import done, editor_url
 from config.params import parse_id
@@ -45,7 +51,7 @@ def history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
             "kind": kind,
             "object_id": object_id,
             "label": object_label(kind, object_id),
-            "revisions": revisions_of(kind, object_id),
+            "revisions": mark_restores(revisions_of(kind, object_id)),
             "editor_url": editor_url(kind, object_id),
         },
     )

@@ -14,11 +14,12 @@ from authoring.labs import (
     lab_snapshot,
     lab_with,
     publish_lab,
+    publish_problems,
     render_lab,
     try_lab,
 )
 from authoring.models import Kind
-from authoring.views.common import done
+from authoring.views.common import ask_first, confirmed, done
 from labs.conversation import offline_reason
 from labs.models import Lab
 
@@ -138,34 +139,56 @@ def lab_try(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def lab_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save what the form holds as the draft and ask for confirmation; publish the draft, with
+    its optional change note, once confirmed (confirm=yes)."""
     lab = _get_lab(slug)
-    if "task" in request.POST:
+    editor = reverse("authoring:lab", args=[lab.slug])
+    if request.method == "POST" and "task" in request.POST:
         form = _form(lab, request.POST)
         if not form.is_valid():
             return _page(request, lab, form, LabForm.lenient_data(request.POST), status=422)
-        data = clean_lab(form.cleaned_data)
-        save_draft(Kind.LAB, lab.pk, data, request.user)
-    else:
-        draft = get_draft(Kind.LAB, lab.pk)
-        if draft is None:
-            messages.info(request, "There is no draft to publish.")
-            return done(request, reverse("authoring:lab", args=[lab.slug]))
+        save_draft(Kind.LAB, lab.pk, clean_lab(form.cleaned_data), request.user)
+    draft = get_draft(Kind.LAB, lab.pk)
+    if draft and not confirmed(request):
         data = clean_lab(draft.data)
-        form = _form(lab, initial=data)
+        problems = publish_problems(lab, data)
+        if problems:  # refused now, in the editor, rather than after a confirmation
+            return _page(
+                request, lab, _form(lab, initial=data), data, problems=problems, status=422
+            )
+    nothing = "There is no draft to publish."
+    what = f"the lab \u201c{lab.title}\u201d"
+    asking, note = ask_first(
+        request, action="publish", what=what, draft=draft, back_url=editor, nothing=nothing
+    )
+    if asking:
+        return asking
+    data = clean_lab(draft.data)
     try:
-        revision = publish_lab(lab, data, request.user)
+        revision = publish_lab(lab, data, request.user, note=note)
     except AuthoringError as exc:
-        return _page(request, lab, form, data, problems=exc.problems, status=422)
+        return _page(
+            request, lab, _form(lab, initial=data), data, problems=exc.problems, status=422
+        )
     messages.success(request, f"Published version {revision.number}: learners see it now.")
-    return done(request, reverse("authoring:lab", args=[lab.slug]))
+    return done(request, editor)
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def lab_discard(request: HttpRequest, slug: str) -> HttpResponse:
     lab = _get_lab(slug)
+    editor = reverse("authoring:lab", args=[lab.slug])
+    draft = get_draft(Kind.LAB, lab.pk)
+    nothing = "There is no draft to discard."
+    what = f"the lab \u201c{lab.title}\u201d"
+    asking, _ = ask_first(
+        request, action="discard", what=what, draft=draft, back_url=editor, nothing=nothing
+    )
+    if asking:
+        return asking
     if discard_draft(Kind.LAB, lab.pk):
         messages.success(request, "Draft discarded: the editor shows the published lab.")
-    return done(request, reverse("authoring:lab", args=[lab.slug]))
+    return done(request, editor)

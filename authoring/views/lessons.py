@@ -13,16 +13,21 @@ from authoring.lessons import (
     lesson_snapshot,
     lesson_with,
     publish_lesson,
+    publish_problems,
     render_lesson,
 )
 from authoring.models import Kind
-from authoring.views.common import done
+from authoring.views.common import ask_first, confirmed, done
 from courses.models import Lesson
 from courses.progress import lessons_of, module_progress
 
 
 def _get_lesson(pk: int) -> Lesson:
     return get_object_or_404(Lesson.objects.select_related("module"), pk=pk)
+
+
+def _what(lesson: Lesson) -> str:
+    return f"lesson {lesson.order}, \u201c{lesson.title}\u201d"
 
 
 def _preview(lesson: Lesson, data: dict) -> dict:
@@ -94,40 +99,55 @@ def lesson_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def lesson_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish what the form holds (saving it as the draft first), or the saved draft."""
+    """Save what the form holds as the draft and ask for confirmation; publish the draft, with
+    its optional change note, once confirmed (confirm=yes)."""
     lesson = _get_lesson(pk)
-    if "body_markdown" in request.POST:
+    editor = reverse("authoring:lesson", args=[lesson.pk])
+    if request.method == "POST" and "body_markdown" in request.POST:
         form = _form(lesson, request.POST)
         if not form.is_valid():
             return _page(request, lesson, form, LessonForm.lenient_data(request.POST), status=422)
-        data = clean_lesson(form.to_data())
-        save_draft(Kind.LESSON, lesson.pk, data, request.user)
-    else:
-        draft = get_draft(Kind.LESSON, lesson.pk)
-        if draft is None:
-            messages.info(request, "There is no draft to publish.")
-            return done(request, reverse("authoring:lesson", args=[lesson.pk]))
-        data = draft.data
-        form = _form(lesson, initial=LessonForm.initial_from(data))
+        save_draft(Kind.LESSON, lesson.pk, clean_lesson(form.to_data()), request.user)
+    draft = get_draft(Kind.LESSON, lesson.pk)
+    if draft and not confirmed(request):
+        problems = publish_problems(lesson, draft.data)
+        if problems:  # refused now, in the editor, rather than after a confirmation
+            form = _form(lesson, initial=LessonForm.initial_from(draft.data))
+            return _page(request, lesson, form, draft.data, problems=problems, status=422)
+    nothing = "There is no draft to publish."
+    asking, note = ask_first(
+        request, action="publish", what=_what(lesson), draft=draft, back_url=editor, nothing=nothing
+    )
+    if asking:
+        return asking
     try:
-        revision = publish_lesson(lesson, data, request.user)
+        revision = publish_lesson(lesson, draft.data, request.user, note=note)
     except AuthoringError as exc:
-        return _page(request, lesson, form, data, problems=exc.problems, status=422)
+        form = _form(lesson, initial=LessonForm.initial_from(draft.data))
+        return _page(request, lesson, form, draft.data, problems=exc.problems, status=422)
     messages.success(
         request, f"Published version {revision.number}: learners see the new lesson now."
     )
-    return done(request, reverse("authoring:lesson", args=[lesson.pk]))
+    return done(request, editor)
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def lesson_discard(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _get_lesson(pk)
+    editor = reverse("authoring:lesson", args=[lesson.pk])
+    draft = get_draft(Kind.LESSON, lesson.pk)
+    nothing = "There is no draft to discard."
+    asking, _ = ask_first(
+        request, action="discard", what=_what(lesson), draft=draft, back_url=editor, nothing=nothing
+    )
+    if asking:
+        return asking
     if discard_draft(Kind.LESSON, lesson.pk):
         messages.success(request, "Draft discarded: the editor shows the published lesson.")
-    return done(request, reverse("authoring:lesson", args=[lesson.pk]))
+    return done(request, editor)
 
 
 @instructor_required

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.roles import instructor_required
 from authoring.drafts import AuthoringError, discard_draft, get_draft, save_draft
@@ -17,7 +17,7 @@ from authoring.pricing import (
     publish_prices,
     table_changes,
 )
-from authoring.views.common import done
+from authoring.views.common import ask_first, done
 
 
 def _get_price_revision(number: int) -> Revision:
@@ -121,14 +121,24 @@ def price_model(request: HttpRequest, model_id: str) -> HttpResponse:
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def prices_publish(request: HttpRequest) -> HttpResponse:
+    """Ask for confirmation, then publish the price changes with their optional change note."""
     draft = get_draft(Kind.PRICES, PRICES_ID)
-    if draft is None:
-        messages.info(request, "There is no price change to publish.")
-        return done(request, reverse("authoring:prices"))
+    back = reverse("authoring:prices")
+    nothing = "There is no price change to publish."
+    asking, note = ask_first(
+        request,
+        action="publish",
+        what="the price table",
+        draft=draft,
+        back_url=back,
+        nothing=nothing,
+    )
+    if asking:
+        return asking
     try:
-        revision = publish_prices(draft.data, request.user)
+        revision = publish_prices(draft.data, request.user, note=note)
     except AuthoringError as exc:
         return _page(request, problems=exc.problems, status=422)
     lessons = len(group_by_lesson(revision.effects))
@@ -141,11 +151,24 @@ def prices_publish(request: HttpRequest) -> HttpResponse:
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def prices_discard(request: HttpRequest) -> HttpResponse:
+    draft = get_draft(Kind.PRICES, PRICES_ID)
+    back = reverse("authoring:prices")
+    nothing = "There are no price changes to discard."
+    asking, _ = ask_first(
+        request,
+        action="discard",
+        what="the price table",
+        draft=draft,
+        back_url=back,
+        nothing=nothing,
+    )
+    if asking:
+        return asking
     if discard_draft(Kind.PRICES, PRICES_ID):
         messages.success(request, "Price changes discarded.")
-    return done(request, reverse("authoring:prices"))
+    return done(request, back)
 
 
 @instructor_required

@@ -29,7 +29,7 @@ from authoring.quizzes import (
     quiz_snapshot,
     remove_question,
 )
-from authoring.views.common import done
+from authoring.views.common import ask_first, done
 from courses.export import dump_yaml
 from courses.rendering import LivingNumberError, render_markdown
 from quizzes.models import Answer, Quiz
@@ -275,15 +275,24 @@ def question_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for confirmation, then publish the draft with its optional change note."""
     quiz = _get_quiz(pk)
     draft = get_draft(Kind.QUIZ, quiz.pk)
-    if draft is None:
-        messages.info(request, "There is no draft to publish.")
-        return done(request, _editor_url(quiz))
+    nothing = "There is no draft to publish."
+    asking, note = ask_first(
+        request,
+        action="publish",
+        what=_what(quiz),
+        draft=draft,
+        back_url=_editor_url(quiz),
+        nothing=nothing,
+    )
+    if asking:
+        return asking
     try:
-        revision = publish_quiz(quiz, draft.data, request.user)
+        revision = publish_quiz(quiz, draft.data, request.user, note=note)
     except AuthoringError as exc:
         return _page(request, quiz, problems=exc.problems, status=422, partial="editor")
     messages.success(request, f"Published version {revision.number}: learners see it now.")
@@ -291,12 +300,28 @@ def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @instructor_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def quiz_discard(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _get_quiz(pk)
+    draft = get_draft(Kind.QUIZ, quiz.pk)
+    nothing = "There is no draft to discard."
+    asking, _ = ask_first(
+        request,
+        action="discard",
+        what=_what(quiz),
+        draft=draft,
+        back_url=_editor_url(quiz),
+        nothing=nothing,
+    )
+    if asking:
+        return asking
     if discard_draft(Kind.QUIZ, quiz.pk):
         messages.success(request, "Draft discarded: the editor shows the published quiz.")
     return done(request, _editor_url(quiz))
+
+
+def _what(quiz: Quiz) -> str:
+    return f"\u201c{quiz.title}\u201d"
 
 
 @instructor_required

@@ -54,6 +54,14 @@ def test_an_instructor_edits_previews_and_publishes_a_lesson(
     assert MARKER not in learner_page.content()
 
     page.click("button:has-text('Save and publish')")
+    # A confirmation step first: the draft is saved, learners still see nothing.
+    page.get_by_role("heading", name="Publish lesson 1").wait_for()
+    page.get_by_text("saved by ines_browser just now").wait_for()
+    page.screenshot(path=artifacts_dir / "authoring-confirm-publish.png", full_page=False)
+    learner_page.reload()
+    assert MARKER not in learner_page.content()
+    page.fill("#id_note", "Adds the Sonnet output price")
+    page.click("button:has-text('Publish now')")
     page.get_by_text("Published version 2").wait_for()
     page.screenshot(path=artifacts_dir / "authoring-published.png", full_page=False)
 
@@ -63,3 +71,41 @@ def test_an_instructor_edits_previews_and_publishes_a_lesson(
     assert "output costs $10.00" in learner_page.locator(".prose").first.inner_text()
     learner_page.screenshot(path=artifacts_dir / "authoring-learner-sees-it.png", full_page=False)
     learner_context.close()
+
+    page.goto(reverse("authoring:history", args=["lesson", lesson.pk]))
+    assert "Adds the Sonnet output price" in page.locator("table").inner_text()
+
+
+def test_the_preview_follows_the_editor_scroll_position(page, course, artifacts_dir):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    make_instructor(make_user("ines_scroll"))
+    lesson = Lesson.objects.get(slug="model-selection")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, "ines_scroll")
+    page.goto(reverse("authoring:lesson", args=[lesson.pk]))
+    editor = page.locator("#id_body_markdown")
+    pane = page.locator("#preview-pane")
+    editor.scroll_into_view_if_needed()
+    assert pane.evaluate("p => p.scrollTop") == 0
+
+    def pane_after(share: float) -> float:
+        editor.evaluate(
+            "(e, share) => { e.scrollTop = share * (e.scrollHeight - e.clientHeight); }", share
+        )
+        page.wait_for_timeout(200)
+        return pane.evaluate("p => p.scrollTop / (p.scrollHeight - p.clientHeight)")
+
+    middle = pane_after(0.5)
+    end = pane_after(1.0)
+    back = pane_after(0.0)
+    assert 0.3 < middle < 0.8
+    assert end > 0.85  # the end of the text shows the end of the lesson text
+    assert back < 0.1
+    # At the end of the Markdown, the preview shows the lesson text's last section.
+    pane_after(1.0)
+    last = page.locator("#preview .prose h2").last
+    box, view = last.bounding_box(), pane.bounding_box()
+    assert box["y"] < view["y"] + view["height"]
+    page.screenshot(path=artifacts_dir / "authoring-preview-follows.png")
+    assert errors == []  # and the CSP let the script run

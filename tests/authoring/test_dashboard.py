@@ -21,7 +21,7 @@ def test_the_dashboard_lists_everything_with_its_draft_and_published_state(
     author.post(reverse("authoring:lesson", args=[lesson.pk]), lesson_form_data(lesson, title="X"))
     assert "Draft by ines" in author.get(reverse("authoring:dashboard")).content.decode()
 
-    author.post(reverse("authoring:lesson_publish", args=[lesson.pk]))
+    author.post(reverse("authoring:lesson_publish", args=[lesson.pk]), {"confirm": "yes"})
     page = author.get(reverse("authoring:dashboard")).content.decode()
     assert "Draft by ines" not in page
     assert "v2 published, not in content/ yet" in page

@@ -42,7 +42,9 @@ def sync(content: Path, **options: object) -> str:
 def publish_lesson_edit(author: object, marker: str) -> Lesson:
     lesson = Lesson.objects.get(slug="token-economics")
     data = lesson_form_data(lesson, body_markdown=lesson.body_markdown + f"\n{marker}\n")
-    response = author.post(reverse("authoring:lesson_publish", args=[lesson.pk]), data)
+    response = author.post(
+        reverse("authoring:lesson_publish", args=[lesson.pk]), {**data, "confirm": "yes"}
+    )
     assert response.status_code == 302
     return lesson
 
@@ -82,7 +84,7 @@ def test_sync_refuses_to_overwrite_newer_edits_published_in_the_app(author, cont
 def test_sync_refuses_to_overwrite_a_price_change_published_in_the_app(author, content):
     sync(content)
     author.post(edit_url(), price_form(output="12"))
-    author.post(reverse("authoring:prices_publish"))
+    author.post(reverse("authoring:prices_publish"), {"confirm": "yes"})
     with pytest.raises(CommandError, match=r"Price table \(version 2, published by ines"):
         sync(content)
     assert current_price_table().get("claude-sonnet-5-5").prices.output == 12
@@ -110,7 +112,7 @@ def test_export_then_sync_is_a_no_op_including_prices(author, content):
     sync(content)
     publish_lesson_edit(author, "Kept through export.")
     author.post(edit_url(), price_form(output="12", source="https://example.com/new-prices"))
-    assert author.post(reverse("authoring:prices_publish")).status_code == 302
+    assert author.post(reverse("authoring:prices_publish"), {"confirm": "yes"}).status_code == 302
     assert Revision.objects.filter(in_files=False).exists()
 
     written = export_to_files(content)
@@ -134,7 +136,7 @@ def test_export_then_sync_is_a_no_op_including_prices(author, content):
 def test_the_export_command_writes_the_price_table(author, content, capsys):
     sync(content)
     author.post(edit_url(), price_form(output="12"))
-    author.post(reverse("authoring:prices_publish"))
+    author.post(reverse("authoring:prices_publish"), {"confirm": "yes"})
     call_command("export_content", path=str(content))
     assert "pricing.yaml" in capsys.readouterr().out
     call_command("export_content", path=str(content))

@@ -16,7 +16,8 @@ def lesson(course: object) -> Lesson:
 
 def publish(author: object, lesson: Lesson, **changes: str) -> None:
     response = author.post(
-        reverse("authoring:lesson_publish", args=[lesson.pk]), lesson_form_data(lesson, **changes)
+        reverse("authoring:lesson_publish", args=[lesson.pk]),
+        {**lesson_form_data(lesson, **changes), "confirm": "yes"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     lesson.refresh_from_db()
@@ -77,7 +78,7 @@ def test_restoring_an_old_version_makes_it_the_draft_then_publishing_brings_it_b
     lesson.refresh_from_db()
     assert lesson.body_markdown == "Replaced text.\n"  # restoring alone changes nothing live
 
-    author.post(reverse("authoring:lesson_publish", args=[lesson.pk]))
+    author.post(reverse("authoring:lesson_publish", args=[lesson.pk]), {"confirm": "yes"})
     lesson.refresh_from_db()
     assert lesson.body_markdown == original
     assert "Replaced text." not in learner_client.get(lesson.get_absolute_url()).content.decode()
@@ -95,10 +96,10 @@ def test_a_quiz_version_can_be_restored_even_after_its_question_was_deleted(auth
 
     quiz = Quiz.objects.get(lesson__slug="prompt-caching")
     author.post(reverse("authoring:question_remove", args=[quiz.pk, "pc-q3"]))
-    author.post(reverse("authoring:quiz_publish", args=[quiz.pk]))
+    author.post(reverse("authoring:quiz_publish", args=[quiz.pk]), {"confirm": "yes"})
     assert not Question.objects.filter(quiz=quiz, key="pc-q3").exists()
     author.post(reverse("authoring:restore", args=["quiz", quiz.pk, 1]))
-    response = author.post(reverse("authoring:quiz_publish", args=[quiz.pk]))
+    response = author.post(reverse("authoring:quiz_publish", args=[quiz.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     restored = Question.objects.get(quiz=quiz, key="pc-q3")
     assert restored.is_active and restored.choices.count() == 4

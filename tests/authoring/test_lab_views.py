@@ -44,7 +44,12 @@ def test_a_lab_edit_is_a_draft_until_published(author, learner_client, lab):
     assert lab.task_markdown != "Estimate a **new** workload."
     assert Draft.objects.get(kind=Kind.LAB).data["task"] == "Estimate a **new** workload."
 
-    assert author.post(reverse("authoring:lab_publish", args=[lab.slug])).status_code == 302
+    assert (
+        author.post(
+            reverse("authoring:lab_publish", args=[lab.slug]), {"confirm": "yes"}
+        ).status_code
+        == 302
+    )
     lab.refresh_from_db()
     assert lab.task_html == "<p>Estimate a <strong>new</strong> workload.</p>"
     assert lab.greeting_markdown == "Hello again."
@@ -64,7 +69,9 @@ def test_an_empty_field_is_refused_and_nothing_saved(author, lab):
 
 def test_publishing_a_broken_shortcode_is_refused_naming_the_field(author, lab):
     data = lab_form_data(lab, greeting="Hi! {{ price claude-imaginary-9 input }}")
-    response = author.post(reverse("authoring:lab_publish", args=[lab.slug]), data)
+    response = author.post(
+        reverse("authoring:lab_publish", args=[lab.slug]), {**data, "confirm": "yes"}
+    )
     assert response.status_code == 422
     assert "The greeting: {{ price claude-imaginary-9 input }}" in response.content.decode()
     lab.refresh_from_db()

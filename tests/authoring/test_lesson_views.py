@@ -31,7 +31,9 @@ def test_an_edit_is_a_draft_until_published_then_learners_see_it(author, learner
     assert page.count(MARKER) >= 2  # the textarea and the rendered preview
     assert "Draft</span> saved by ines" in page
 
-    response = author.post(reverse("authoring:lesson_publish", args=[lesson.pk]))
+    response = author.post(
+        reverse("authoring:lesson_publish", args=[lesson.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     lesson.refresh_from_db()
     assert MARKER in lesson.body_markdown and MARKER in lesson.body_html
@@ -46,7 +48,10 @@ def test_an_edit_is_a_draft_until_published_then_learners_see_it(author, learner
 def test_save_and_publish_from_the_form_in_one_step(author, lesson):
     response = author.post(
         reverse("authoring:lesson_publish", args=[lesson.pk]),
-        lesson_form_data(lesson, title="Token economics, revised", minutes="35"),
+        {
+            **lesson_form_data(lesson, title="Token economics, revised", minutes="35"),
+            "confirm": "yes",
+        },
     )
     assert response.status_code == 302
     lesson.refresh_from_db()
@@ -101,7 +106,10 @@ def test_publishing_a_broken_shortcode_is_refused_and_changes_nothing(author, le
     before = lesson.body_html
     response = author.post(
         reverse("authoring:lesson_publish", args=[lesson.pk]),
-        lesson_form_data(lesson, body_markdown="Costs {{ price claude-imaginary-9 input }}."),
+        {
+            **lesson_form_data(lesson, body_markdown="Costs {{ price claude-imaginary-9 input }}."),
+            "confirm": "yes",
+        },
     )
     assert response.status_code == 422
     assert "Lesson text: {{ price claude-imaginary-9 input }}" in response.content.decode()
@@ -142,7 +150,7 @@ def test_a_bad_edit_with_htmx_returns_only_the_editor_fragment(author, lesson):
 def test_a_successful_htmx_publish_redirects_the_page(author, lesson):
     response = author.post(
         reverse("authoring:lesson_publish", args=[lesson.pk]),
-        lesson_form_data(lesson, title="Retitled"),
+        {**lesson_form_data(lesson, title="Retitled"), "confirm": "yes"},
         **HTMX,
     )
     assert response.status_code == 200
@@ -151,7 +159,8 @@ def test_a_successful_htmx_publish_redirects_the_page(author, lesson):
 
 def test_publishing_nothing_new_says_so(author, lesson):
     response = author.post(
-        reverse("authoring:lesson_publish", args=[lesson.pk]), lesson_form_data(lesson)
+        reverse("authoring:lesson_publish", args=[lesson.pk]),
+        {**lesson_form_data(lesson), "confirm": "yes"},
     )
     assert response.status_code == 422
     assert "Nothing to publish" in response.content.decode()
@@ -170,7 +179,9 @@ def test_preview_as_learner_shows_the_draft_in_the_lesson_page(author, lesson):
 
 def test_discarding_the_draft_keeps_the_published_lesson(author, lesson):
     author.post(reverse("authoring:lesson", args=[lesson.pk]), lesson_form_data(lesson, title="X"))
-    response = author.post(reverse("authoring:lesson_discard", args=[lesson.pk]))
+    response = author.post(
+        reverse("authoring:lesson_discard", args=[lesson.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     assert not Draft.objects.exists()
     lesson.refresh_from_db()

@@ -51,7 +51,7 @@ def test_a_price_change_updates_the_lessons_and_shows_which_figures_moved(
     assert "$18.60 → $25.60 (+37.6%)" in page
     assert '$10.00</td><td class="num">$12.00</td><td class="num">+20.0%' in page
 
-    response = author.post(reverse("authoring:prices_publish"))
+    response = author.post(reverse("authoring:prices_publish"), {"confirm": "yes"})
     assert response.status_code == 302
     revision = Revision.objects.get(kind=Kind.PRICES, source="app")
     assert response["Location"] == reverse("authoring:price_change", args=[revision.number])
@@ -131,13 +131,13 @@ def test_an_unknown_model_is_404(author, course):
 
 
 def test_publishing_without_a_draft_says_so(author, course):
-    response = author.post(reverse("authoring:prices_publish"), follow=True)
+    response = author.post(reverse("authoring:prices_publish"), {"confirm": "yes"}, follow=True)
     assert "There is no price change to publish." in response.content.decode()
 
 
 def test_discarding_price_changes(author, course):
     author.post(edit_url(), price_form(output="12"))
-    assert author.post(reverse("authoring:prices_discard")).status_code == 302
+    assert author.post(reverse("authoring:prices_discard"), {"confirm": "yes"}).status_code == 302
     assert not Draft.objects.exists()
 
 
@@ -176,7 +176,7 @@ def test_a_price_change_that_makes_two_options_read_the_same_is_shown_first_and_
 
     table_before = current_price_table().to_data()
     question_html = {c.pk: c.text_html for c in Choice.objects.all()}
-    response = author.post(reverse("authoring:prices_publish"))
+    response = author.post(reverse("authoring:prices_publish"), {"confirm": "yes"})
     assert response.status_code == 422
     assert "Not published. Please fix:" in response.content.decode()
     assert collision in response.content.decode().replace("&quot;", '"')

@@ -86,7 +86,8 @@ def test_a_range_edit_is_saved_and_published_with_the_quiz(author, quiz):
         url(quiz, "te-sc-1"), question_form_data(question, scenario=dump_yaml(spec))
     )
     assert response.status_code == 302
-    assert author.post(reverse("authoring:quiz_publish", args=[quiz.pk])).status_code == 302
+    publish = reverse("authoring:quiz_publish", args=[quiz.pk])
+    assert author.post(publish, {"confirm": "yes"}).status_code == 302
     live = Question.objects.get(key="te-sc-1")
     assert live.scenario["params"]["turns"] == {"min": 16, "max": 18, "step": 1}
     assert sorted(live.choices.values_list("computes", flat=True)) == sorted(

@@ -140,6 +140,7 @@ def test_an_instructor_publishes_and_an_admin_exports_scores(
     page.locator("#preview").get_by_text("A sentence added by the journey test.").wait_for()
     shots("3-author-preview")
     page.click("button:has-text('Save and publish')")
+    page.click("button:has-text('Publish now')")  # the confirmation step
     page.get_by_text("Published version").wait_for()
     page.goto(f"{MODULE}/lessons/token-economics/")
     assert "A sentence added by the journey test." in page.content()

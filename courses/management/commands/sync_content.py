@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from authoring.files import SyncConflict, read_price_file, sync_from_files
 from courses.content import ContentError, check_tests_kept, load_course
+from courses.models import Module
 
 
 class Command(BaseCommand):
@@ -21,9 +22,21 @@ class Command(BaseCommand):
             action="store_true",
             help="overwrite edits published in the app that were never exported",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load only when the database holds no module yet (a fresh clone); the make "
+            "targets for the README's commands run this first",
+        )
 
-    def handle(self, *args: object, path: str, check: bool, force: bool, **options: object) -> None:
+    def handle(
+        self, *args: object, path: str, check: bool, force: bool, if_empty: bool, **options: object
+    ) -> None:
         folder = Path(path)
+        if if_empty and Module.objects.exists():
+            # Never a conflict with edits published in the app: those are only ever there
+            # once a course is loaded.
+            return
         try:
             if check:
                 modules = load_course(folder, read_price_file(folder))
