@@ -34,7 +34,7 @@ def text_of(response: object) -> str:
 
 
 def test_the_editor_previews_three_draws_with_their_keys_and_distractors(author, quiz):
-    response = author.get(url(quiz, "te-sc-1"))
+    response = author.get(url(quiz, "te-q3"))
     assert response.status_code == 200
     text = text_of(response)
     assert "Preview: 3 draws under the published prices" in text
@@ -50,45 +50,45 @@ def test_the_editor_previews_three_draws_with_their_keys_and_distractors(author,
 
 
 def test_a_bad_range_is_a_problem_and_what_was_typed_is_kept(author, quiz):
-    question = draft_question(quiz, "te-sc-1")
+    question = draft_question(quiz, "te-q3")
     bad = dict(question["scenario"], params={**question["scenario"]["params"],
                                              "turns": {"min": 40, "max": 20}})  # fmt: skip
     data = question_form_data(question, scenario=dump_yaml(bad))
-    response = author.post(url(quiz, "te-sc-1"), data)
+    response = author.post(url(quiz, "te-q3"), data)
     assert response.status_code == 422
     text = text_of(response)
     assert "scenario.params.turns: min 40 and max 20" in text
     assert "min: 40" in response.content.decode()
-    assert Question.objects.get(key="te-sc-1").scenario["params"]["turns"]["min"] != 40
+    assert Question.objects.get(key="te-q3").scenario["params"]["turns"]["min"] != 40
 
 
 def test_a_template_whose_options_always_collide_is_a_problem(author, quiz):
-    question = draft_question(quiz, "te-sc-1")
+    question = draft_question(quiz, "te-q3")
     data = question_form_data(question)
     data["option-1-computes"] = data["option-0-computes"]  # two options, one computation
-    response = author.post(url(quiz, "te-sc-1"), data)
+    response = author.post(url(quiz, "te-q3"), data)
     assert response.status_code == 422
     assert "two options compute the same thing" in text_of(response)
 
 
 def test_scenario_yaml_that_does_not_parse_is_a_form_error(author, quiz):
-    data = question_form_data(draft_question(quiz, "te-sc-1"), scenario="kind: [unclosed")
-    response = author.post(url(quiz, "te-sc-1"), data)
+    data = question_form_data(draft_question(quiz, "te-q3"), scenario="kind: [unclosed")
+    response = author.post(url(quiz, "te-q3"), data)
     assert response.status_code == 422
     assert "The scenario is not valid YAML" in text_of(response)
 
 
 def test_a_range_edit_is_saved_and_published_with_the_quiz(author, quiz):
-    question = draft_question(quiz, "te-sc-1")
+    question = draft_question(quiz, "te-q3")
     params = {**question["scenario"]["params"], "turns": {"min": 16, "max": 18, "step": 1}}
     spec = dict(question["scenario"], params=params)
     response = author.post(
-        url(quiz, "te-sc-1"), question_form_data(question, scenario=dump_yaml(spec))
+        url(quiz, "te-q3"), question_form_data(question, scenario=dump_yaml(spec))
     )
     assert response.status_code == 302
     publish = reverse("authoring:quiz_publish", args=[quiz.pk])
     assert author.post(publish, {"confirm": "yes"}).status_code == 302
-    live = Question.objects.get(key="te-sc-1")
+    live = Question.objects.get(key="te-q3")
     assert live.scenario["params"]["turns"] == {"min": 16, "max": 18, "step": 1}
     assert sorted(live.choices.values_list("computes", flat=True)) == sorted(
         o["computes"] for o in question["options"]

@@ -50,8 +50,8 @@ def test_a_quiz_whose_right_option_is_the_longest_in_most_items_is_refused_at_sy
 
     edit_yaml(content / QUIZ, pad_keys)
     expected = (
-        r"(?s)token-economics\.yaml: questions: .*the right option is the longest in 4 of 4 "
-        r"questions \(te-q1, te-q2, te-sc-1, te-q3\); at most 1 may be"
+        r"(?s)token-economics\.yaml: questions: .*the right option is the longest in 3 of 3 "
+        r"questions \(te-q1, te-q2, te-q3\); at most 1 may be"
     )
     with pytest.raises(CommandError, match=expected):
         call_command("sync_content", path=str(content))
@@ -64,7 +64,7 @@ def test_a_quiz_that_keys_the_same_position_in_most_items_is_refused(content):
             _key_first(question)
 
     edit_yaml(content / QUIZ, key_first)
-    with pytest.raises(CommandError, match=r"option A is the right one in 4 of 4 questions"):
+    with pytest.raises(CommandError, match=r"option A is the right one in 3 of 3 questions"):
         call_command("sync_content", path=str(content), check=True)
 
 
@@ -170,7 +170,7 @@ def test_a_sync_that_moves_an_answered_questions_right_option_retires_it_and_kee
     assert fresh.choices.get(order=4).text_markdown == chosen.text_markdown
     # A second run finds the files and the database in step.
     call_command("sync_content", path=str(content))
-    assert Question.objects.filter(quiz=live.quiz).count() == 5
+    assert Question.objects.filter(quiz=live.quiz).count() == 4
 
 
 def test_a_sync_that_rewords_an_answered_question_updates_it_in_place(db, content, learner):
