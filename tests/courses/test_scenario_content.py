@@ -75,3 +75,24 @@ def test_a_correct_option_that_is_not_the_key_is_refused(content):
     edit_item(content, "mt-sc-te-1", swap)
     with pytest.raises(ContentError, match="the correct option must compute 'key'"):
         load_course(content)
+
+
+def test_each_lesson_quiz_keeps_three_questions_one_of_them_a_scenario(course_sources):
+    (module,) = course_sources
+    for quiz in module.quizzes:
+        assert len(quiz.questions) == 3, quiz.lesson
+        assert sum(bool(q.scenario) for q in quiz.questions) == 1, quiz.lesson
+
+
+def test_the_items_the_scenario_slots_displaced_are_pooled_where_their_objective_fits(
+    course_sources,
+):
+    (module,) = course_sources
+    by_key = {q.key: q for q in module.test.questions}
+    scenario_slots = {q.slot for q in module.test.questions if q.scenario}
+    # The minimum cacheable length (read from the cache counters) and cutting input or output.
+    for key, slot in {"mt-pc-3": 8, "mt-pc-7": 8, "mt-ms-3": 11, "mt-ms-6": 11}.items():
+        assert by_key[key].slot == slot and slot not in scenario_slots
+        assert {q.lesson for q in module.test.questions if q.slot == slot} == {by_key[key].lesson}
+    keyed = next(c for c in by_key["mt-pc-7"].choices if c.is_correct)
+    assert "min_cacheable_tokens" in keyed.text_markdown
