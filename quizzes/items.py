@@ -7,10 +7,12 @@ at its start; a lesson quiz draws per learner and per round) and where the draw 
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from authoring.pricing import current_price_table
@@ -19,6 +21,8 @@ from quizzes.pools import in_slot_order
 from quizzes.scenarios import Draw, ScenarioError, draw, fill_html
 
 _SEED_SALT = "quizzes.items.lesson-draw"
+
+logger = logging.getLogger(__name__)
 
 
 LIVING = 'class="living-number"'
@@ -78,6 +82,45 @@ def draw_of(attempt: Attempt, question_id: int) -> Draw | None:
     return Draw.from_data(data) if data and "values" in data else None
 
 
+def draws_for(attempt: Attempt, questions: Iterable[Question]) -> dict[int, Draw]:
+    """The draw of each scenario item among `questions` (choices prefetched), by question id.
+
+    An attempt normally draws at its start; one that has no draw for an item (started before
+    the item became a scenario, or made without the start view) draws it here on first use
+    and stores it, so its pages never show a template's raw {placeholders} and every later
+    page shows the same numbers. The row is locked while it is written, so two first requests
+    at once keep one draw: the second finds the first one's and uses it."""
+    questions = [q for q in questions if q.scenario]
+    missing = [q for q in questions if draw_of(attempt, q.pk) is None]
+    if missing:
+        table = current_price_table()
+        rng = random.SystemRandom()
+        with transaction.atomic():
+            locked = Attempt.objects.select_for_update().only("draws").get(pk=attempt.pk)
+            kept = dict(locked.draws or {})
+            for question in missing:
+                if draw_of(locked, question.pk) is not None:
+                    continue
+                try:
+                    kept[str(question.pk)] = draw(question, table, rng).as_data()
+                except ScenarioError:
+                    # Sync and the editor refuse a template that cannot be drawn; a price
+                    # edit could still make one so. Its text then stays a template.
+                    logger.warning("scenario item %s cannot be drawn", question.key)
+            Attempt.objects.filter(pk=attempt.pk).update(draws=kept)
+        attempt.draws = kept
+    return {q.pk: drawn for q in questions if (drawn := draw_of(attempt, q.pk))}
+
+
+def stem_as_shown(attempt: Attempt, question: Question, drawn: Draw | None = None) -> str:
+    """The question's stem (HTML) as the attempt shows it: drawn values filled in, or a fixed
+    item's text as frozen when the attempt started."""
+    if drawn is not None:
+        return fill_html(question.stem_html, drawn.shown)
+    frozen = frozen_of(attempt, question.pk)
+    return frozen["stem_html"] if frozen else question.stem_html
+
+
 def frozen_of(attempt: Attempt, question_id: int) -> dict | None:
     """A fixed item's texts as the attempt showed them, or None (texts without living numbers
     never change with prices, and an attempt started before this was kept has none)."""
@@ -97,12 +140,8 @@ def live_items(user: AbstractBaseUser) -> list[str]:
     )
     if attempt is None:
         return []
-    stems = []
-    for question in in_slot_order([int(key) for key in attempt.choice_order]):
-        shown = draw_of(attempt, question.pk)
-        frozen = frozen_of(attempt, question.pk)
-        if shown:
-            stems.append(fill_html(question.stem_html, shown.shown))
-        else:
-            stems.append(frozen["stem_html"] if frozen else question.stem_html)
-    return stems
+    questions = list(
+        in_slot_order([int(key) for key in attempt.choice_order]).prefetch_related("choices")
+    )
+    draws = draws_for(attempt, questions)
+    return [stem_as_shown(attempt, q, draws.get(q.pk)) for q in questions]

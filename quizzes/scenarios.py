@@ -175,9 +175,21 @@ class Kind:
     # and for a choice question the same method on the other choice): a regrade follows the
     # choice a learner saw, since new prices can make the other choice the right one.
     honest: tuple[str, ...] = (KEY,)
+    # What the key works out, for staff views that name an option by its method.
+    key_means: str = "the right answer"
 
     def mistakes(self) -> list[str]:
         return [name for name in self.computes if name != KEY]
+
+
+def option_method(spec: Mapping[str, Any] | None, computes: str) -> str:
+    """A scenario option named by what it computes, for reports and exports, where no draw is
+    in hand and the template's "{amount} a day" would say nothing: "key: the cost per day",
+    "mistake: forgot the write premium"."""
+    kind = KINDS.get((spec or {}).get("kind", ""))
+    if computes == KEY:
+        return f"key: {kind.key_means if kind else 'the right answer'}"
+    return f"mistake: {computes.replace('-', ' ')}"
 
 
 KINDS: dict[str, Kind] = {
@@ -195,6 +207,7 @@ KINDS: dict[str, Kind] = {
                     v, t, model=_priced(t.get(v["model"]), input=t.get(v["model"]).prices.output)
                 ),
             },
+            key_means="the input cost of the whole conversation",
         ),
         Kind(
             "cached-prefix-daily",
@@ -211,6 +224,7 @@ KINDS: dict[str, Kind] = {
                 "cached-a-part-that-changes": _cached_changing_part,
                 "no-caching": lambda v, t: _cached_daily(v, t, cache=False),
             },
+            key_means="the cost per day with the prefix cached",
         ),
         Kind(
             "ttl-choice-sparse",
@@ -226,6 +240,7 @@ KINDS: dict[str, Kind] = {
                 "no-caching": _no_cache,
             },
             honest=(KEY, "the-dearer-ttl"),
+            key_means="the cheaper lifetime and its cost per day",
         ),
         Kind(
             "routing-net-saving",
@@ -250,6 +265,7 @@ KINDS: dict[str, Kind] = {
                     v, t, everything_cheap=True
                 ),
             },
+            key_means="the saving per day net of the classifier",
         ),
         Kind(
             "spend-ceiling",
@@ -263,6 +279,7 @@ KINDS: dict[str, Kind] = {
                     v, t, _output_at_input(t.get(v["model"])), user="cap"
                 ),
             },
+            key_means="the worst-case spend per month",
         ),
         Kind(
             "batch-monthly",
@@ -276,6 +293,7 @@ KINDS: dict[str, Kind] = {
                     v, t, _output_at_input(t.get(v["model"])), batch=True
                 ),
             },
+            key_means="the cost per month at batch prices",
         ),
     )
 }

@@ -15,7 +15,7 @@ from config.params import BadParameter, parse_id
 from courses.models import Module
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
-from quizzes.items import draw_of, frozen_of
+from quizzes.items import draws_for, frozen_of
 from quizzes.models import Attempt, Quiz
 from quizzes.pools import in_slot_order, test_length
 from quizzes.retakes import (
@@ -73,7 +73,7 @@ def _attempt_items(
     answers = {a.question_id: a for a in attempt.answers.all()}
     # Scenario items show the numbers the attempt drew; fixed items with living numbers the
     # figures of the day it started.
-    draws = {q.pk: drawn for q in questions if (drawn := draw_of(attempt, q.pk))}
+    draws = draws_for(attempt, questions)
     frozen = {q.pk: texts for q in questions if (texts := frozen_of(attempt, q.pk))}
     items = question_items(
         questions, answers, scope=test_scope(attempt), reveal_all=reveal,

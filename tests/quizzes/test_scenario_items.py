@@ -300,3 +300,64 @@ def _flat_prices(table: object) -> object:
         p["cache_write_5m"] = p["cache_write_1h"] = p["cache_read"] = p["input"]
         model.pop("bands", None)
     return PriceTable.from_data(data).on(table.date)
+
+
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def scenario_in(attempt: Attempt) -> Question:
+    ids = ordered_question_ids(attempt)
+    return Question.objects.filter(pk__in=ids).exclude(scenario={}).order_by("slot").first()
+
+
+def test_an_attempt_without_a_stored_draw_draws_on_first_view_and_keeps_it(client, learner, course):
+    client.force_login(learner)
+    assert client.post(TEST_START).status_code == 302
+    attempt = Attempt.objects.get(user=learner)
+    # As an attempt started before its items were scenarios, or made without the start view.
+    Attempt.objects.filter(pk=attempt.pk).update(draws={})
+    question = scenario_in(attempt)
+    number = ordered_question_ids(attempt).index(question.pk) + 1
+    first = page_text(client, attempt, number)
+    assert not PLACEHOLDER.search(first)
+    attempt.refresh_from_db()
+    kept = attempt.draws[str(question.pk)]
+    assert kept["shown"] and all(v in first for v in kept["shown"].values())
+    assert page_text(client, attempt, number) == first  # the stored draw, not a new one
+
+
+def test_a_submitted_attempt_without_a_draw_shows_its_review_with_numbers(
+    client, learner, course, settings
+):
+    settings.TEST_REVIEW_RIGHT_ANSWERS = "always"
+    client.force_login(learner)
+    assert client.post(TEST_START).status_code == 302
+    attempt = Attempt.objects.get(user=learner)
+    submit(client, attempt)
+    Attempt.objects.filter(pk=attempt.pk).update(draws={})
+    html = unescape(client.get(attempt_url(attempt, "result/")).content.decode())
+    assert not PLACEHOLDER.search(html)
+    attempt.refresh_from_db()
+    assert str(scenario_in(attempt).pk) in attempt.draws
+
+
+def test_exports_and_statistics_name_a_scenario_option_by_its_method(
+    client, admin_user, learner, course
+):
+    from quizzes.models import Answer
+
+    question = Question.objects.get(key="mt-sc-pc-1")  # cached-prefix-daily
+    wrong = question.choices.get(computes="cached-a-part-that-changes")
+    attempt = Attempt.objects.create(
+        user=learner, quiz=question.quiz, total=1, score=0, submitted_at=timezone.now(),
+        choice_order={str(question.pk): []},
+    )  # fmt: skip
+    Answer.objects.create(attempt=attempt, question=question, choice=wrong, is_correct=False)
+    client.force_login(admin_user)
+    csv_text = b"".join(client.get("/reports/answers.csv").streaming_content).decode()
+    assert "mistake: cached a part that changes" in csv_text
+    assert "{amount}" not in csv_text
+    stats = client.get(f"/reports/questions/?quiz={question.quiz_id}").content.decode()
+    assert "key: the cost per day with the prefix cached" in stats
+    assert "mistake: cached a part that changes" in stats
+    assert "{amount}" not in stats
