@@ -14,8 +14,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from labs.tutor.open_test import MISSED, OPEN, WITHHELD
+from quizzes.items import draws_for, frozen_of, stem_as_shown
 from quizzes.models import Answer, Attempt, Question, Quiz
 from quizzes.review import review_shows_right_answers
+from quizzes.scenarios import Draw, fill_html
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,25 @@ def _numbered(ids: list[int], questions: dict[int, Question]) -> dict[int, int]:
     return {q.pk: n for n, q in enumerate(ordered, start=1)}
 
 
+def _options_as_shown(attempt: Attempt, question: Question, drawn: Draw | None) -> tuple[str, ...]:
+    """The options' HTML as the attempt showed them: a scenario item's amounts and labels
+    drawn for it, a fixed item's living numbers as of the attempt's start."""
+    frozen = frozen_of(attempt, question.pk)
+    texts = []
+    for choice in question.choices.all():
+        if drawn is not None:
+            texts.append(fill_html(choice.text_html, drawn.shown, drawn.outcomes.get(choice.pk)))
+        elif frozen and str(choice.pk) in frozen["options"]:
+            texts.append(frozen["options"][str(choice.pk)][0])
+        else:
+            texts.append(choice.text_html)
+    return tuple(texts)
+
+
 def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
-    """The items of `user`'s open test attempts, and those missed in submitted ones. One query
-    for a learner who never started the test, four otherwise."""
+    """The items of `user`'s open test attempts, and those missed in submitted ones, as each
+    attempt showed them. One query for a learner who never started the test, four otherwise
+    (and two more for an attempt that has to draw a scenario item on first use)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     attempts = list(
@@ -67,6 +85,9 @@ def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
     for attempt in attempts:
         order = [int(key) for key in attempt.choice_order]
         numbers = _numbered(order, questions)
+        # The matcher must see the figures the learner saw: a paraphrase of a scenario item
+        # carries its drawn numbers, not the template's placeholders.
+        draws = draws_for(attempt, [questions[pk] for pk in order if pk in questions])
         module = attempt.quiz.module.slug
         if attempt.submitted_at is None:
             state = OPEN
@@ -82,9 +103,10 @@ def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
             if state != OPEN and pk in answered_right:
                 continue  # the learner has answered it right: nothing to hold back
             lesson = question.lesson
+            drawn = draws.get(pk)
             items[pk] = LabItem(
-                stem=question.stem_html,
-                options=tuple(c.text_html for c in question.choices.all()),
+                stem=stem_as_shown(attempt, question, drawn),
+                options=_options_as_shown(attempt, question, drawn),
                 state=state,
                 number=numbers[pk],
                 lesson_title=f"Lesson {lesson.order}: {lesson.title}" if lesson else "",
