@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from authoring.pricing import current_price_table
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Choice, Question, Quiz
 from quizzes.pools import in_slot_order
 from quizzes.scenarios import Draw, ScenarioError, draw, fill_html
 
@@ -58,8 +58,11 @@ def frozen_texts(question: Question, choices: list) -> dict:
 
 def lesson_round(user_id: int, quiz: Quiz) -> int:
     """Which round of a lesson quiz the learner is on: their finished attempts so far. A retake
-    is a new round, so it draws new numbers; reloading a page in the same round does not."""
-    return Attempt.objects.filter(user_id=user_id, quiz=quiz, submitted_at__isnull=False).count()
+    is a new round, so it draws new numbers; reloading a page in the same round does not. The
+    quiz page counts the same attempts for its summary (finished, not reset) and reuses that."""
+    return Attempt.objects.filter(
+        user_id=user_id, quiz=quiz, submitted_at__isnull=False, voided=False
+    ).count()
 
 
 def lesson_draw(user_id: int, question: Question, round_number: int) -> Draw | None:
@@ -119,6 +122,22 @@ def stem_as_shown(attempt: Attempt, question: Question, drawn: Draw | None = Non
         return fill_html(question.stem_html, drawn.shown)
     frozen = frozen_of(attempt, question.pk)
     return frozen["stem_html"] if frozen else question.stem_html
+
+
+def choice_as_shown(attempt: Attempt, choice: Choice, drawn: Draw | None = None) -> tuple[str, str]:
+    """An option's (text HTML, feedback HTML) as the attempt shows them: a scenario item's
+    amount and label drawn for it, a fixed item's living numbers as of the attempt's start."""
+    if drawn is not None:
+        outcome = drawn.outcomes.get(choice.pk)
+        return (
+            fill_html(choice.text_html, drawn.shown, outcome),
+            fill_html(choice.feedback_html, drawn.shown, outcome),
+        )
+    frozen = frozen_of(attempt, choice.question_id)
+    if frozen and str(choice.pk) in frozen["options"]:
+        text, feedback = frozen["options"][str(choice.pk)]
+        return text, feedback
+    return choice.text_html, choice.feedback_html
 
 
 def frozen_of(attempt: Attempt, question_id: int) -> dict | None:

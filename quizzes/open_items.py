@@ -14,10 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from labs.tutor.open_test import MISSED, OPEN, WITHHELD
-from quizzes.items import draws_for, frozen_of, stem_as_shown
+from quizzes.items import choice_as_shown, draws_for, stem_as_shown
 from quizzes.models import Answer, Attempt, Question, Quiz
 from quizzes.review import review_shows_right_answers
-from quizzes.scenarios import Draw, fill_html
 
 
 @dataclass(frozen=True)
@@ -36,21 +35,6 @@ def _numbered(ids: list[int], questions: dict[int, Question]) -> dict[int, int]:
     present = [questions[pk] for pk in ids if pk in questions]
     ordered = sorted(present, key=lambda q: (q.slot is None, q.slot or 0, q.order, q.pk))
     return {q.pk: n for n, q in enumerate(ordered, start=1)}
-
-
-def _options_as_shown(attempt: Attempt, question: Question, drawn: Draw | None) -> tuple[str, ...]:
-    """The options' HTML as the attempt showed them: a scenario item's amounts and labels
-    drawn for it, a fixed item's living numbers as of the attempt's start."""
-    frozen = frozen_of(attempt, question.pk)
-    texts = []
-    for choice in question.choices.all():
-        if drawn is not None:
-            texts.append(fill_html(choice.text_html, drawn.shown, drawn.outcomes.get(choice.pk)))
-        elif frozen and str(choice.pk) in frozen["options"]:
-            texts.append(frozen["options"][str(choice.pk)][0])
-        else:
-            texts.append(choice.text_html)
-    return tuple(texts)
 
 
 def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
@@ -106,7 +90,9 @@ def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
             drawn = draws.get(pk)
             items[pk] = LabItem(
                 stem=stem_as_shown(attempt, question, drawn),
-                options=_options_as_shown(attempt, question, drawn),
+                options=tuple(
+                    choice_as_shown(attempt, c, drawn)[0] for c in question.choices.all()
+                ),
                 state=state,
                 number=numbers[pk],
                 lesson_title=f"Lesson {lesson.order}: {lesson.title}" if lesson else "",
