@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from courses.models import Lesson, Module
 from courses.progress import lessons_of, module_progress
 from quizzes.grading import AnswerRefused, current_lesson_attempt, lock_user, record_lesson_answer
-from quizzes.items import lesson_draw, lesson_round
+from quizzes.items import lesson_draw
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.review import question_items
 from quizzes.scenarios import Draw
@@ -78,7 +78,9 @@ def _context(
         for q in questions
     }
     # A scenario item shows the draw the learner answered, or this round's draw if unanswered.
-    round_number = lesson_round(request.user.pk, quiz)
+    # The round is the summary's count of finished attempts (lesson_round counts the same).
+    summary = _summary(request, quiz, attempt)
+    round_number = summary["finished_count"]
     draws = {}
     for q in questions:
         answered = answers.get(q.pk)
@@ -98,7 +100,7 @@ def _context(
         "items": items,
         "question_count": len(questions),
         "answered_count": sum(q.pk in answers for q in questions),
-        "summary": _summary(request, quiz, attempt),
+        "summary": summary,
     }
     if with_progress:
         context["progress"] = module_progress(request.user, module, lessons_of(module))
