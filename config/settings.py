@@ -260,6 +260,12 @@ LAB_SWEEP_GRACE_SECONDS = env_int("LAB_SWEEP_GRACE_SECONDS", 30, minimum=1)
 # re-queued by the next sweep, so a dead worker's reply runs again within this plus the interval.
 LAB_HEARTBEAT_TIMEOUT_SECONDS = env_int("LAB_HEARTBEAT_TIMEOUT_SECONDS", 20, minimum=2)
 LAB_SWEEP_INTERVAL_SECONDS = env_int("LAB_SWEEP_INTERVAL_SECONDS", 10, minimum=1)
+# A lab reply streams to the page over server-sent events. Each open stream holds a web worker
+# thread, so it ends after this many seconds and the browser reconnects (a long reply costs a
+# reconnect, never a thread held for minutes). The stream reads the reply's row every
+# LAB_STREAM_POLL_MS: one primary-key query, the same on every broker and database.
+LAB_STREAM_SECONDS = env_int("LAB_STREAM_SECONDS", 25, minimum=1)
+LAB_STREAM_POLL_MS = env_int("LAB_STREAM_POLL_MS", 50, minimum=10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-lab-replies": {"task": "labs.sweep", "schedule": float(LAB_SWEEP_INTERVAL_SECONDS)},
     # Cheap when nothing changed: only labs whose prompt, prices or cases changed are re-run.
@@ -283,8 +289,8 @@ LAB_MESSAGES_PER_HOUR = env_int("LAB_MESSAGES_PER_HOUR", 30, minimum=1)
 LAB_DAILY_BUDGET_USD = env_decimal("LAB_DAILY_BUDGET_USD", "0.50")
 SITE_DAILY_BUDGET_USD = env_decimal("SITE_DAILY_BUDGET_USD", "25")
 LAB_TOOL_ROUNDS = env_int("LAB_TOOL_ROUNDS", 4, minimum=1)
-# After this many earlier turns, older ones are summarized by LAB_SUMMARY_MODEL and only the last
-# LAB_HISTORY_WINDOW turns are sent verbatim.
+# Once more than this many turns follow the summary, all but the last LAB_HISTORY_WINDOW are
+# folded into it by LAB_SUMMARY_MODEL (when long enough to pay for it: labs/claude.py).
 LAB_SUMMARY_AFTER_TURNS = env_int("LAB_SUMMARY_AFTER_TURNS", 8, minimum=2)
 LAB_HISTORY_WINDOW = env_int("LAB_HISTORY_WINDOW", 4, minimum=1)
 LAB_SUMMARY_MODEL = env_str("LAB_SUMMARY_MODEL", "claude-haiku-5-5")

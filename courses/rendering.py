@@ -7,7 +7,8 @@ price change in the table changes every lesson (see content/README.md):
     {{ price MODEL FIELD }}             a price per million tokens
     {{ model MODEL FIELD }}             another field of a model's entry; `status` and
                                         `retirement` ("retires on" / "retired on" a date)
-                                        follow the date the table is read on
+                                        follow the date the table is read on; the ratios
+                                        the prices imply are fields too (RATIO_FIELDS)
     {{ calc COMMAND ARGS... | FIELD }}  one field of a calculator command's JSON answer
     ```calc                             a whole answer as a table
     COMMAND ARGS...
@@ -98,8 +99,46 @@ def retirement_phrase(model: Model) -> str:
     return f"{verb} on {model.retired.isoformat()}"
 
 
+# Ratios a lesson would otherwise write by hand ("writes cost 1.25x", "reads at a tenth", "half
+# price in a batch"): computed from the model's own prices, so they move when a price does. Each
+# is (numerator price, subtract from 1 / subtract 1 / as is) against the model's input price.
+RATIO_FIELDS = {
+    "output_multiplier": ("output", "as is"),
+    "cache_write_5m_multiplier": ("cache_write_5m", "as is"),
+    "cache_write_1h_multiplier": ("cache_write_1h", "as is"),
+    "cache_read_multiplier": ("cache_read", "as is"),
+    "cache_write_5m_premium": ("cache_write_5m", "minus one"),
+    "cache_write_1h_premium": ("cache_write_1h", "minus one"),
+    "cache_read_saving": ("cache_read", "one minus"),
+}
+
+
+def format_multiplier(ratio: Decimal) -> str:
+    """1.25 -> "1.25x", 2 -> "2x", 0.050 -> "0.05x"."""
+    text = f"{ratio.normalize():f}"
+    return f"{text}x"
+
+
+def _ratio_field(model: Model, field: str) -> str:
+    price_name, kind = RATIO_FIELDS[field]
+    base = model.prices.input
+    if not base:
+        raise LivingNumberError(f"model {model.id!r} has no input price to compare with")
+    ratio = getattr(model.prices, price_name) / base
+    if kind == "minus one":
+        ratio -= 1
+    elif kind == "one minus":
+        ratio = 1 - ratio
+    return format_multiplier(ratio)
+
+
 def _model_field(table: PriceTable, name: str, field: str) -> object:
     model = table.get(name)
+    if field in RATIO_FIELDS:
+        return _ratio_field(model, field)
+    if field == "batch_saving_pct":
+        # What the Message Batches API takes off every line: 1 - the table's batch multiplier.
+        return (1 - Decimal(str(model.batch_discount))) * 100
     # The status and the retirement follow the date the table is read on, never the status
     # the file states: what is true of a model changes with the calendar (see PriceTable.on).
     if field == "status":

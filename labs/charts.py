@@ -96,9 +96,12 @@ def _data_table(title: str, header: list[str], rows: list[list[str]]) -> str:
         + "</tr>"
         for row in rows
     )
+    # The box is hidden, not the table: a table grows to its content whatever its width says,
+    # so a hidden table alone still widened a phone's page (sideways scroll at 390 px).
     return (
-        f'<table class="visually-hidden chart-data"><caption>Chart: {escape(title)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f'<div class="visually-hidden"><table class="chart-data">'
+        f"<caption>Chart: {escape(title)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 

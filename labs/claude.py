@@ -5,12 +5,14 @@ it calls the calculator's tools and we run them here, in the worker. The calls p
 course teaches:
 
 - Prompt caching with up to four breakpoints, in the order the caching lesson gives: the last
-  tool definition (caches every tool), the lab's system prompt, the end of the conversation so far
-  (so each new turn reads the old ones from cache), and the latest tool result inside a turn (so
-  tool rounds after the first read the round before). The tools plus the system prompt come to
-  well over 2,000 tokens; Haiku 5.5's minimum cacheable length is not published, and a prefix
-  under the minimum is simply not cached (no error), so this costs nothing if it is too short.
-- Long conversations are summarized by a cheap model; only the last turns are sent verbatim.
+  tool definition (caches every tool), the lab's system prompt, the learner's newest message (so
+  the tool rounds of this turn and the next turn read everything up to it from cache), and, from
+  a turn's second tool round on, the newest tool result. The tools plus the system prompt come
+  to well over 4,000 tokens, above the largest minimum cacheable length any model has had.
+- Long conversations are summarized by a cheap model in steps; the turns since are sent verbatim.
+- What these choices cost is measured against a simulated API that bills like the real one
+  (`labs/testing/`, `bench/conversation_bill.py`, BENCHMARKS.md); the comments below give the
+  figures that decided them.
 - Every call's `usage` is logged with its cost from the calculator (`labs.spending.log_call`).
 """
 
@@ -107,10 +109,19 @@ def _alternating(turns: list[Turn]) -> list[dict[str, Any]]:
     return messages
 
 
-def _with_breakpoints(messages: list[dict[str, Any]], history_end: int) -> list[dict[str, Any]]:
-    """Copy `messages` with cache_control on the last message of the earlier conversation
-    (breakpoint 3) and on the newest tool result (breakpoint 4): never more than four in all."""
-    marked = []
+def _with_breakpoints(
+    messages: list[dict[str, Any]], question_at: int, tool_rounds: int
+) -> list[dict[str, Any]]:
+    """Copy `messages` with cache_control on the learner's newest message (breakpoint 3) and,
+    from the second tool round on, on the newest tool result (breakpoint 4): four at most.
+
+    Breakpoint 3 sits on the new question, not on the end of the earlier turns: written once, it
+    is read by this turn's tool rounds and, through the API's 20-block lookback, by the next
+    turn, instead of being paid at the full input price in every round and then written anyway.
+    A first tool result is not marked: most turns end with the text that follows it, so a write
+    there was paid at 1.25x input and never read (in the measured lab scripts, every time).
+    Once Claude has asked for a second tool it may well ask again, and a write read by one more
+    round pays back (the break-even is a further round in about 28% of turns)."""
     last_tool_result = max(
         (
             i
@@ -119,9 +130,13 @@ def _with_breakpoints(messages: list[dict[str, Any]], history_end: int) -> list[
         ),
         default=None,
     )
+    marks = {question_at}
+    if tool_rounds >= 2 and last_tool_result is not None:
+        marks.add(last_tool_result)
+    marked = []
     for i, message in enumerate(messages):
         content = message["content"]
-        if i in (history_end - 1, last_tool_result) and i >= 0:
+        if i in marks:
             if isinstance(content, str):
                 content = [{"type": "text", "text": content}]
             content = [dict(block) for block in content]
@@ -151,26 +166,43 @@ def summarize(
     return "".join(b.text for b in response.content if b.type == "text").strip()
 
 
+SUMMARY_MIN_FOLD_CHARS = 6000  # about 1,500 tokens
+
+
 def _windowed(
     client: anthropic.Anthropic,
     history: list[Turn],
     conversation: Conversation | None,
     **log_args: Any,
 ) -> tuple[list[Turn], str]:
-    """Return (turns to send verbatim, summary of the older ones)."""
-    if len(history) <= settings.LAB_SUMMARY_AFTER_TURNS:
-        return history, ""
-    older, recent = history[: -settings.LAB_HISTORY_WINDOW], history[-settings.LAB_HISTORY_WINDOW :]
-    if conversation is not None and conversation.summary_turns == len(older):
-        return recent, conversation.summary
-    previous = conversation.summary if conversation else ""
-    done = conversation.summary_turns if conversation else 0
-    summary = summarize(client, previous, older[done:], **log_args)
+    """Return (turns to send verbatim, summary of the older ones).
+
+    The summary is folded in steps: once more than LAB_SUMMARY_AFTER_TURNS turns follow it,
+    all but the last LAB_HISTORY_WINDOW are folded in, and the summary then stays as it is
+    while the verbatim turns grow again. A summary rewritten on every turn (as before) changed
+    the prompt right after the system prompt, so every turn wrote the whole window to the cache
+    again and paid a summary call besides.
+
+    And a fold waits until the turns to fold hold SUMMARY_MIN_FOLD_CHARS. With caching, a
+    verbatim turn costs a cache read (0.1x input) per later call, while a summary costs its
+    whole input plus ~150 output tokens (5x input) and a rewrite of the window; folding a few
+    hundred tokens is paid back only after dozens of calls. On the ten-turn lab scripts
+    (bench/conversation_bill.py) the summary rewritten every turn from the sixth on was the
+    largest avoidable line of the bill; BENCHMARKS.md has the figures before and after. Long
+    conversations are still folded, which keeps the prompt bounded."""
+    done = conversation.summary_turns if conversation is not None else 0
+    summary = conversation.summary if conversation is not None else ""
+    if done > len(history):  # the history is shorter than the summary says: start again
+        done, summary = 0, ""
+    if len(history) - done <= settings.LAB_SUMMARY_AFTER_TURNS:
+        return history[done:], summary
+    fold = len(history) - settings.LAB_HISTORY_WINDOW
+    if sum(len(t.text) for t in history[done:fold]) < SUMMARY_MIN_FOLD_CHARS:
+        return history[done:], summary
+    summary = summarize(client, summary, history[done:fold], **log_args)
     if conversation is not None:
-        Conversation.objects.filter(pk=conversation.pk).update(
-            summary=summary, summary_turns=len(older)
-        )
-    return recent, summary
+        Conversation.objects.filter(pk=conversation.pk).update(summary=summary, summary_turns=fold)
+    return history[fold:], summary
 
 
 def _params(block: Any) -> dict[str, Any]:
@@ -249,6 +281,29 @@ def run_claude_turn(
         ) from exc  # fmt: skip
 
 
+TRUNCATED_TOOL_NOTE = (
+    "_(The reply hit its length limit in the middle of a calculation twice, so it stops here. "
+    "Try asking for one figure at a time.)_"
+)
+MAX_TOKENS_NOTE = "_(The reply reached its length limit and is cut off here.)_"
+REFUSAL_NOTE = (
+    "_(Claude declined to answer this message. Ask about the cost of using the Claude API, "
+    "or put the question another way.)_"
+)
+DROPPED_MESSAGE = (
+    "The connection to Claude broke off in the middle of the reply. Your message is saved: "
+    "press Retry."
+)
+
+
+def _is_truncated_tool_call(message: Any) -> bool:
+    return (
+        message.stop_reason == "max_tokens"
+        and bool(message.content)
+        and message.content[-1].type == "tool_use"
+    )
+
+
 def _loop(
     client: anthropic.Anthropic, lab: Lab, history: list[Turn], text: str,
     on_text: Callable[[str], bool] | None, conversation: Conversation | None, log_args: dict,
@@ -256,34 +311,16 @@ def _loop(
     table = log_args["table"]
     recent, summary = _windowed(client, history, conversation, **log_args)
     messages = _alternating([*recent, Turn("user", text)])
-    history_end = len(messages) - 1  # messages before the new question
+    question_at = len(messages) - 1
     calculations: list[ToolCall] = []
     parts: list[str] = []
     usage_total: dict[str, Any] = {}
     cost = uncached = Decimal(0)
-    stopped = False
-    for _round in range(settings.LAB_TOOL_ROUNDS):
-        request = {
-            "model": settings.LAB_MODEL, "max_tokens": settings.LAB_MAX_TOKENS,
-            "system": system_blocks(lab, summary), "tools": tool_definitions(),
-            "messages": _with_breakpoints(messages, history_end),
-        }  # fmt: skip
-        current = ""
-        with client.messages.stream(**request) as stream:
-            for event in stream:
-                if event.type == "content_block_delta" and event.delta.type == "text_delta":
-                    current += event.delta.text
-                    if on_text and not on_text("\n\n".join([*parts, current]).strip()):
-                        stopped = True
-                        break
-            if stopped:
-                # Closing early still bills what was generated; we log what we saw.
-                snapshot = stream.current_message_snapshot
-                final = None
-            else:
-                snapshot = final = stream.get_final_message()
-            request_id = stream.response.headers.get("request-id", "")
-        usage = snapshot.usage.model_dump()
+    stopped = reasked = False
+    tool_rounds = 0
+
+    def log_usage(usage: dict[str, Any], request_id: str) -> None:
+        nonlocal cost, uncached
         call = log_call(model=settings.LAB_MODEL, usage=usage, purpose="reply",
                         request_id=request_id, **log_args)  # fmt: skip
         cost += call.cost_usd
@@ -291,10 +328,63 @@ def _loop(
         for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
                     "output_tokens"):  # fmt: skip
             usage_total[key] = usage_total.get(key, 0) + (usage.get(key) or 0)
+
+    for _round in range(settings.LAB_TOOL_ROUNDS):
+        request = {
+            "model": settings.LAB_MODEL, "max_tokens": settings.LAB_MAX_TOKENS,
+            "system": system_blocks(lab, summary), "tools": tool_definitions(),
+            "messages": _with_breakpoints(messages, question_at, tool_rounds),
+        }  # fmt: skip
+        current = ""
+        with client.messages.stream(**request) as stream:
+            try:
+                for event in stream:
+                    if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                        current += event.delta.text
+                        if on_text and not on_text("\n\n".join([*parts, current]).strip()):
+                            stopped = True
+                            break
+                if stopped:
+                    # Closing early still bills what was generated; we log what we saw.
+                    snapshot = stream.current_message_snapshot
+                    final = None
+                else:
+                    snapshot = final = stream.get_final_message()
+            except (httpx2.TransportError, anthropic.APIError) as exc:
+                # The stream broke after it began (the SDK retries only before that): the
+                # prompt is billed as message_start reported it, so log that before failing.
+                started = _started_usage(stream)
+                if started is not None:
+                    log_usage(started, stream.response.headers.get("request-id", ""))
+                if isinstance(exc, anthropic.APIStatusError):
+                    raise
+                raise ClaudeError(DROPPED_MESSAGE, repr(exc)) from exc
+            request_id = stream.response.headers.get("request-id", "")
+        log_usage(snapshot.usage.model_dump(), request_id)
+        if final is not None and _is_truncated_tool_call(final):
+            # Half a tool call's arguments would compute the wrong thing, and sending it back
+            # is refused. Ask the same question once more (the prefix is cached, so it costs
+            # little); its text is said again, so drop this round's.
+            if not reasked:
+                reasked = True
+                continue
+            parts.append(TRUNCATED_TOOL_NOTE)
+            break
         if current.strip():
             parts.append(current.strip())
-        if stopped or final is None or final.stop_reason != "tool_use":
+        if stopped or final is None:
             break
+        if final.stop_reason == "pause_turn":
+            # The API paused a long turn: sending its content back lets it carry on.
+            messages.append({"role": "assistant", "content": [_params(b) for b in final.content]})
+            continue
+        if final.stop_reason == "refusal":
+            parts.append(REFUSAL_NOTE)
+        elif final.stop_reason == "max_tokens":
+            parts.append(MAX_TOKENS_NOTE)
+        if final.stop_reason != "tool_use":
+            break
+        tool_rounds += 1
         messages.append({"role": "assistant", "content": [_params(b) for b in final.content]})
         messages.append({"role": "user", "content": _run_tools(final.content, calculations, table)})
     else:
@@ -309,3 +399,11 @@ def _loop(
         usage=usage_total,
         stopped=stopped,
     )
+
+
+def _started_usage(stream: Any) -> dict[str, Any] | None:
+    """The usage message_start reported, or None when the stream broke before it."""
+    try:
+        return stream.current_message_snapshot.usage.model_dump()
+    except (AssertionError, AttributeError):
+        return None

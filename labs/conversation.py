@@ -25,6 +25,9 @@ class TurnResult:
     usage: dict[str, Any] = field(default_factory=dict)
     notice: str = ""
     stopped: bool = False
+    # The offline tutor says when its reply is a question back; the grader trusts this flag
+    # (Claude's replies are read from their text), so lab_eval and `make test` score alike.
+    asked_follow_up: bool = False
 
 
 def offline_reason(user: Any = None, *, budgets: bool = True) -> str:
@@ -76,11 +79,16 @@ def run_turn(
         )
     if offline or reason:
         reply = tutor_answer(lab.engine, text, history, table)
+        # The tutor writes its whole text at once: publish it before the cards are stored, the
+        # same way Claude's text is, so the page shows it as soon as it exists and Stop works.
+        stopped = on_text is not None and not on_text(reply.text)
         result = TurnResult(
             text=reply.text,
             calculations=reply.calculations,
             engine=Message.Engine.OFFLINE,
             notice=reason if not offline else "Offline mode was asked for.",
+            stopped=stopped,
+            asked_follow_up=reply.asked_follow_up,
         )
         refused = reply.kind == "refuse"
     else:

@@ -446,8 +446,6 @@ def engine_ask(offline: bool) -> AskFn:
     def ask(lab: str, history: list[Any], message: str) -> Any:
         if lab not in labs:
             raise EvalFileError(f"no lab {lab!r} in the database (run sync_content)")
-        result = run_turn(labs[lab], history, message, offline=offline or None)
-        result.asked_follow_up = False
-        return result
+        return run_turn(labs[lab], history, message, offline=offline or None)
 
     return ask

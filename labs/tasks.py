@@ -2,7 +2,7 @@
 
 A task takes a message id and claims the row with a conditional UPDATE; a duplicate delivery (or
 the sweep re-queuing a reply that did get delivered) finds nothing to claim and does nothing. The
-result lives in the row; the page polls it.
+result lives in the row, written as it arrives; the page's event stream reads it.
 """
 
 import logging
@@ -57,6 +57,7 @@ def lab_for(conversation: Conversation) -> Lab:
 # task, and past that the reply is still queued, so the sweep sends it again.
 CLAIM_BACKOFF = (0.2, 0.5, 1.0)
 TASK_RETRY_SECONDS = 2
+REPLY_SAVE_SECONDS = 0.1  # the least time between two saves of a reply's partial text
 
 
 def claim(message_id: int) -> int | None:
@@ -143,14 +144,19 @@ def answer(message_id: int, attempt: int) -> None:
         pk=message_id
     )
     history, question = history_before(message)
-    last_save = [0.0]
+    last_save = [float("-inf")]
 
     def on_text(so_far: str) -> bool:
-        # Stream partial text into the row at most ~4 times a second; stop when asked.
-        now = timezone.now().timestamp()
-        if now - last_save[0] > 0.25:
+        # The page's stream reads the row (labs/streams.py): the first text is saved at once,
+        # later text at most every REPLY_SAVE_SECONDS, so a fast model costs ten writes a second,
+        # not one per token. The final write below always carries the whole text. Sanitized
+        # here exactly as the finished reply is, so the page never sees raw model HTML.
+        now = time.monotonic()
+        if now - last_save[0] >= REPLY_SAVE_SECONDS:
             last_save[0] = now
-            _mine(message_id, attempt).update(text=so_far, html=render_untrusted_markdown(so_far))
+            _mine(message_id, attempt).update(
+                text=so_far, html=render_untrusted_markdown(so_far), updated_at=timezone.now()
+            )
         return _still_running(message_id, attempt)
 
     try:

@@ -9,6 +9,7 @@ urlpatterns = [
     path(lab + "c/<int:conversation>/", views.lab_page, name="conversation"),
     path(lab + "send/", views.lab_send, name="send"),
     path("labs/messages/<int:pk>/", views.message_fragment, name="message"),
+    path("labs/messages/<int:pk>/stream/", views.message_stream, name="stream"),
     path("labs/messages/<int:pk>/stop/", views.message_stop, name="stop"),
     path("labs/messages/<int:pk>/retry/", views.message_retry, name="retry"),
     path("labs/calculations/<int:pk>/", views.calculation_recalculate, name="recalculate"),

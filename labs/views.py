@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -42,6 +43,7 @@ from labs.scenarios import (
     scenario_for,
 )
 from labs.spending import engine_status
+from labs.streams import reply_events
 from labs.tasks import reply
 
 log = logging.getLogger(__name__)
@@ -256,6 +258,17 @@ def _conversation_url(lab: Lab, conversation: Conversation | None) -> str:
     return f"{base}c/{conversation.pk}/" if conversation else base
 
 
+def _message_context(message: Message, **extra: object) -> dict:
+    """What the reply's bubble shows: its cards' forms, and the cost meter once finished."""
+    context = {"message": message, "offline_label": OFFLINE_LABEL, **extra}
+    if not message.conversation.is_trial:
+        _with_scenarios([message])
+    if message.status not in PENDING:
+        context["meter"] = _meter(message.conversation)
+        context["oob_meter"] = True
+    return context
+
+
 def _message_response(
     request: HttpRequest, pk: int, status: int = 200, **extra: object
 ) -> HttpResponse:
@@ -264,12 +277,7 @@ def _message_response(
     message = _get_message_for_user(request, pk)
     if not request.htmx:
         return redirect(_conversation_url(message.conversation.lab, message.conversation))
-    context = {"message": message, "offline_label": OFFLINE_LABEL, **extra}
-    if not message.conversation.is_trial:
-        _with_scenarios([message])
-    if message.status not in PENDING:
-        context["meter"] = _meter(message.conversation)
-        context["oob_meter"] = True
+    context = _message_context(message, **extra)
     return render(request, "labs/lab.html#assistant_message", context, status=status)
 
 
@@ -277,6 +285,31 @@ def _message_response(
 @require_safe
 def message_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     return _message_response(request, pk)
+
+
+@login_required
+@require_safe
+def message_stream(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reply as server-sent events while it is written (labs/streams.py). It only reads the
+    row the worker writes; another learner's reply is a 404 like every other view of it."""
+    message = _get_message_for_user(request, pk)
+
+    def render_text() -> str:
+        current = Message.objects.only("status", "text", "html").get(pk=message.pk)
+        return render_to_string("labs/lab.html#reply_text", {"message": current}, request)
+
+    def render_done() -> str:
+        current = _get_message_for_user(request, pk)
+        return render_to_string(
+            "labs/lab.html#assistant_message", _message_context(current), request
+        )
+
+    response = StreamingHttpResponse(
+        reply_events(message.pk, render_text, render_done), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx would otherwise hold events back in its buffer
+    return response
 
 
 @login_required

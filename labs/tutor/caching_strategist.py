@@ -84,6 +84,10 @@ def _parts(facts: Facts) -> tuple[dict[str, int], list[str]]:
             f"I treated the {tokens(generic)}-token prompt as a stable prefix (like a system "
             "prompt) that is the same on every request."
         )
+    elif generic and not parts.get("user"):
+        # "5k sys prompt, 200 in, 300 out": beside a stable part, the input is the message.
+        parts["user"] = generic
+        notes.append(f"The {tokens(generic)} input tokens are read as the per-request message.")
     return parts, notes
 
 

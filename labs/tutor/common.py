@@ -100,8 +100,9 @@ def replace_retired(models: Sequence[Model], table: PriceTable) -> tuple[list[Mo
     for model in models:
         current = _latest(table, model.tier) if model.status == "retired" else None
         if current is not None:
+            when = f"is retired (since {model.retired:%Y-%m-%d})" if model.retired else "is retired"
             said.append(
-                f"{model.display_name} is retired: the API no longer serves it, so I priced "
+                f"{model.display_name} {when}: the API no longer serves it, so I priced "
                 f"today's {model.tier.capitalize()}, **{current.display_name}**, in its place "
                 "(check it on your own test set before you switch)."
             )

@@ -29,6 +29,7 @@ from .common import (
     is_greeting,
 )
 from .concept_answers import concept_text, off_topic_text, varying_text
+from .cost_estimator.template import pasted_template
 from .intents import Intent, read_intent
 from .parsing import conversation_facts
 from .reading import Conversation
@@ -43,7 +44,7 @@ ENGINES: dict[str, ModuleType] = {
 
 
 # Numbers that describe a workload; "5x", "20 s" or "5-minute" alone do not.
-SCENARIO_KINDS = frozenset({"tokens", "volume", "count", "turns", "users"})
+SCENARIO_KINDS = frozenset({"tokens", "token_total", "volume", "count", "turns", "users"})
 
 
 def _has_scenario(conv: object) -> bool:
@@ -127,6 +128,8 @@ def _answer(
     ctx = Context(engine, message, history, table, Calculator(table), conv)
     # The learner's own words: a prompt pasted for audit may mention a test or a cache backend.
     pasted = conv.new.prompt_text is not None and len(conv.new.prompt_text.split()) >= 8
+    # A pasted template ("... {git_log} ...") is a scenario to estimate, not a concept question.
+    pasted = pasted or (engine == "cost-estimator" and pasted_template(message) is not None)
     own_words = conv.new.text if pasted else message
     if conv.new.prompt_text is None and is_assessment_question(message):
         return _refusal(assessment_reply(ctx, module.EXAMPLE))
@@ -161,13 +164,31 @@ def _answer(
             ctx.calc.calls.clear()
             return guard.question(ctx, found, "")
     if intent.fallback and intent.concept is not None:
-        if (reply.kind == "generic" and not reply.calculations) or reply.asked_follow_up:
+        # No scenario in the message (a setting such as "max_tokens=150" is no scenario): an
+        # engine asking for one ("paste the prompt") has nothing to add, so the concept answers.
+        if (reply.kind == "generic" and not reply.calculations) or (
+            reply.asked_follow_up and not _prompt_or_volume(conv.new)
+        ):
             return TutorReply(_concept(intent, conv, table), kind="concept")
+        if reply.asked_follow_up:
+            # The learner gave figures the engine still needs one more of: the idea answers what
+            # it can and the engine's question stays (a concept must not swallow it).
+            reply.text = _concept(intent, conv, table) + "\n" + reply.text
+        return reply
+    if intent.explain and intent.concept is not None and reply.asked_follow_up:
+        if not _prompt_or_volume(conv.new):
+            return TutorReply(_concept(intent, conv, table), kind="concept")
+        reply.text = _concept(intent, conv, table) + "\n" + reply.text
         return reply
     if intent.explain and intent.concept is not None:
         explained = _concept(intent, conv, table)
-        if reply.asked_follow_up or reply.kind == "refuse":
-            # The idea answers the question; the missing figure would only price an example.
+        if reply.kind == "refuse":
             return TutorReply(explained, kind="concept")
         reply.text = explained + "\n" + reply.text
     return reply
+
+
+def _prompt_or_volume(facts) -> bool:
+    """The message sizes part of a prompt, a volume or a call: a scenario the engine's question
+    completes. An output size alone ("max_tokens=150") is a setting asked about, not one."""
+    return bool(set(facts.parts) - {"output"} or facts.requests or facts.usages)

@@ -63,6 +63,10 @@ def check(facts: Facts) -> Check:
                 f'I did not use the {n.raw.strip()} in "{context(facts.text, n)}" as a size: '
                 "it counts how often something is said, not tokens or requests."
             )
+        elif n.kind == "aside":
+            found.ignored.append(
+                f'I did not use the {n.raw.strip()} in "{context(facts.text, n)}": {n.aside}.'
+            )
     for n in facts.counted_only:
         found.ignored.append(
             f'I did not use the {n.raw.strip()} in "{context(facts.text, n)}" as a size: it '

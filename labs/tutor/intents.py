@@ -215,12 +215,51 @@ def read_intent(
     last_sentence = re.split(r"(?<=[.!])\s+|\n", text.strip())[-1]
     if (
         first.score >= STRONG_SCORE
-        and (_IDEA_OPENER.match(text) or _IDEA_OPENER.match(last_sentence))
+        and (_asks_idea(text) or _IDEA_OPENER.match(last_sentence))
         and not _COST_QUERY.search(text)
         and not _PERIOD_ASKED.search(text)
     ):
         return Intent("scenario", first, tuple(also), explain=True)
+    idea = _idea_clause_concept(text)
+    if idea is not None:
+        # "why does my cache miss?? and if I move the date ... what's the saving": the idea
+        # is answered first, then the engine prices the scenario in the other clause.
+        return Intent("scenario", idea, explain=True)
     return Intent("scenario")
+
+
+# "if my prompt says 'be thorough' can I just set max_tokens=150?": the condition comes first,
+# the question about the idea after it.
+_CONDITIONAL_IDEA = re.compile(
+    r"^\s*if\b[^?]{0,160}?\b(?:can|could|should|does|do|is|will|would)\s+(?:i|we|you|it|that)\b",
+    re.I,
+)
+
+
+def _asks_idea(text: str) -> bool:
+    # "our prompt says 'be thorough' - could we just cap max_tokens at 200?": the question may
+    # follow a statement after a dash, a comma or a colon.
+    parts = re.split(r"\s+[-\u2013\u2014]+\s+|[,;:]\s+", text)
+    return bool(_CONDITIONAL_IDEA.match(text) or any(_IDEA_OPENER.match(p) for p in parts))
+
+
+def _idea_clause_concept(text: str) -> Match | None:
+    """The concept of an idea question asked next to a scenario in one message: a clause with
+    no figures that opens like a yes/no or why question and matches one concept clearly."""
+    clauses = [c for c in _SECOND_QUESTION.split(text) if len(c.split()) >= 3]
+    if len(clauses) < 2:
+        return None
+    for clause in clauses:
+        if re.search(r"\d", clause) or not _IDEA_OPENER.match(clause) or _COST_QUERY.search(clause):
+            continue
+        match = concept_base().find(clause)
+        if match is not None and match.score >= IDEA_CLAUSE_SCORE:
+            return match
+    return None
+
+
+# A figure-free idea clause matched at least this well answers beside the scenario.
+IDEA_CLAUSE_SCORE = 3.0
 
 
 # A request to check several claims at once ("X, and Y. both true?"): each claim is a clause.

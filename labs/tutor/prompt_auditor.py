@@ -294,8 +294,16 @@ _WASTE_RE = re.compile(
     r"\b(?:fluff|filler|boilerplate|preamble|padding|pleasantries|dead\s+weight|"
     r"that\s+(?:bit|part|sentence))\b"
     # A cut stated as a token count: "we can cut 1,000 tok", "the trim saves ~500 tok".
-    r"|\b(?:cut|cutting|remove|removing|drop|dropping|delete|deleting|strip|trim)\s+(?:about\s+|"
-    r"around\s+|roughly\s+|~\s*)?\d|\btrim\s+(?:saves|removes|cuts)\b",
+    r"|\b(?:cut|cuts|cutting|remove|removing|drop|dropping|delete|deleting|strip|trim|trims|"
+    r"trimming|shave|shaves|shaving)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\d|"
+    r"\btrim\s+(?:saves|removes|cuts)\b",
+    re.I,
+)
+# A cut from the answers, not the prompt: "shave ~120 tok off each answer", "trimming 200
+# output tok". Output is priced at the output price, about five times the input's.
+_OFF_OUTPUT_RE = re.compile(
+    r"\b(?:off|from)\s+(?:each|every|the|our|an?)\s+(?:answers?|repl(?:y|ies)|responses?|"
+    r"outputs?|completions?)\b",
     re.I,
 )
 # Traffic that is not spread over the whole day: the per-day reading of a rate would be wrong
@@ -330,6 +338,13 @@ def _wasted_tokens(ctx: Context) -> int | None:
     return counts[0].whole
 
 
+def _cut_from_output(ctx: Context) -> bool:
+    """The dead weight is in the answers: the one token count is labelled output."""
+    numbers = [n for n in ctx.conv.new.numbers if n.kind in ("tokens", "share")]
+    labelled = len(numbers) == 1 and numbers[0].part == "output"
+    return labelled or bool(_OFF_OUTPUT_RE.search(ctx.message))
+
+
 def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
     """What the dead-weight wording costs: its tokens are input, billed on every request."""
     facts = ctx.conv.merged
@@ -344,17 +359,25 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
         )
         return ctx.reply(reply.render(), follow_up=True)
     reply.add(*choice.retired)
-    if says_cached(ctx.conv.new.text):
+    output = _cut_from_output(ctx)
+    if says_cached(ctx.conv.new.text) and not output:
         return cached_cut_reply(ctx, reply, choice, wasted)
+    side = "output_tokens" if output else "system_tokens"
+    sized = {"system_tokens": 0, "output_tokens": 0, side: wasted}
     out = ctx.calc.run(
         "workload_cost",
         {
             "model": model.id,
             "requests": facts.requests,
             "per": facts.per or "day",
-            "system_tokens": wasted,
-            "output_tokens": 0,
+            **sized,
         },
+    )
+    side_word = "output" if output else "input"
+    billed = (
+        "output, generated and billed on every answer"
+        if output
+        else "input, sent and billed on every request"
     )
     workdays = facts.per == "day" and _WORKDAYS_RE.search(ctx.message) is not None
     if workdays:
@@ -366,12 +389,11 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
                 "model": model.id,
                 "requests": facts.requests * WORKDAYS_PER_MONTH,
                 "per": "month",
-                "system_tokens": wasted,
-                "output_tokens": 0,
+                **sized,
             },
         )
         reply.add(
-            f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+            f"Those {tokens(wasted)} tokens are {billed}: on "
             f"{model.display_name} they cost **{usd(out['per_day_usd'])} a working day and "
             f"{usd(month['per_month_usd'])} a month** ({WORKDAYS_PER_MONTH} working days), "
             "with nothing on weekends. Deleting them saves exactly that, if the answers stay as "
@@ -390,17 +412,18 @@ def _wasted_reply(ctx: Context, choice: Any, wasted: int) -> TutorReply:
                 'weekends are quiet, say "weekdays only" and I will count working days.'
             )
         reply.add(
-            f"Those {tokens(wasted)} tokens are input, sent and billed on every request: on "
+            f"Those {tokens(wasted)} tokens are {billed}: on "
             f"{model.display_name} they cost **{usd(out['per_day_usd'])} a day, "
             f"{usd(out['per_month_usd'])} a month and {usd(out['per_year_usd'])} a year**. "
-            "Deleting them saves exactly that, if the answers stay as good on your test examples."
+            f"{'Cutting them from the answers' if output else 'Deleting them'} saves exactly "
+            "that, if the answers stay as good on your test examples."
         )
     reply.assume(*choice.notes)
     if facts.volume_note:
         reply.assume(facts.volume_note)
     reply.assume(
-        f"Only the {tokens(wasted)} tokens you named are priced, at the input price; the rest "
-        "of the prompt and the answers are left out."
+        f"Only the {tokens(wasted)} tokens you named are priced, at the {side_word} price; "
+        "the rest of the prompt and the answers are left out."
     )
     reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
     # The calculator's 30-day month is not the working-day month priced above.

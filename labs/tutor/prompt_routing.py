@@ -34,10 +34,23 @@ _FAMILY = r"(?P<family>haiku|sonnet|opus)"
 TIER_MODEL_ROWS: list[tuple[str, str | None]] = [
     (rf"\b(?:send|route|put|move)\s+(?:the\s+|all\s+)?(?P<which>[a-z]+)\s+(?:ones|requests|"
      rf"stuff|queries|tickets|calls)?\s*(?:to|on)\s+(?:claude\s+)?{_FAMILY}", None),
-    (rf"\b(?:the\s+)?(?:rest|others|remaining\s+\w+|remainder|everything\s+else)\s+(?:stays?|"
-     rf"remains?|goes|go|stay|keeps?\s+going|on)\s+(?:on\s+|to\s+|with\s+)?(?:claude\s+)?"
-     rf"{_FAMILY}", "rest"),
+    # "80% simple -> haiku", "simple => Haiku 5.5": an arrow puts a tier on a model.
+    (rf"\b(?P<which>[a-z]+)\s*(?:->|=>|\u2192)\s*(?:claude\s+)?{_FAMILY}", None),
+    (rf"\b(?:the\s+)?(?:rest|others|remaining(?:\s+\w+)?|remainder|everything\s+else)\s*(?:stays?|"
+     rf"remains?|goes|go|stay|keeps?\s+going|on|->|=>|\u2192)\s*(?:on\s+|to\s+|with\s+)?"
+     rf"(?:claude\s+)?{_FAMILY}", "rest"),
 ]  # fmt: skip
+_FAMILY_TIERS = {family: tier for tier, family in _TIER_MODELS.items()}
+
+
+def _rest_tier(text: str) -> str | None:
+    """The tier that "the rest -> sonnet" names: the family's own tier."""
+    for pattern, kind in _TIER_MODEL_RES:
+        if kind == "rest" and (m := pattern.search(text)):
+            return _FAMILY_TIERS[m.group("family").lower()]
+    return None
+
+
 _TIER_MODEL_RES = [(re.compile(p, re.I), kind) for p, kind in TIER_MODEL_ROWS]
 
 
@@ -70,7 +83,7 @@ CLASSIFIER_NAMES = r"classifier|router|routing\s+(?:call|model|step)|triage\s+(?
 _CLASSIFIER_RES = [
     re.compile(
         rf"(?P<before>[^.,;()]{{0,30}})\b(?:{name})\b(?:\s+in\s+front)?\s*"
-        r"(?:\((?P<body>[^)]*)\)|(?P<rest>[^.;]{0,80}))",
+        r"(?:\((?P<body>[^)]*)\)|(?P<rest>(?:[^.;]|(?<=\d)\.(?=\d)){0,80}))",
         re.I,
     )
     # "classifier" first: "a tiered router with a Haiku classifier (200 tokens)" sizes the
@@ -152,6 +165,10 @@ def routing_reply(ctx: Context, baseline: Model, notes: list[str]) -> TutorReply
             if re.search(rf"\b(?:{words})", window, re.I) and tier not in mix:
                 mix[tier] = value / 100
                 break
+    rest_tier = _rest_tier(text)
+    if mix and sum(mix.values()) < 1 and rest_tier is not None and rest_tier not in mix:
+        # "~80% simple -> haiku, rest -> sonnet": the rest is 100% minus the shares given.
+        mix[rest_tier] = 1 - sum(mix.values())
     input_tokens = sum(v for k, v in facts.parts.items() if k not in ("output", "summary"))
     output = facts.parts.get("output")
     if (
@@ -171,6 +188,10 @@ def routing_reply(ctx: Context, baseline: Model, notes: list[str]) -> TutorReply
     named = _named_tier_models(text, list(mix))
     models = {tier: ctx.table.latest(named.get(tier, _TIER_MODELS[tier])) for tier in mix}
     classifier = moved or classifier_model or ctx.table.latest("haiku")
+    if not follow_up and named:
+        # Without routing every request goes to the dearest model a tier needs: the one the
+        # learner named for its hard requests, not the first model the message mentions.
+        baseline = max([baseline, *models.values()], key=lambda m: Decimal(m.prices.output))
     data: dict[str, Any] = {
         "mix": {tier: float(share) for tier, share in mix.items()},
         "models": {tier: m.id for tier, m in models.items()},
@@ -190,13 +211,26 @@ def routing_reply(ctx: Context, baseline: Model, notes: list[str]) -> TutorReply
     except CalculationFailed as exc:
         reply.add(f"The calculator could not price that: {exc}.")
         return ctx.reply(reply.render())
-    rows = [[t["tier"], t["model"], pct(t["share_pct"]), usd(t["cost_usd"])] for t in out["tiers"]]
-    rows.append(["classifier", out["classifier_model"], "100%", usd(out["classifier_usd"])])
-    reply.add(
-        f"Routing saves **{usd(out['saving_usd'])} a {out['per']} ({pct(out['saving_pct'])})**: "
-        f"{usd(out['routed_usd'])} routed against {usd(out['baseline_usd'])} sending everything "
-        f"to {baseline.display_name}."
+    rows = [
+        [t["tier"], _display(ctx, t["model"]), pct(t["share_pct"]), usd(t["cost_usd"])]
+        for t in out["tiers"]
+    ]
+    rows.append(
+        ["classifier", _display(ctx, out["classifier_model"]), "100%", usd(out["classifier_usd"])]
     )
+    if Decimal(out["saving_usd"]) >= 0:
+        reply.add(
+            f"Routing saves **{usd(out['saving_usd'])} a {out['per']} "
+            f"({pct(out['saving_pct'])})**: {usd(out['routed_usd'])} routed against "
+            f"{usd(out['baseline_usd'])} sending everything to {baseline.display_name}."
+        )
+    else:
+        # A design that costs more is never offered as a saving.
+        reply.add(
+            f"Routing **costs {usd(str(-Decimal(out['saving_usd'])))} a {out['per']} more**: "
+            f"{usd(out['routed_usd'])} routed against {usd(out['baseline_usd'])} sending "
+            f"everything to {baseline.display_name}."
+        )
     reply.add(table(["Tier", "Model", "Share", f"Cost per {out['per']}"], rows, right=(2, 3)))
     reply.add(
         f"The classifier runs on every request ({usd(out['classifier_usd'])} a {out['per']} on "
@@ -220,3 +254,11 @@ def routing_reply(ctx: Context, baseline: Model, notes: list[str]) -> TutorReply
     reply.warnings_from([out])
     reply.next_step = "paste your prompt for an audit, or change the mix and compare."
     return ctx.reply(reply.render())
+
+
+def _display(ctx: Context, model_id: str) -> str:
+    """A model's name as the learner reads it ("Claude Haiku 5.5"), not its API id."""
+    try:
+        return ctx.table.get(model_id).display_name
+    except KeyError:
+        return model_id

@@ -158,7 +158,12 @@ def _one(reply: Reply, usage: Usage, out: dict[str, Any]) -> None:
             "it costs far more than your usual calls. Keeping prompts under the 100,000-token "
             "threshold keeps the standard rate."
         )
-    if out["batch"]:
+    if out["batch"] and usage.batch_result:
+        reply.add(
+            "This is a line of a Message Batches results file (`custom_id`, `result`), so it is "
+            "billed at the Batches API's half price."
+        )
+    elif out["batch"]:
         reply.add("`service_tier` says batch, so it is billed at the Batches API's half price.")
 
 

@@ -171,7 +171,7 @@ def test_with_claude_configured_a_trial_is_answered_by_the_worker_not_the_reques
     assert sent == [pending.pk]
     assert fake.requests == []  # nothing called Claude inside the request
     html = response.content.decode()
-    assert f'id="message-{pending.pk}"' in html and 'hx-trigger="every' in html
+    assert f'id="message-{pending.pk}"' in html and "sse-connect=" in html
 
     from labs.tasks import reply
 

@@ -45,8 +45,9 @@ def test_a_price_change_updates_the_lessons_and_shows_which_figures_moved(
     page = author.get(reverse("authoring:prices")).content.decode()
     assert "claude-sonnet-5-5: prices.output 10 → 12" in page
     # What publishing would change, lesson by lesson, with the biggest move first.
-    # (36 since lesson 1 teaches the complete call_cost and the input/output split with figures.)
-    assert "<strong>Lesson 1: Token economics</strong>: 36 figures change" in page
+    # (39 since lesson 1 teaches the complete call_cost, the input/output split and agent loops
+    # with figures.)
+    assert "<strong>Lesson 1: Token economics</strong>: 39 figures change" in page
     # Lesson 3's biggest move: a test item's routing saving, net of its Sonnet classifier.
     assert "$18.60 → $25.60 (+37.6%)" in page
     assert '$10.00</td><td class="num">$12.00</td><td class="num">+20.0%' in page

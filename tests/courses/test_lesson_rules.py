@@ -208,3 +208,49 @@ def test_no_date_status_or_output_ratio_the_table_holds_is_written_by_hand(path)
     calculator output in a lesson: written by hand, it goes stale when the table or the calendar
     moves (Sonnet 4.5's "deprecated" did)."""
     assert hand_written_facts(body(path), table_dates()) == []
+
+
+# A multiplier the price table implies, written by hand: "1.25x", "0.1x", "a tenth", "nine-tenths"
+# of input, or the batch discount as "half price" / "50%". (Arithmetic such as "100,000 x 2,000"
+# is not a multiplier; "three-quarters of a word" is no price.)
+HAND_MULTIPLIER = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?\s*(?:x|\u00d7)(?!\w)(?!\s*\d)", re.I)
+HAND_FRACTION = re.compile(
+    r"\b(?:a|one|nine)[- ](?:quarter|tenth|twentieth|fortieth)s?\b|\bnine-tenths\b", re.I
+)
+HAND_BATCH_DISCOUNT = re.compile(r"\bhal(?:f|ves|ved)\b|\b50\s*%", re.I)
+
+
+def hand_written_multipliers(text: str) -> list[str]:
+    found = []
+    for paragraph in prose_paragraphs(text):
+        flat = " ".join(strip_shortcodes(paragraph).split())
+        hits = HAND_MULTIPLIER.findall(flat) + HAND_FRACTION.findall(flat)
+        if "batch" in flat.lower():
+            hits += HAND_BATCH_DISCOUNT.findall(flat)
+        if hits:
+            found.append(f"{hits}: {flat[:120]}")
+    return found
+
+
+def test_the_hand_written_multiplier_rule_catches_what_it_is_for():
+    assert hand_written_multipliers("A 5-minute write costs 1.25x input.\n")
+    assert hand_written_multipliers("| Cache write, 1-hour lifetime | 2x |\n")
+    assert hand_written_multipliers("Opus 5.5 reads at a twentieth of its input price.\n")
+    assert hand_written_multipliers("Each hit saves nine-tenths.\n")
+    assert hand_written_multipliers("The Message Batches API bills at half price.\n")
+    assert hand_written_multipliers("Batch: 50% off every token.\n")
+    assert not hand_written_multipliers(
+        "Writes cost {{ model claude-sonnet-4-6 cache_write_5m_multiplier }} input; a batch takes "
+        "{{ model claude-sonnet-5-5 batch_saving_pct }} off.\n"
+    )
+    assert not hand_written_multipliers("A prompt sent 100,000 x 2,000 times.\n")
+    assert not hand_written_multipliers("About three-quarters of a word per token.\n")
+    assert not hand_written_multipliers("```python\ndollars *= 2  # 2x\n```\n")
+
+
+@pytest.mark.parametrize("path", lesson_paths(), ids=lambda p: p.stem)
+def test_no_multiplier_the_price_table_implies_is_written_by_hand(path):
+    """Cache write and read multipliers, the batch discount and the output-to-input ratio come
+    from ratio shortcodes (`{{ model M cache_read_multiplier }}`), so they follow the table: the
+    read multiplier has already moved from one model to the next (0.1x, 0.05x, 0.025x)."""
+    assert hand_written_multipliers(body(path)) == []

@@ -195,6 +195,12 @@ def test_an_instructor_edits_and_publishes_a_lesson_with_the_keyboard(page, cour
     page.locator("#preview").get_by_text("A sentence typed with the keyboard alone.").wait_for()
     tab_to(page, "button", "Save and publish")
     page.keyboard.press("Enter")
+    # Publishing asks first, on its own page, with an optional change note.
+    page.wait_for_url("**/publish/")
+    tab_to(page, "#id_note")
+    page.keyboard.type("One sentence added, by keyboard.")
+    tab_to(page, "button", "Publish now")
+    page.keyboard.press("Enter")
     page.get_by_text("Published version").wait_for()
     page.goto(f"{LESSON}/")
     assert "A sentence typed with the keyboard alone." in page.content()

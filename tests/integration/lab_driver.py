@@ -45,7 +45,7 @@ def main(count: int) -> dict:
             body = html.content.decode()
             if first_text is None and 'class="prose"' in body:
                 first_text = time.perf_counter() - started
-            if "hx-trigger" not in body.split('id="cost-meter"')[0]:
+            if "sse-connect" not in body:  # finished: no longer streaming
                 break
             time.sleep(0.02)
         done = time.perf_counter() - started

@@ -152,6 +152,40 @@ class AutoClaude(FakeClaude):
         return super().respond(body, headers)
 
 
+class PacedClaude(FakeClaude):
+    """Streams one text reply in the given pieces, `pause` seconds apart, as a slow model does:
+    the SDK sees each piece when it is sent, not the whole reply at the end."""
+
+    def __init__(self, pieces: list[str], pause: float) -> None:
+        super().__init__(script=[])
+        self.pieces = list(pieces)
+        self.pause = pause
+
+    def handler(self, request: Any) -> Any:
+        import httpx2
+
+        body = json.loads(request.content)
+        self.requests.append(body)
+        head, *tail = stream_events({"kind": "text", "text": ""}, body["model"], len(self.requests))
+        opening = {"type": "content_block_start", "index": 0,
+                   "content_block": {"type": "text", "text": ""}}  # fmt: skip
+        deltas = [
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}}
+            for p in self.pieces
+        ]
+        closing = {"type": "content_block_stop", "index": 0}
+
+        def chunks() -> Any:
+            yield _sse([head, opening, deltas[0]])
+            for delta in deltas[1:]:
+                time.sleep(self.pause)
+                yield _sse([delta])
+            yield _sse([closing, *tail])
+
+        headers = {"content-type": "text/event-stream", "request-id": f"req_{len(self.requests)}"}
+        return httpx2.Response(200, headers=headers, content=chunks())
+
+
 def serve(fake: FakeClaude, port: int = 0) -> tuple[object, int]:
     """Run `fake` behind an HTTP server on loopback; returns (server, port)."""
     import threading

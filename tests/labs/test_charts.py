@@ -13,7 +13,7 @@ def test_a_bar_chart_comes_with_the_table_it_draws():
     )
     svg, table = html.split("</svg>")
     assert 'aria-hidden="true"' in svg
-    assert '<table class="visually-hidden chart-data">' in table
+    assert '<div class="visually-hidden"><table class="chart-data">' in table
     assert "<caption>Chart: Cost per month by model</caption>" in table
     assert '<th scope="row">Sonnet 5.5</th><td>$120.50</td>' in table
     assert '<th scope="row">Haiku 5.5</th><td>$40.00</td>' in table

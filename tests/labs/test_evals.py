@@ -17,6 +17,7 @@ from labs.evals import (
     WRONG,
     Case,
     Figure,
+    engine_ask,
     grade,
     load_cases,
     offline_ask,
@@ -34,10 +35,10 @@ LABS = ("cost-estimator", "caching-strategist", "prompt-auditor", "architecture-
 # What the offline tutor reaches on the golden set today: the floor `make test` holds, raised
 # as the tutor improves (issue 13's goal is 90% right and 0 confidently wrong).
 FLOOR_RIGHT = {
-    "cost-estimator": Decimal("0.97"),
+    "cost-estimator": Decimal("1.00"),
     "caching-strategist": Decimal("0.93"),
     "prompt-auditor": Decimal("0.94"),
-    "architecture-advisor": Decimal("0.97"),
+    "architecture-advisor": Decimal("1.00"),
 }
 CEILING_CONFIDENTLY_WRONG = {
     "cost-estimator": 0,
@@ -176,6 +177,25 @@ def test_lab_eval_scores_one_lab_and_records_the_run(course, capsys):
     assert run.total == len(load_cases(settings.CONTENT_DIR, "caching-strategist"))
     assert run.right + run.asked + run.wrong == run.total
     assert len(run.results) == run.total
+
+
+@pytest.mark.django_db
+def test_lab_eval_carries_the_offline_tutors_own_question_flag(course):
+    message = "haiku 5.5, 20k req/day. cost a month?"  # no sizes: the tutor asks for them
+    direct = offline_ask(TABLE)("cost-estimator", [], message)
+
+    through_the_worker_path = engine_ask(offline=True)("cost-estimator", [], message)
+
+    assert direct.asked_follow_up
+    assert through_the_worker_path.asked_follow_up is True
+
+
+@pytest.mark.django_db
+def test_lab_eval_and_make_test_grade_every_golden_case_alike(course):
+    by_engine = engine_ask(offline=True)
+    direct = offline_ask(TABLE)
+    for c in load_cases(settings.CONTENT_DIR):
+        assert run_case(c, by_engine).verdict == run_case(c, direct).verdict, c.id
 
 
 @pytest.mark.django_db

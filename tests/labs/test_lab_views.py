@@ -92,7 +92,7 @@ def test_sending_with_htmx_returns_the_conversation_fragment_and_pushes_the_url(
     assert "<html" not in html
     assert 'id="lab-conversation"' in html
     assert "Queued" in html
-    assert 'hx-trigger="every' in html
+    assert "sse-connect=" in html  # the pending reply streams in
     conversation = Conversation.objects.get()
     assert response["HX-Push-Url"] == f"{LAB_URL}c/{conversation.pk}/"
 
@@ -178,14 +178,14 @@ def test_a_non_numeric_conversation_id_is_a_400_that_keeps_the_text(client, lear
     assert "my question" in response.content.decode()
 
 
-def test_polling_a_pending_reply_keeps_polling_and_a_done_one_stops(client, learner, lab):
+def test_a_pending_reply_fragment_streams_and_a_done_one_does_not(client, learner, lab):
     client.force_login(learner)
     conversation = make_conversation(learner, lab)
     pending = Message.objects.create(conversation=conversation, role="assistant", status="running")
     html = client.get(
         f"/labs/messages/{pending.pk}/", headers={"HX-Request": "true"}
     ).content.decode()
-    assert 'hx-trigger="every' in html
+    assert f'sse-connect="/labs/messages/{pending.pk}/stream/"' in html
     assert "Stop" in html
     Message.objects.filter(pk=pending.pk).update(
         status="done", text="All set", html="<p>All set</p>"
@@ -193,7 +193,7 @@ def test_polling_a_pending_reply_keeps_polling_and_a_done_one_stops(client, lear
     html = client.get(
         f"/labs/messages/{pending.pk}/", headers={"HX-Request": "true"}
     ).content.decode()
-    assert "hx-trigger" not in html.split('id="cost-meter"')[0]
+    assert "sse-connect" not in html
     assert "All set" in html
     assert 'hx-swap-oob="innerHTML"' in html  # the cost meter refreshes (and is announced) with it
 
@@ -256,7 +256,7 @@ def test_stop_with_htmx_answers_the_stopped_bubble_not_405(client, learner, lab)
     html = response.content.decode()
     assert f'id="message-{pending.pk}"' in html
     assert "status-stopped" in html
-    assert "hx-trigger" not in html.split('id="cost-meter"')[0]  # polling ends
+    assert "sse-connect" not in html  # the stream ends
     assert Message.objects.get(pk=pending.pk).status == "stopped"
 
 

@@ -26,7 +26,7 @@ LEARNER = {
 # Objects that belong to one learner: another learner gets 404.
 OWNED = {
     "quizzes:attempt", "quizzes:question", "quizzes:answer", "quizzes:review", "quizzes:submit",
-    "quizzes:result", "labs:conversation", "labs:message", "labs:stop", "labs:retry",
+    "quizzes:result", "labs:conversation", "labs:message", "labs:stream", "labs:stop", "labs:retry",
     "labs:recalculate", "labs:restore",
 }  # fmt: skip
 STAFF = {

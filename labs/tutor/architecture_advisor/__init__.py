@@ -24,7 +24,7 @@ from ..usage_calls import prices_usage, usage_reply
 from ..writing import Reply, join_words, plural
 from . import steps
 from .one_off import one_off_reply
-from .plan_reply import _plan_reply
+from .plan_reply import _plan_reply, deadline_facts
 from .workloads import PATTERN_QUESTION_RE, Draft, _read_workloads
 
 CAPABILITIES = [
@@ -62,6 +62,10 @@ def answer(ctx: Context) -> TutorReply:
     assumed = _assume_latency(ctx, drafts)
     for d in drafts:
         missing = d.missing()
+        if missing and deadline_rules_out_batch(ctx, d):
+            # "route within ~5 min ... can we push it through batches?": the deadline answers
+            # the question before any figure is priced; the missing sizes are still asked.
+            return _deadline_reply(ctx, drafts, d, missing[0])
         if missing:
             if "latency" not in missing and not COST_QUERY_RE.search(ctx.message):
                 # The question is not about what it costs, and only a cost needs the figure.
@@ -118,6 +122,23 @@ def concept_instead(ctx: Context) -> TutorReply | None:
     if not matches or matches[0].score < FALLBACK_SCORE:
         return None
     return TutorReply(concept_text(matches, ctx.table), kind="concept")
+
+
+def deadline_rules_out_batch(ctx: Context, draft: Draft) -> bool:
+    """The learner asks about a batch for work that someone waits for or needs in minutes."""
+    return (
+        bool(re.search(r"\bbatch", ctx.message, re.I))
+        and deadline_facts([{"name": draft.name, "latency": draft.latency}], asks_batch=True) != []
+    )
+
+
+def _deadline_reply(ctx: Context, drafts: list[Draft], d: Draft, missing: str) -> TutorReply:
+    asked = _ask(ctx, drafts, missing, d)
+    facts = deadline_facts([{"name": d.name, "latency": d.latency}], asks_batch=True)
+    concept = concept_instead(ctx)
+    lead = "\n\n".join([*facts, *([concept.text] if concept is not None else [])])
+    asked.text = f"{lead}\n\n{asked.text}"
+    return asked
 
 
 def _assume_latency(ctx: Context, drafts: list[Draft]) -> list[str]:

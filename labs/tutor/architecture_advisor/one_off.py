@@ -14,11 +14,13 @@ from labs.calculator.pricing import Model
 from ..calc import CalculationFailed
 from ..common import Context, choose_models
 from ..reading import Number
+from ..reading.qualifiers import ONE_OFF_JOB_RE
 from ..types import TutorReply
 from ..usage_calls import exact
 from ..writing import Reply, join_words, model_prices, tokens, usd
 
 CONTROLS_LESSON = "/modules/cost-optimization/lessons/production-controls/"
+BATCH_MAX_REQUESTS = 100_000  # requests one batch may hold
 
 # A loop that ran away: the message says so, and counts its iterations.
 # A loop that ran away: the message says so ("looped all night", "got stuck retrying"), and
@@ -70,6 +72,8 @@ def one_off_reply(ctx: Context, explain: Callable[[], TutorReply | None]) -> Tut
     try:
         if count is not None and counted and _LOOP_RE.search(text):
             return _loop_reply(ctx, choice.baseline, count, choice.retired + choice.notes)
+        if facts.requests is not None and counted and ONE_OFF_JOB_RE.search(text):
+            return _job_reply(ctx, choice.baseline, choice.retired + choice.notes)
         if facts.requests is not None or not _ONE_OFF_RE.search(text):
             return None
         reply = _long_reply(ctx, choice.baseline, choice.retired + choice.notes)
@@ -79,6 +83,49 @@ def one_off_reply(ctx: Context, explain: Callable[[], TutorReply | None]) -> Tut
     if reply is not None and concept is not None:
         reply.text += "\n" + concept.text
     return reply
+
+
+def _job_reply(ctx: Context, model: Model, notes: list[str]) -> TutorReply | None:
+    """A job run once over a counted set: its total in real time and through batches."""
+    facts = ctx.conv.new
+    parts = facts.prompt_parts() or (
+        {"input": facts.parts["input"]} if facts.parts.get("input") else {}
+    )
+    if not parts or facts.output is None or facts.requests is None:
+        return None  # the workload reader asks for what is missing
+    used = {n.start for n in facts.numbers if n.kind in ("tokens", "count", "volume")}
+    unread = _leftovers(facts.text, facts.numbers, used)
+    if unread:
+        return _ask(ctx, unread, "the job")
+    count = facts.requests
+    data: dict[str, Any] = {"model": model.id, "requests": count, "per": "day",
+                            "output_tokens": facts.output}  # fmt: skip
+    data |= {("user_tokens" if p == "input" else f"{p}_tokens"): n for p, n in parts.items()}
+    now = ctx.calc.run("workload_cost", data)
+    batched = ctx.calc.run("workload_cost", data | {"batch": True})
+    batches = -(-count // BATCH_MAX_REQUESTS)
+    reply = Reply()
+    reply.add(*notes)
+    reply.add(
+        f"On {model.display_name}, the job of {tokens(count)} requests costs "
+        f"**{usd(now['per_day_usd'])} once** in real time ({exact(now['per_request_usd'])} a "
+        f"request), or **{usd(batched['per_day_usd'])} through the Message Batches API**. "
+        "Unless someone waits on each result, the batch's half price on every token is the "
+        "saving to take."
+    )
+    reply.add(
+        f"A batch holds up to {tokens(BATCH_MAX_REQUESTS)} requests, so send it as "
+        f"{batches} batch{'es' if batches != 1 else ''}. Results come back within 24 hours, in "
+        "no particular order: match them to requests by `custom_id`, and resend what expired. "
+        f"Set a spend alert for the job's total before it starts. More in [Production controls]"
+        f"({CONTROLS_LESSON})."
+    )
+    reply.assume(
+        f"{tokens(count)} is a count with no period: I priced it once, as one job, not per day."
+    )
+    reply.assume(f"Prices per million tokens, from the course price table: {model_prices(model)}.")
+    reply.warnings_from([now, batched])
+    return ctx.reply(reply.render())
 
 
 def _iterations(text: str, numbers: list[Number]) -> Number | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ..common import Context, retired_notes
+from ..reading.qualifiers import Cap, find_caps
 from ..reading.quantities import asked_periods
 from ..types import TutorReply
 from ..writing import Reply, join_words, pct, per_period, plural, table, tokens, usd
@@ -21,6 +23,54 @@ BATCH_FACTS = (
     "Requests still unfinished after 24 hours expire and are not billed: send them again in "
     "the next batch."
 )
+
+
+# A deadline of seconds or minutes ("within a minute", "route within ~5 min") is shorter than
+# what a batch promises, however fast most batches finish.
+# Someone waiting on the page rules a batch out too; that is said when the learner asks.
+_TOO_SOON_FOR_BATCH = {
+    "this deadline is minutes": frozenset({"seconds", "minutes"}),
+    "someone is waiting for the answer": frozenset({"realtime", "interactive"}),
+}
+DEADLINE_FACTS = (
+    "Why not a batch for {names}: the Message Batches API promises results only within 24 "
+    "hours (most come back sooner, but that is not a guarantee), and {need}. "
+    "Send these requests to the standard API from a queue, so workers take them at a steady "
+    "rate and a peak waits in the queue rather than hitting rate limits, and lower the cost "
+    "with the model tier and caching instead. Read more in [Production controls]"
+    "(/modules/cost-optimization/lessons/production-controls/)."
+)
+
+
+def _cap_text(cap: Cap, out: dict[str, Any]) -> str:
+    """The plan's month (or day) against a spend cap the learner named."""
+    before = per_period(out["total_before_monthly_usd"], "month")[cap.per]
+    after = per_period(out["total_after_monthly_usd"], "month")[cap.per]
+    limit = Decimal(cap.amount)
+    if after > limit:
+        verdict = "**exceeds the cap** even after every step"
+    elif before > limit:
+        verdict = "exceeds it as things run today, and **stays under it** after the plan's steps"
+    else:
+        verdict = "**stays under the cap**, before and after the plan"
+    return (
+        f"Against your cap of {usd(str(limit))} a {cap.per}: {usd(before)} a {cap.per} before "
+        f"and {usd(after)} after, so the spend {verdict}. When a spend limit is reached, the API "
+        "refuses further requests with an error until the limit resets or is raised, so alert "
+        "well below it."
+    )
+
+
+def deadline_facts(workloads: Sequence[Mapping[str, Any]], *, asks_batch: bool) -> list[str]:
+    """Why a batch does not fit work needed within minutes (always said) or work someone waits
+    for (said when the learner asks about a batch)."""
+    said = []
+    for need, latencies in _TOO_SOON_FOR_BATCH.items():
+        urgent = [w["name"] for w in workloads if w["latency"] in latencies]
+        if urgent and (asks_batch or need == "this deadline is minutes"):
+            names = join_words([f"**{n}**" for n in urgent])
+            said.append(DEADLINE_FACTS.format(names=names, need=need))
+    return said
 
 
 def _minimum(caching: dict[str, Any], w: dict[str, Any], names: dict[str, str]) -> str:
@@ -176,6 +226,14 @@ def _plan_reply(
             f"{_LATENCY_WORDS.get(w['latency'], w['latency'])}): {w['api_pattern_text']} on "
             f"{tier_text}; {cache_text}. {_step_summary(w)} Controls: {_controls(w)}."
         )
+    if before is None and "year" in asked_periods(ctx.message):
+        year_before = per_period(out["total_before_monthly_usd"], "month")["year"]
+        year_after = per_period(out["total_after_monthly_usd"], "month")["year"]
+        reply.add(
+            f"A year (365 days): **{usd(year_before)} before, {usd(year_after)} after** the plan."
+        )
+    for cap in find_caps(ctx.message) if before is None else []:
+        reply.add(_cap_text(cap, out))
     if "hour" in asked_periods(ctx.message):
         for w in out["workloads"]:
             hour = per_period(w["after_monthly_usd"], "month")["hour"]
@@ -218,6 +276,9 @@ def _plan_reply(
                 f"{join_words(large)} sends more than {tokens(BATCH_MAX_REQUESTS)} requests a "
                 "day, so split each day's work across several batches."
             )
+    if before is None:
+        asks_batch = bool(re.search(r"\bbatch", ctx.message, re.I))
+        reply.add(*deadline_facts(out["workloads"], asks_batch=asks_batch))
     reply.assume(*assumed)
     for d in drafts:
         reply.assume(*d.notes)

@@ -28,7 +28,9 @@ _MARKER_RE = re.compile(
     r"(?:(?<=^)|(?<=\n)|(?<=[.;!?]\s)|(?<=[.;!?]\s\s))\s*(?P<marker>(?:first(?:ly)?|second(?:ly)?|"
     r"third(?:ly)?|fourth|fifth|finally|lastly|also|another|next|plus|then|"
     r"the\s+(?:first|second|third|fourth|other|last)(?:\s+(?:one|workload|job))?(?:\s+is)?|"
-    r"workload\s+(?:\d+|[a-e])|one\s+is|\d+[.)]|[-*\u2022])(?=[\s,:])[\s,:]*)",
+    r"workload\s+(?:\d+|[a-e])|one\s+is|\d+[.)]|[-*\u2022])(?=[\s,:])[\s,:]*)"
+    # "(a) support chat ... (b) nightly summaries ...": a lettered or numbered item anywhere.
+    r"|(?:(?<=^)|(?<=\s))(?P<item>\((?:[a-h]|\d{1,2})\)|[a-h]\))(?=\s)\s*",
     re.I,
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -147,9 +149,15 @@ _NEED_RULES: list[tuple[str, str]] = [
                   rf"(?:by|in|the)\s+{_LATER}"),
     ("batch", r"\b(?:nobody|no\s+one|no-one)(?:'s|\s+is)?\s+waiting|\bnobody\s+waits|"
               r"\bno\s+one\s+waits|\bnot\s+(?:time[\s-])?(?:urgent|sensitive)"),
-    ("minutes", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:min|mins|minutes?)\b"),
-    ("seconds", r"\b(?:within|in|under)\s+~?\s*(?:a\s+few\s+|\d+\s*)(?:s|secs?|seconds?)\b"),
+    ("minutes", r"\b(?:within|in|under)\s+(?:about\s+|around\s+)?~?\s*(?:a\s+few\s+|an?\s+|"
+                r"\d+\s*)(?:min|mins|minutes?)\b"),
+    ("seconds", r"\b(?:within|in|under)\s+(?:about\s+|around\s+)?~?\s*(?:a\s+few\s+|an?\s+|"
+                r"\d+\s*)(?:s|secs?|seconds?)\b"),
     ("realtime", r"\busers?\s+(?:is\s+|are\s+)?waiting|\bsomeone\s+(?:is\s+)?waiting"),
+    # "sits on the page watching", "stares at the spinner": someone waits for the answer.
+    ("realtime", r"\b(?:sits?|sitting|waits?|stays?)\s+(?:on|at|in\s+front\s+of)\s+the\s+"
+                 r"(?:page|screen|tab|form)|\bwatch(?:es|ing)?\s+(?:the\s+)?(?:page|screen|spinner)|"
+                 r"\bstar(?:es|ing)\s+at\s+(?:the\s+)?(?:page|screen|spinner)"),
 ]  # fmt: skip
 
 
@@ -187,9 +195,9 @@ def _task(text: str) -> str:
 
 
 _NAME_END = (
-    r"[:,;(]|\s-\s|\d|\b(?:with|that|which|handling|handles|gets|getting|runs|running|on|of|"
+    r"[:,;(]|\s-\s|\sw/|\d|\b(?:with|that|which|handling|handles|gets|getting|runs|running|on|of|"
     r"at|for|doing|does|processing|processes|serving|serves|using|uses|is|are|needs|needed|"
-    r"receives|receiving|sees|takes|sends)\b"
+    r"receives|receiving|sees|takes|sends|has|have|must|should)\b"
 )
 
 
@@ -210,7 +218,8 @@ def _name(text: str, index: int) -> str:
 def _segments(text: str) -> list[str]:
     """The message split into one piece per workload (pieces without numbers are dropped)."""
     text = normalize(text)
-    starts = [m.start("marker") for m in _MARKER_RE.finditer(text)]
+    starts = [m.start("marker") if m.group("marker") else m.start("item")
+              for m in _MARKER_RE.finditer(text)]  # fmt: skip
     pieces = []
     if starts:
         bounds = [*starts, len(text)]
@@ -250,8 +259,9 @@ def _split_on_volumes(piece: str) -> list[str]:
     return [piece[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
 
 
-# A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.").
-_VOLUME_NUMBER = r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
+# A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.") and
+# not money ("a $1k/month cap").
+_VOLUME_NUMBER = r"(?<![\d.$])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
 _VOLUME_RE = re.compile(
     # "600 tokens per request" is a size, not a volume.
     rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?(?!\s*(?:tokens?|toks?|tok)\b)\s*"

@@ -23,12 +23,22 @@ from ..common import (
     unknown_model_text,
 )
 from ..reading import Facts
+from ..reading.qualifiers import ONE_OFF_JOB_RE
 from ..types import TutorReply
 from ..usage_calls import prices_usage, usage_reply
 from ..writing import Reply, describe_parts, join_words, plural, price, table
 from .history import _history
-from .replies import _alternatives, _batch, _before_after, _compare, _one_call, _workload
+from .replies import (
+    _alternatives,
+    _batch,
+    _before_after,
+    _compare,
+    _one_call,
+    _workload,
+)
 from .scenario import Scenario, _base_scenario, _output, _what_if, scenario_parts, thinking_note
+from .template import pasted_template, template_reply
+from .totals import one_job, token_totals
 
 CAPABILITIES = [
     "the cost of one request, and of a workload per day, 30-day month and 365-day year;",
@@ -58,6 +68,9 @@ def answer(ctx: Context) -> TutorReply:
         return ctx.reply(reply.render(), follow_up=True)
     if prices_usage(ctx):
         return usage_reply(ctx, choice.baseline, [*choice.retired, *choice.notes])
+    template = pasted_template(ctx.message)
+    if template is not None:
+        return template_reply(ctx, choice.baseline, *template)
     parts, part_notes = scenario_parts(facts)
     output = _output(facts)
     if (
@@ -69,6 +82,13 @@ def answer(ctx: Context) -> TutorReply:
         return _no_numbers(ctx, choice.baseline if not choice.defaulted else None, choice.targets)
     model = choice.baseline
     assert model is not None
+    if conv.new.token_totals and conv.new.output is None and guard.check(conv.new).passed:
+        totals = Reply()
+        totals.add(*choice.retired)
+        totals.assume(*choice.notes, *conv.new.notes)
+        priced = token_totals(ctx, totals, model, choice.targets)
+        if priced is not None:
+            return priced
     found = guard.check(conv.new)
     if not found.passed:
         known = _known(model if not choice.defaulted else None, facts, parts, output)
@@ -95,12 +115,26 @@ def answer(ctx: Context) -> TutorReply:
     reply.assume(thinking_note(facts))
     if facts.volume_note:
         reply.assume(facts.volume_note)
-    if facts.volume_assumed_per:
+    if facts.volume_assumed_per and facts.burst_minutes:
+        reply.assume(
+            f"You gave {facts.volume_text} requests in one burst (about {facts.burst_minutes} "
+            "minutes) and no period: the per-day figures are for one such burst a day. Inside "
+            "a 5-minute cache lifetime the first request would write a cached prefix and the "
+            "rest read it."
+        )
+    elif facts.volume_assumed_per and ONE_OFF_JOB_RE.search(conv.new.text):
+        reply.assume(
+            f"You gave {facts.volume_text} requests as one job with no period: I priced the "
+            "whole job once, not per day."
+        )
+    elif facts.volume_assumed_per:
         reply.assume(f"You gave {facts.volume_text} requests without a period; I read it as a day.")
     reply.caveat(*retired_notes([model, *choice.targets], ctx.table))
     try:
         if scenario.requests is None:
             return _one_call(ctx, reply, model, scenario, choice.targets)
+        if facts.volume_assumed_per and ONE_OFF_JOB_RE.search(conv.new.text):
+            return one_job(ctx, reply, model, scenario)
         if conv.new.batch and not facts.parts.get("cache") and not choice.targets:
             return _batch(ctx, reply, model, scenario)
         before = _base_scenario(ctx)

@@ -26,6 +26,8 @@ from .scenario import _output
 
 _NTH_RE = re.compile(r"\b(\d{1,4})(?:st|nd|rd|th)\s+(?:request|turn|call|message)\b", re.I)
 
+LESSON = "/modules/cost-optimization/lessons/token-economics/#conversation-history-is-replayed"
+
 
 def _asked_requests(ctx: Context, turns: int) -> set[int]:
     """Rows (0-based) for the requests the learner named ("the 10th request")."""
@@ -108,6 +110,7 @@ def _history(ctx: Context, model: Model, facts: Facts, notes: list[str]) -> Tuto
             f"The {tokens(out['system_tokens'])}-token fixed prefix (system prompt, tools, "
             "examples, documents) is sent on every turn."
         )
+    reply.add(f"Read more in [Token economics \u203a Conversation history is replayed]({LESSON}).")
     reply.assume(*out["assumptions"])
     reply.warnings_from([out])
     reply.next_step = (

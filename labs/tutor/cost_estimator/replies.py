@@ -23,11 +23,13 @@ from ..writing import (
     pct,
     per_period,
     plural,
+    price,
     table,
     tokens,
     usd,
 )
 from .scenario import Scenario, _apply
+from .totals import cap_reply
 
 
 def _assume_shape(reply: Reply, scenario: Scenario, prompt_tokens: int | None) -> None:
@@ -81,6 +83,7 @@ def _one_call(
         f"{first['display_name']}."
     )
     reply.add(table(["Model", "Input", "Output", "Total"], rows, right=(1, 2, 3)))
+    _band(reply, outputs, ctx.table)
     _assume_shape(reply, scenario, first["prompt_tokens"])
     _prices(reply, [model, *targets])
     reply.assume(
@@ -98,10 +101,22 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
     out = ctx.calc.run("workload_cost", scenario.tool_input(model=model.id))
     period = out["per_period"]
     periods = asked_periods(ctx, default=("day", "month"))
+    facts = ctx.conv.merged
+    if facts.burst_minutes and facts.volume_assumed_per:
+        # "10 questions in a row": a burst is a count without a period, priced as it is.
+        reply.add(
+            f"On **{out['display_name']}**, one burst of {plural(out['requests'], 'request')} "
+            f"costs **{usd(out['per_day_usd'])}** ({usd(out['per_request_usd'])} a request)."
+        )
+    each = ""
+    if _PER_REQUEST_ASKED.search(ctx.conv.new.text):
+        each = f" ({usd(out['per_request_usd'])} a request)"
     reply.add(
         f"On **{out['display_name']}**, {plural(out['requests'], 'request')} a {out['per']} cost "
-        f"{in_periods(out['per_day_usd'], 'day', periods)}."
+        f"{in_periods(out['per_day_usd'], 'day', periods)}{each}."
     )
+    if _PER_NIGHT_ASKED.search(ctx.conv.new.text) and "day" in periods:
+        reply.add(f"A night's run is one day's volume: **{usd(out['per_day_usd'])} a night**.")
     _hour_and_week(reply, periods, out["per_day_usd"])
     reply.add(
         table(
@@ -115,7 +130,8 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         f"Of each {out['per']}'s bill, input is {usd(period['input_usd'])} and output "
         f"{usd(period['output_usd'])}. {_driver(scenario)}"
     )
-    _band(reply, [out])
+    _band(reply, [out], ctx.table)
+    cap_reply(ctx, reply, out)
     if _PARTS_ASKED.search(ctx.conv.new.text):
         _part_costs(ctx, reply, model, scenario)
     _assume_shape(reply, scenario, out["prompt_tokens"])
@@ -129,6 +145,16 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         'the answers were half as long?"'
     )
     return ctx.reply(reply.render())
+
+
+# "what does one of those msgs cost", "per call?", "$ each request": the price of one request.
+_PER_REQUEST_ASKED = re.compile(
+    r"\bone\s+of\s+(?:those|these|them)\b|\b(?:per|each|a\s+single|one)\s+(?:request|req|call|"
+    r"msg|message|query|run\s+of\s+it)\b(?!\s*(?:,|\band\b)?\s*\d)|\$\s*/\s*(?:request|req|call|msg)\b",
+    re.I,
+)
+# "cost per night / per month": a nightly job's day is its night.
+_PER_NIGHT_ASKED = re.compile(r"\b(?:per|a|each|every)\s+night\b|/\s*night\b", re.I)
 
 
 # "the tool defs alone", "which part costs the most", "a breakdown": the cost of each part.
@@ -240,7 +266,7 @@ def _other_model(ctx: Context, model: Model) -> str:
     return other.display_name.removeprefix("Claude ")
 
 
-def _band(reply: Reply, outputs: list[dict[str, Any]]) -> None:
+def _band(reply: Reply, outputs: list[dict[str, Any]], prices: Any = None) -> None:
     for out in outputs:
         rows = out.get("results") or [out]
         for row in rows:
@@ -248,7 +274,21 @@ def _band(reply: Reply, outputs: list[dict[str, Any]]) -> None:
                 reply.add(
                     f"Note: on {row['display_name']} these requests are billed at the band "
                     f"{row['band']}, on every token including the output."
+                    + _band_prices(prices, row.get("model"))
                 )
+
+
+def _band_prices(prices: Any, model_id: str | None) -> str:
+    """The band's own prices after the note, when the price table is given."""
+    model = next((m for m in getattr(prices, "models", []) if m.id == model_id), None)
+    if model is None or not model.bands:
+        return ""
+    edge = model.bands[0]
+    return (
+        f" That band's prices are {price(edge.prices.input)} input and "
+        f"{price(edge.prices.output)} output per million tokens, not the base "
+        f"{price(model.prices.input)} and {price(model.prices.output)}."
+    )
 
 
 def _compare(

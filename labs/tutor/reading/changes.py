@@ -280,7 +280,7 @@ def _per_unit(numbers: list[Number], text: str, facts: Facts) -> None:
     if volume is None or facts.requests is None:
         return
     for n in numbers:
-        if n is volume or n.kind not in ("count", "bare"):
+        if n is volume or n.kind not in ("count", "bare", "per_thing"):
             continue
         m = _PER_UNIT_RE.match(text[n.end : n.end + 60])
         if not m:

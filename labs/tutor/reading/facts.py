@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from .labels import (
     PART_LABELS,
     PART_ORDER,
     _first_part,
+    aside_reason,
 )
 from .models import (
     ModelMention,
@@ -109,6 +111,8 @@ class Facts:
     asked: list[str] = field(default_factory=list)
     # A slot's size before a change stated in the same message ("1,800 -> 1,100 input tokens").
     was: dict[str, int] = field(default_factory=dict)
+    # Tokens counted over a period ("~40M output tokens/day"): `part` is input or output.
+    token_totals: list[Number] = field(default_factory=list)
 
     @property
     def has_numbers(self) -> bool:
@@ -262,6 +266,14 @@ _STATUS_AFTER_RE = re.compile(
 )
 
 
+# "peaks ~20/s", "at peak 300 a minute", "spikes to 50/s": the highest rate, not the average.
+_PEAK_BEFORE_RE = re.compile(
+    r"\b(?:peaks?|peaking|at\s+peak|max(?:imum)?|spikes?|spiking|bursts?)\b"
+    r"(?:\s+(?:of|at|to|around|about|up\s+to|near))?[\s:=~]*$",
+    re.I,
+)
+
+
 def _is_status_code(n: Number, before: str, after: str) -> bool:
     """An HTTP error status ("a 529", "500 errors", "got a 429"), not a count of anything."""
     if not re.fullmatch(r"[45]\d\d", n.raw.strip()):
@@ -294,6 +306,11 @@ def _classify(n: Number, text: str) -> None:
         qual = m.group("qual")
         if qual.strip():
             n.part = _first_part(qual)
+        p = _PERIOD_RE.match(text[n.unit_end : n.unit_end + 30])
+        if p and n.value >= 100_000:
+            # "~40M output tokens/day", "2B input tok a month": a total over a period, not
+            # the size of one request.
+            n.kind, n.per, n.unit_end = "token_total", _period_unit(p), n.unit_end + p.end()
         return
     m = re.match(r"^[\s-]*(?:turns?|rounds?|exchanges?)\b", after, re.I)
     if m:
@@ -323,6 +340,10 @@ def _classify(n: Number, text: str) -> None:
     if re.match(r"^\s*words?\b", after, re.I):
         n.kind = "words"
         return
+    why = aside_reason(before, after, zero=n.value == 0)
+    if why:
+        n.kind, n.aside = "aside", why  # "2 what-ifs", "a blog said 1.39": named, not priced
+        return
     if _is_status_code(n, before, after):
         n.kind = "status"  # "a 529", "500 errors": an HTTP status sizes nothing
         return
@@ -336,6 +357,9 @@ def _classify(n: Number, text: str) -> None:
     m = _COUNT_AFTER_RE.match(after)
     if m and _is_size_label(n, m.group(0), text[n.end + m.end() : n.end + m.end() + 40]):
         return  # "2.5k prompt / 400 out": a size with its label, left for _assign
+    if m and _PER_THING_RE.match(text[n.end + m.end() : n.end + m.end() + 40]):
+        n.kind = "per_thing"  # "~10 qs per contract": no volume alone; the guard asks
+        return
     if m:
         n.kind, n.unit_end = "count", n.end + m.end()
         p = _PERIOD_RE.match(text[n.unit_end : n.unit_end + 40])
@@ -349,7 +373,19 @@ def _classify(n: Number, text: str) -> None:
     p = _PERIOD_RE.match(after[:40])
     if p:
         n.kind, n.per, n.unit_end = "volume", _period_unit(p), n.end + p.end()
-        return
+    if n.kind == "volume" and _PEAK_BEFORE_RE.search(before[-25:]):
+        n.kind = "peak"  # "avg ~5/s (peaks ~20/s)": the bill follows the average
+
+
+# A count per thing other than a period or a person ("10 qs per contract", "5 calls per ticket"):
+# without the number of things it is no volume, so the tutor asks rather than guess.
+_PER_THING_RE = re.compile(
+    r"^\s*(?:per|each|every|a)\s+(?!(?:nightly|daily|hourly|weekly|monthly|overnight)\b)"
+    r"(?!(?:second|sec|minute|min|hour|hr|day|night|week|wk|month|mo|"
+    r"year|yr|business|working|weekday|user|customer|person|employee|member|seat|agent|student|"
+    r"learner|subscriber|account|session)s?\b)(?!request|call|message|query)[a-z]+",
+    re.I,
+)
 
 
 # After a count of how often something is said or done, never a size: "4 different ways",
@@ -426,7 +462,8 @@ def _part_for(n: Number, text: str) -> str | None:
         re.I,
     )
     rest = after[m.end() :] if m else after
-    rest = re.split(r"[,.;:!?\n]|\band\b|\bwith\b|\bplus\b|\d", rest, maxsplit=1)[0]
+    # "tools 1.8k tok + sys 2.2k": a label past a "+" belongs to the next number.
+    rest = re.split(r"[,.;:!?\n+&]|\band\b|\bwith\b|\bplus\b|\d", rest, maxsplit=1)[0]
     part_match = _PART_RE.match(rest) or (
         _PART_RE.match(rest.split(" ", 1)[1]) if " " in rest.strip() else None
     )
@@ -442,7 +479,10 @@ _NOT_COUNTS = ("system", "tools", "examples", "documents", "history", "output", 
 # "in" right after a number is the input ("900 in / 120 out", "2k in and 300 out"), unless it
 # starts a phrase ("500 tokens in the system prompt").
 _IN_LABEL_RE = re.compile(
-    r"^[ \t]*in\b[ \t]*(?:[,.;:!?)/+&]|and\b|w/|with\b|each\b|per\b|tokens?\b|$)", re.I
+    r"^[ \t]*in\b[ \t]*(?:[,.;:!?)/+&]|and\b|w/|with\b|each\b|per\b|tokens?\b|$"
+    # "1.2k in 300 out": the output's size follows with no separator.
+    r"|~?\s*\d[\d,.]*\s?[km]?\s*(?:out|output|back)\b)",
+    re.I,
 )
 # Slots a bare number may take from the label after it even when the message never says
 # "tokens": nobody counts "600 sys" or "20 out" in anything else.
@@ -471,6 +511,7 @@ def _part_right_after(n: Number, text: str) -> str | None:
 def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str]) -> None:
     pending = [f for f in expect if f in ("requests", "turns") or f in PART_LABELS]
     filled: dict[str, Number] = {}  # slot -> the number that filled it
+    peaks: list[Number] = []
     for n in numbers:
         if n.wordy and n.kind in ("bare", "count"):
             continue  # "one of the", "two things": not a quantity we need
@@ -538,6 +579,12 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
                 _refill(earlier, n, text, facts)
             if part in pending:
                 pending.remove(part)
+        elif n.kind == "peak":
+            peaks.append(n)
+        elif n.kind == "per_thing":
+            facts.bare.append(n)
+        elif n.kind == "token_total":
+            facts.token_totals.append(n)
         elif n.kind == "volume":
             _volume_from(n, n.per, facts)
             if "requests" in pending:
@@ -562,6 +609,8 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             facts.durations.append((n.value, n.per or "", n.start))
         elif n.kind == "bare":
             facts.bare.append(n)
+    _peaks(peaks, facts)
+    _shared_total_period(numbers, text, facts)
     # Bare numbers answer the follow-up question, in the order it asked.
     for n in list(facts.bare):
         if not pending:
@@ -577,6 +626,41 @@ def _assign(numbers: list[Number], text: str, facts: Facts, expect: Sequence[str
             facts.parts[want] = n.whole
     if expect and "requests" in expect and facts.requests is not None and facts.per is None:
         facts.per = "day"
+
+
+# "~2B input tok + 400M output tok a month": the first total takes the period of the second.
+_TOTALS_JOIN_RE = re.compile(r"^\s*(?:\+|&|,|and|plus)\s*~?\s*$", re.I)
+
+
+def _shared_total_period(numbers: list[Number], text: str, facts: Facts) -> None:
+    for n, nxt in itertools.pairwise(numbers):
+        if not (n.kind == "tokens" and n.value >= 100_000 and nxt.kind == "token_total"):
+            continue
+        if _TOTALS_JOIN_RE.match(text[n.unit_end : nxt.start]):
+            n.kind, n.per = "token_total", nxt.per
+            facts.token_totals.insert(facts.token_totals.index(nxt), n)
+            part = n.part or "input"
+            if facts.parts.get(part) == n.whole:
+                del facts.parts[part]
+            if n in facts.overwritten:
+                facts.overwritten.remove(n)  # a total, not a second size of one slot
+
+
+def _peaks(peaks: list[Number], facts: Facts) -> None:
+    """A peak rate is priced only when no average is given, and then it is said to be one."""
+    if not peaks:
+        return
+    shown = " and ".join(f"{n.raw.strip()} a {n.per}" for n in peaks)
+    if facts.requests is None:
+        _volume_from(peaks[0], peaks[0].per, facts)
+        note = f"Only a peak rate was given ({shown}): priced as if every hour ran at the peak, "
+        facts.volume_note = note + "an upper bound on the bill."
+        return
+    note = (
+        f"The peak of {shown} sizes rate limits and a queue, not the bill: the cost uses the "
+        "average rate."
+    )
+    facts.volume_note = f"{facts.volume_note} {note}" if facts.volume_note else note
 
 
 # "5 RAG chunks of ~600 tokens", "3 examples at 400 tokens each": a count of things, then the

@@ -53,8 +53,12 @@ LABELS: list[tuple[str, str]] = [
         r"turns?|text))?|usr(?:\s+msgs?)?",
     ),
     ("user", r"questions?|quer(?:y|ies)|messages?|msgs?"),
+    # "900 sys + 300 q": an engineer's shorthand for the question.
+    ("user", r"q"),
     ("user", r"feedback(?:\s+(?:entries|entry|items?))?|entries|entry|tickets?|emails?"),
     ("user", r"reviews?|comments?|posts?|snippets?|transcripts?"),
+    # "200 tok event", "~400 tok per line", "300 tok payload": the one item each request sends.
+    ("user", r"events?|payloads?|lines?|records?|rows?|items?"),
     ("output", r"outputs?|responses?|answers?|repl(?:y|ies)|completions?|generations?|generated"),
     ("output", r"back|out|max_tokens|tags?|labels?|verdicts?"),
     ("input", r"inputs?|prompts?|request\s+text"),
@@ -95,12 +99,15 @@ COUNT_NOUNS = (
     r"images?|pages?|files?|rows?|tasks?|summaries|classifications?|descriptions?|products?",
     r"reports?|interactions?|searches|times|hits|generations?|prs|pull\s+requests?|commits?",
     r"(?:test\s+)?cases|evals?|samples?|invoices?|receipts?|essays?|leads|resumes|transcripts?",
+    r"lines|log\s+lines|events|chunks|batches|contracts|claims|applications|listings|threads",
     # "~8k of these a day", "5,000 of those": the calls just pasted or described.
     r"these|those",
 )
 _COUNT_NOUNS = "|".join(COUNT_NOUNS)
 _COUNT_AFTER_RE = re.compile(
-    rf"^[ \t-]*(?:(?!tokens?\b)[a-z]+[ \t-]+){{0,2}}?(?:{_COUNT_NOUNS})\b", re.I
+    rf"^[ \t-]*(?:(?!tokens?\b|per\b|each\b|every\b|an?\b)[a-z]+[ \t-]+){{0,2}}?"
+    rf"(?:{_COUNT_NOUNS})\b",
+    re.I,
 )
 
 
@@ -116,3 +123,57 @@ def _first_part(window: str, *, last: bool = False) -> str | None:
     if not matches:
         return None
     return (matches[-1] if last else matches[0]).lastgroup
+
+
+# -- numbers that are not scenario figures --------------------------------------------------------
+# One row per way a message counts something other than the workload: (where the words sit,
+# "after" or "before" the number, a regex fragment, why it sizes nothing). Such a number is named
+# as ignored in the reply, never asked about and never priced.
+ASIDES: list[tuple[str, str, str]] = [
+    (
+        "after",
+        r"(?:more\s+)?(?:what[\s-]?ifs?|scenarios?|options?|alternatives?|variants?|follow[\s-]?ups?"
+        r"|questions?\s+(?:for\s+you|about\s+(?:this|it|that)))",
+        "it counts the questions you ask, not requests",
+    ),
+    (
+        "after",
+        r"(?:separate\s+|different\s+|distinct\s+)?(?:workloads?|use[\s-]?cases?|pipelines?)",
+        "it counts the workloads, and each is sized by its own figures",
+    ),
+    (
+        "after",
+        r"(?:consecutive|back[\s-]to[\s-]back|test|sample|trial|example)\s+(?:api\s+)?"
+        r"(?:calls?|requests?|runs?)",
+        "those are the calls you tried, not the volume",
+    ),
+    (
+        "after",
+        r"(?:cache\s+)?hits?\s+(?:per|a|each|every)\s+(?:request|call|message)",
+        "a hit rate is not a volume",
+    ),
+    (
+        "before",
+        r"\b(?:a\s+blog(?:\s+post)?|an?\s+article|someone|somebody|a\s+colleague|they|a\s+forum|"
+        r"a\s+tweet|i\s+read\s+(?:that|somewhere))\b[^.\n]{0,30}\b(?:said|says|claims?|claimed|"
+        r"reports?|reported|mentions?|mentioned|quotes?|quoted)\b[^.\n\d]{0,30}",
+        "it is a figure quoted from elsewhere, not your workload",
+    ),
+]
+# "cache_creation and cache_read are both always 0": a zero sizes nothing.
+_ZERO_BEFORE_RE = re.compile(r"\b(?:both|all|each|always|are|is|=|:)\s*(?:always\s+)?~?\s*$", re.I)
+_ASIDE_RES = [
+    (where, re.compile(rf"^[ \t-]*{p}\b" if where == "after" else rf"{p}~?\s*$", re.I), why)
+    for where, p, why in ASIDES
+]  # fmt: skip
+
+
+def aside_reason(before: str, after: str, zero: bool = False) -> str | None:
+    """Why a number sizes nothing ("2 what-ifs", "3 consecutive calls", "a blog said 1.39",
+    "both always 0"), or None when it may be a scenario figure."""
+    for where, pattern, why in _ASIDE_RES:
+        if pattern.search(after if where == "after" else before[-80:]):
+            return why
+    if zero and _ZERO_BEFORE_RE.search(before[-20:]):
+        return "a zero adds nothing to the bill"
+    return None

@@ -29,8 +29,14 @@ TIER_SPELLINGS: list[tuple[str, str]] = [
     ("mythos", r"mythos"),
 ]
 _TIER_WORDS = "|".join(p for _, p in TIER_SPELLINGS)
+# "claude-2.1", "claude-2", "claude-instant-1.2": older than every model in the price table.
+_PRE_TABLE_RE = re.compile(
+    rf"\bclaude[\s_-]*(?:instant[\s_-]*)?[12](?:[.\-]\d)?\b(?![\s_.-]*(?:\d|{_TIER_WORDS}))", re.I
+)
 _MODEL_RES = (
     re.compile(rf"\bclaude[\s_-]*{_VERSION}[\s_-]*(?:{_TIER_WORDS})\b(?:[\s_-]*\d{{8}}\b)?", re.I),
+    # "3.5 sonnet", "3.7 sonnet": a dotted version before the tier word (read as "sonnet 3.5").
+    re.compile(rf"(?<![\d.,])\d[.]\d[\s_-]*(?:{_TIER_WORDS})\b", re.I),
     re.compile(
         rf"\b(?:claude[\s_-]*)?(?:{_TIER_WORDS})\b"
         rf"(?:[\s_-]*{_VERSION}(?:[\s_-]*\d{{8}})?\b)?",
@@ -74,11 +80,18 @@ class ModelMention:
     model: Model | None  # None: no model in the table answers to the name
     tier: str | None = None  # set when a plain tier name ("Haiku") was resolved to the newest
     role: str | None = None  # baseline (the model in use), target, or None
+    pre_table: bool = False  # "claude-2.1": older than the table; `model` is its replacement
 
     @property
     def note(self) -> str | None:
         if self.model is None:
             return None
+        if self.pre_table:
+            return (
+                f'"{self.text}" is older than every model in the course price table and is '
+                f"retired (the API no longer serves it), so I priced today's Sonnet, "
+                f"{self.model.display_name}, in its place; name another model to compare."
+            )
         if self.tier:
             limited = " (limited availability)" if self.tier == "mythos" else ""
             return (
@@ -96,9 +109,16 @@ def find_models(text: str, table: PriceTable) -> list[ModelMention]:
     text = normalize(text)
     masked = text
     found: list[ModelMention] = []
+    for m in _PRE_TABLE_RE.finditer(masked):
+        sonnet = _newest(table, "sonnet")
+        found.append(ModelMention(m.group(0), m.start(), m.end(), sonnet, pre_table=True))
+        masked = _blank(masked, m.start(), m.end())
     for pattern in _MODEL_RES:
         for m in pattern.finditer(masked):
             name = m.group(0).strip(" _-")
+            version_first = re.match(r"(\d[.]\d)[\s_-]*(\w+)$", name)
+            if version_first:
+                name = f"{version_first.group(2)} {version_first.group(1)}"
             spelled = _spelled(name)
             key = re.sub(r"[\s_-]+", " ", spelled.lower()).removeprefix("claude ").strip()
             model, tier = table.find(spelled), None
@@ -125,6 +145,13 @@ def find_models(text: str, table: PriceTable) -> list[ModelMention]:
             masked = _blank(masked, m.start(), m.end())
     found.sort(key=lambda mm: mm.start)
     return found
+
+
+def _newest(table: PriceTable, tier: str) -> Model | None:
+    try:
+        return table.latest(tier)
+    except Exception:  # no current model of the tier
+        return None
 
 
 def order_models(mentions: Sequence[ModelMention]) -> list[ModelMention]:

@@ -40,6 +40,48 @@ _INTRO_RE = re.compile(
     re.I | re.S,
 )
 MIN_PASTED_WORDS = 15
+# A prompt between "---" lines (or after one "---" to the end of the message).
+_DASHES_RE = re.compile(
+    r"(?:\A|\n)[ \t]*-{3,}[ \t]*\n(?P<body>.+?)(?:\n[ \t]*-{3,}[ \t]*(?=\n|\Z)|\Z)", re.S
+)
+MIN_DASHED_WORDS = 8
+# Text that instructs a model: it speaks to "you" or opens a line with an imperative.
+_INSTRUCTS_RE = re.compile(
+    r"\b(?:you|your)\b|^\s*(?:answer|be|always|never|do|don't|respond|reply|use|explain|write|"
+    r"keep|return|act|summari[sz]e|classify|translate|read|list|include|avoid)\b",
+    re.I | re.M,
+)
+
+
+def _is_prose_prompt(block: str, *, min_words: int) -> bool:
+    """A block of instructions, not a list of figures: enough words, few of them numbers."""
+    words = block.split()
+    if len(words) < min_words or not _INSTRUCTS_RE.search(block):
+        return False
+    return sum(1 for w in words if re.search(r"\d", w)) <= len(words) // 10
+
+
+def _pasted_block(text: str) -> tuple[str, str] | None:
+    """A prompt pasted without quotes: between "---" lines, or as a paragraph of two or more
+    lines of instructions (or one after a line ending in a colon) beside the learner's words."""
+    m = _DASHES_RE.search(text)
+    if m:
+        body, meta = _split_meta(m.group("body"))
+        if _is_prose_prompt(body, min_words=MIN_DASHED_WORDS):
+            return body, _blank(text, m.start(), m.end()) + " " + meta
+    paragraphs = re.split(r"\n[ \t]*\n", text.strip())
+    if len(paragraphs) < 2:
+        return None
+    for i, paragraph in enumerate(paragraphs):
+        after_colon = i > 0 and paragraphs[i - 1].rstrip().endswith(":")
+        multi_line = len(paragraph.strip().splitlines()) >= 2
+        if (after_colon or multi_line) and _is_prose_prompt(paragraph, min_words=MIN_PASTED_WORDS):
+            body, meta = _split_meta(paragraph)
+            if not body:
+                continue
+            rest = [p for j, p in enumerate(paragraphs) if j != i]
+            return body, "\n\n".join([*rest, meta])
+    return None
 
 
 def extract_prompt(text: str, *, whole_if_unmarked: bool = False) -> tuple[str | None, str]:
@@ -59,6 +101,9 @@ def extract_prompt(text: str, *, whole_if_unmarked: bool = False) -> tuple[str |
         body, rest = _split_meta(m.group("body"))
         if body and len(body.split()) >= MIN_PASTED_WORDS:
             return body, m.group("intro") + " " + rest
+    block = _pasted_block(text)
+    if block is not None:
+        return block
     label = _PROMPT_LABEL_RE.search(text)
     search_from = label.end() if label else 0
     for pattern in _QUOTE_RES:

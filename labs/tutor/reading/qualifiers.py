@@ -85,6 +85,14 @@ BURSTS: list[str] = [
     rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:all\s+)?(?:within|in|inside|over)\s+"
     r"(?:~\s*|about\s+|around\s+|roughly\s+|under\s+|less\s+than\s+)?(?P<n>\d{1,3})\s*"
     r"(?P<unit>minutes?|mins?|m)\b)",
+    # "10 questions in a row within a few minutes": one burst, no window given (5 minutes read).
+    rf"\b{_BURST_NOUN}\b[^.?!\n,]{{0,20}}?\b(?P<span>(?:in\s+a\s+row|back[\s-]to[\s-]back|"
+    r"in\s+(?:one|a)\s+burst)(?:\s+(?:within|in|over)\s+(?:a\s+few|a\s+couple\s+of|few)\s+"
+    r"(?:minutes?|mins?))?)",
+    # Not "10 qs per contract within a few min": bursts per contract are many bursts a day.
+    rf"\b{_BURST_NOUN}\b(?![^.?!\n,]{{0,20}}?\bper\s+(?!min|minute|hour|day|burst)[a-z]+)"
+    rf"[^.?!\n,]{{0,20}}?\b(?P<span>(?:within|in|over)\s+(?:a\s+few|a\s+couple\s+of|few)\s+"
+    r"(?:minutes?|mins?))",
 ]
 _BURST_RES = [re.compile(p, re.I) for p in BURSTS]
 
@@ -102,10 +110,69 @@ def find_interval(text: str) -> tuple[int, int, int] | None:
     return None
 
 
+# Spend caps and budgets: "is the $1k/mo cap going to bite?", "our spend limit is $500/month",
+# "budget of $2k a month". Each row is a pattern with the amount in groups `num` and `scale` and
+# an optional period in `per`; a new phrasing is a new row.
+_MONEY = r"\$\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>k|m)?\b"
+_CAP_PER = (
+    r"(?:\s*(?:/\s*|per\s+|a\s+|an\s+|each\s+)(?P<per>mo(?:nth)?|day|d|yr|year|week|wk)s?\b"
+    r"|\s+(?P<adverb>monthly|daily|yearly|weekly))?"
+)
+_CAP_WORDS = (
+    r"(?:(?:spend(?:ing)?\s+)?(?:cap|limit|ceiling|budget)s?|max(?:imum)?\s+spend|spend\s+limit)"
+)
+CAPS: list[str] = [
+    rf"{_MONEY}{_CAP_PER}\s+(?:(?:hard|soft|monthly|daily|spend(?:ing)?|budget)\s+)*{_CAP_WORDS}\b",
+    rf"\b{_CAP_WORDS}\s+(?:is|of|at|=|:|set\s+(?:to|at))?\s*(?:about\s+|~\s*)?{_MONEY}{_CAP_PER}",
+]
+_CAP_RES = [re.compile(p, re.I) for p in CAPS]
+_CAP_UNITS = {"mo": "month", "month": "month", "monthly": "month", "day": "day", "d": "day",
+              "daily": "day"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A spend cap the message names: an amount per day or month (a month when unsaid)."""
+
+    amount: Decimal
+    per: str
+
+
+def find_caps(text: str) -> list[Cap]:
+    """The spend caps and budgets in `text`, in order; a cap per year or week is not read."""
+    found: list[Cap] = []
+    for pattern in _CAP_RES:
+        for m in pattern.finditer(text):
+            word = (m.group("per") or m.group("adverb") or "month").lower()
+            per = _CAP_UNITS.get(word)
+            if per is None:
+                continue
+            amount = Decimal(m.group("num").replace(",", ""))
+            amount *= {"k": 1_000, "m": 1_000_000}.get((m.group("scale") or "").lower(), 1)
+            if all(c.amount != amount for c in found):
+                found.append(Cap(amount, per))
+    return found
+
+
+# "a one-off backfill of 1.2M tickets", "re-tag our 300k archived docs once": a counted job run
+# once, not a daily volume.
+ONE_OFF_JOB_RE = re.compile(
+    r"\bone[\s-]?off\b|\bone[\s-]time\b|\bback[\s-]?fill|\bjust\s+once\b|\bonly\s+once\b|"
+    r"\bmigrat(?:e|ion|ing)\b|\bhistorical\b|\barchived?\b|\bre-?process(?:ing)?\s+(?:all|the\s+"
+    r"whole|our|every)\b",
+    re.I,
+)
+
+# "a few minutes", "in a row": a burst short enough to fit one 5-minute cache lifetime.
+_BURST_DEFAULT_MINUTES = 5
+
+
 def find_burst(text: str) -> tuple[int, int, int] | None:
     """(minutes a burst of requests fits in, start, end of that phrase), or None."""
     for pattern in _BURST_RES:
         m = pattern.search(text)
+        if m and "n" not in pattern.groupindex:
+            return _BURST_DEFAULT_MINUTES, m.start("span"), m.end("span")
         if m and int(m.group("n")) > 0:
             return _minutes(m), m.start("span"), m.end("span")
     return None

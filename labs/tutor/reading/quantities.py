@@ -131,12 +131,15 @@ class Number:
     start: int
     end: int
     raw: str
-    kind: str = "bare"  # tokens, count, volume, pct, factor, money, turns, users, duration, bare
+    kind: str = (
+        "bare"  # tokens, count, volume, pct, factor, money, turns, users, duration, aside, bare
+    )
     part: str | None = None  # for tokens: tools, system, ..., output, input, summary
     per: str | None = None  # for volume: the period unit as written (day, hour, week...)
     unit_end: int = 0  # where the unit words end
     wordy: bool = False  # written in words ("ten") without a scale word
     approximate: bool = False
+    aside: str | None = None  # for an aside: why it sizes nothing ("it counts the questions")
 
     @property
     def whole(self) -> int:

@@ -39,6 +39,7 @@ class Usage:
     write_5m: int | None = None
     write_1h: int | None = None
     service_tier: str | None = None
+    batch_result: bool = False  # read from a Message Batches results line
     # Read from stream events (`message_start`, `message_delta`): the last cumulative values.
     streamed: bool = False
     start: int = 0
@@ -60,6 +61,9 @@ class Usage:
 
 # A streamed call: `message_start` opens it and each `message_delta` repeats its usage as a
 # running total, so the last value of a field is the call's count (adding them double-counts).
+# A line of a Message Batches results file: `{"custom_id": ..., "result": {"type": ...`. Its
+# usage was billed at the batch price even when the line carries no `service_tier`.
+_BATCH_RESULT_RE = re.compile(r"[\"']custom_id[\"']\s*:[^\n]*?[\"']result[\"']\s*:\s*\{", re.I)
 _STREAM_START_RE = re.compile(r"\bmessage_start\b")
 _STREAM_EVENT_RE = re.compile(r"\bmessage_(?:start|delta)\b")
 
@@ -83,6 +87,9 @@ def find_usages(text: str) -> list[Usage]:
         for usage in usages:
             usage.service_tier = tier.group("tier").lower()
             usage.spans = (*usage.spans, (tier.start(), tier.end()))
+    elif _BATCH_RESULT_RE.search(text):
+        for usage in usages:
+            usage.service_tier, usage.batch_result = "batch", True
     return usages
 
 
