@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from authoring.concepts import concept_snapshot, export_concepts, sync_concepts
 from authoring.history import latest_revision, object_label, record_revision
 from authoring.models import PRICES_ID, Kind, Revision
 from authoring.pricing import course_today, current_price_table
@@ -20,7 +21,7 @@ from courses.content import ContentError, SyncReport, load_course, sync_course
 from courses.export import export_course
 from courses.models import Lesson
 from labs.calculator import PriceTable, PriceTableError, load_price_table
-from labs.models import Lab
+from labs.models import Concept, Lab
 from quizzes.models import Choice, Question, Quiz
 
 PRICE_FILE = "pricing.yaml"
@@ -66,6 +67,8 @@ def _owner(obj: Any) -> tuple[str, int] | None:
         return Kind.QUIZ, obj.question.quiz_id
     if isinstance(obj, Lab):
         return Kind.LAB, obj.pk
+    if isinstance(obj, Concept):
+        return Kind.CONCEPT, obj.pk
     return None  # modules are edited in the files only
 
 
@@ -78,6 +81,8 @@ def _snapshot(kind: str, object_id: int) -> dict:
         return lesson_snapshot(Lesson.objects.get(pk=object_id))
     if kind == Kind.QUIZ:
         return quiz_snapshot(Quiz.objects.get(pk=object_id))
+    if kind == Kind.CONCEPT:
+        return concept_snapshot(Concept.objects.get(pk=object_id))
     return lab_snapshot(Lab.objects.get(pk=object_id))
 
 
@@ -105,6 +110,8 @@ def _compared_owners(module_slugs: list[str]) -> set[tuple[str, int]]:
     owners = {(Kind.LESSON, pk) for pk in lessons.values_list("pk", flat=True)}
     owners |= {(Kind.QUIZ, pk) for pk in quizzes.values_list("pk", flat=True)}
     owners |= {(Kind.LAB, pk) for pk in labs.values_list("pk", flat=True)}
+    concepts = Concept.objects.filter(lesson__module__slug__in=module_slugs)
+    owners |= {(Kind.CONCEPT, pk) for pk in concepts.values_list("pk", flat=True)}
     return owners
 
 
@@ -122,6 +129,8 @@ def sync_from_files(content_dir: Path, *, force: bool = False) -> SyncReport:
             conflicts.append(found)
         report = sync_course(modules)
         owners = {owner for obj in report.changed_objects if (owner := _owner(obj))}
+        concepts = set(sync_concepts(content_dir, report))
+        owners |= concepts
         conflicts += [found for kind, pk in sorted(owners) if (found := _conflict(kind, pk))]
         if conflicts and not force:
             raise SyncConflict(conflicts)  # leaves the atomic block: nothing is written
@@ -132,6 +141,8 @@ def sync_from_files(content_dir: Path, *, force: bool = False) -> SyncReport:
             )  # fmt: skip
             (report.created if latest is None else report.updated).append("price table")
         for kind, pk in sorted(owners):
+            if kind == Kind.CONCEPT and not Concept.objects.filter(pk=pk).exists():
+                continue  # deleted from the files: its history stays, with nothing to add
             record_revision(
                 kind, pk, _snapshot(kind, pk), user=None, source=Revision.Source.FILES,
                 note="Loaded from content/", in_files=True,
@@ -146,7 +157,7 @@ def sync_from_files(content_dir: Path, *, force: bool = False) -> SyncReport:
 def export_to_files(content_dir: Path) -> list[Path]:
     """Write the published course and price table to content/; return the files that changed.
     Afterwards every published version is in the files."""
-    written = export_course(content_dir)
+    written = export_course(content_dir) + export_concepts(content_dir)
     table = current_price_table()
     path = content_dir / PRICE_FILE
     old_text = path.read_text(encoding="utf-8") if path.exists() else ""

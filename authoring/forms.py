@@ -7,6 +7,7 @@ import yaml
 from django import forms
 from django.http import QueryDict
 
+from authoring.concepts import MAX_QUESTIONS
 from authoring.quizzes import MAX_OPTIONS, letter
 from config.params import BadParameter, IsoDateField, WholeNumberField, parse_id, parse_int
 from courses.content import TEST_SLOTS
@@ -146,6 +147,72 @@ class LabForm(forms.Form):
     @staticmethod
     def lenient_data(post: QueryDict) -> dict:
         return {name: post.get(name, "") for name in LabForm.base_fields}
+
+
+class ConceptForm(forms.Form):
+    """One concept of the concept base. The section is chosen from the lesson's headings, so
+    the tutor's link always lands on a heading the page has."""
+
+    slug = forms.SlugField(
+        max_length=50, help_text="Lowercase words joined by dashes, unique in the concept base."
+    )
+    title = forms.CharField(max_length=200, help_text="Phrased as the question it answers.")
+    section = forms.ChoiceField(label="Lesson section", choices=())
+    questions = forms.CharField(
+        label="Sample questions",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"One per line, at most {MAX_QUESTIONS}, typed the way engineers type them "
+        "(terse, abbreviated, misspelt, or full sentences). The tutor finds the concept by them.",
+    )
+    keywords = forms.CharField(
+        required=False, help_text="Separated by commas: the words that mark the topic."
+    )
+    answer = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10, "class": "editor-text"}),
+        help_text="2 to 5 plain sentences in Markdown. Living numbers: "
+        "<code>{{ price MODEL FIELD }}</code> and <code>{{ model MODEL FIELD }}</code>, filled "
+        "in from the price table when the tutor answers.",
+    )
+
+    def __init__(
+        self, *args: Any, sections: list[tuple[str, str]], preview_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", "Choose a heading"), *sections]
+        _live_preview(self, preview_url, "#preview", ["title", "section", "answer"])
+
+    def clean_questions(self) -> list[str]:
+        questions = lines(self.cleaned_data["questions"])
+        if len(questions) > MAX_QUESTIONS:
+            raise forms.ValidationError(
+                f"Keep to {MAX_QUESTIONS} sample questions; there are {len(questions)}."
+            )
+        return questions
+
+    def clean_keywords(self) -> list[str]:
+        return split_keywords(self.cleaned_data["keywords"])
+
+    @staticmethod
+    def initial_from(data: dict) -> dict:
+        return {
+            **data,
+            "questions": "\n".join(data["questions"]),
+            "keywords": ", ".join(data["keywords"]),
+        }
+
+    @staticmethod
+    def lenient_data(post: QueryDict, also: list[str]) -> dict:
+        """Draft data from whatever was posted, for previews and "try it"."""
+        return {
+            "slug": post.get("slug", ""), "section": post.get("section", ""), "also": also,
+            "title": post.get("title", ""), "questions": lines(post.get("questions", "")),
+            "keywords": split_keywords(post.get("keywords", "")), "answer": post.get("answer", ""),
+        }  # fmt: skip
+
+
+def split_keywords(text: str) -> list[str]:
+    return [word.strip() for word in text.replace("\n", ",").split(",") if word.strip()]
 
 
 class QuizForm(forms.Form):

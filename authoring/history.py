@@ -136,6 +136,11 @@ def object_label(kind: str, object_id: int) -> str:
 
     if kind == Kind.PRICES:
         return "Price table"
+    if kind == Kind.CONCEPT:
+        from labs.models import Concept
+
+        concept = Concept.objects.filter(pk=object_id).first()
+        return f"Concept: {concept.title}" if concept else f"Concept #{object_id}"
     if kind == Kind.LESSON:
         lesson = Lesson.objects.filter(pk=object_id).first()
         return f"Lesson {lesson.order}: {lesson.title}" if lesson else f"Lesson #{object_id}"

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     QUIZ = "quiz", "Quiz"
     LAB = "lab", "Lab"
     PRICES = "prices", "Price table"
+    CONCEPT = "concept", "Concept"
 
 
 # The price table is one object: its drafts and revisions use this object id.

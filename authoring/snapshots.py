@@ -71,6 +71,10 @@ def snapshot_text(kind: str, data: dict) -> str:
         return quiz_text(data)
     if kind == Kind.LAB:
         return lab_text(data)
+    if kind == Kind.CONCEPT:
+        from authoring.concepts import concept_yaml  # it needs history, which needs this module
+
+        return concept_yaml(data)
     return prices_yaml(data)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from authoring.views import dashboard, history, labs, lessons, prices, quizzes
+from authoring.views import concepts, dashboard, history, labs, lessons, prices, quizzes
 
 app_name = "authoring"
 urlpatterns = [
@@ -10,6 +10,12 @@ urlpatterns = [
     path("lessons/<int:pk>/as-learner/", lessons.lesson_as_learner, name="lesson_as_learner"),
     path("lessons/<int:pk>/publish/", lessons.lesson_publish, name="lesson_publish"),
     path("lessons/<int:pk>/discard/", lessons.lesson_discard, name="lesson_discard"),
+    path("lessons/<int:pk>/concepts/", concepts.concept_list, name="concepts"),
+    path("concepts/<int:pk>/", concepts.concept_edit, name="concept"),
+    path("concepts/<int:pk>/preview/", concepts.concept_preview, name="concept_preview"),
+    path("concepts/<int:pk>/try/", concepts.concept_try, name="concept_try"),
+    path("concepts/<int:pk>/publish/", concepts.concept_publish, name="concept_publish"),
+    path("concepts/<int:pk>/discard/", concepts.concept_discard, name="concept_discard"),
     path("quizzes/<int:pk>/", quizzes.quiz_edit, name="quiz"),
     path("quizzes/<int:pk>/questions/<slug:key>/", quizzes.question_edit, name="question"),
     path(

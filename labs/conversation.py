@@ -10,9 +10,11 @@ from typing import Any
 
 from django.conf import settings
 
+from labs.concept_base import published_concept_base
 from labs.models import Lab, Message
 from labs.tutor import ToolCall, Turn, open_test
 from labs.tutor import answer as tutor_answer
+from labs.tutor.concepts import using_concept_base
 
 OFFLINE_LABEL = "Offline tutor: answers computed by the course calculator"
 
@@ -78,7 +80,10 @@ def run_turn(
             else "",
         )
     if offline or reason:
-        reply = tutor_answer(lab.engine, text, history, table)
+        # The published concept base, from the database: an instructor's publish reaches the
+        # next answer.
+        with using_concept_base(published_concept_base()):
+            reply = tutor_answer(lab.engine, text, history, table)
         # The tutor writes its whole text at once: publish it before the cards are stored, the
         # same way Claude's text is, so the page shows it as soon as it exists and Stop works.
         stopped = on_text is not None and not on_text(reply.text)

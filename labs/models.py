@@ -174,3 +174,35 @@ class EvalRun(models.Model):
     @property
     def pass_rate(self) -> int:
         return round(100 * self.right / self.total) if self.total else 0
+
+
+class Concept(models.Model):
+    """One entry of the concept base: a short answer to a question learners ask about an idea.
+
+    It lives in `labs`, not `courses`, because its one reader is the offline tutor (labs/tutor):
+    a lesson page never shows it. The foreign key then points down the app order (labs stands
+    on courses), where a `courses.Concept` read by the tutor would make courses serve labs.
+    Loaded from content/modules/<module>/concepts/<lesson>.yaml by sync_content, edited in the
+    app (authoring/concepts.py), written back by export_content.
+    """
+
+    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="concepts")
+    slug = models.SlugField(unique=True)
+    # The place in its lesson's file, so export writes the concepts back in the same order.
+    order = models.PositiveSmallIntegerField()
+    section = models.CharField(max_length=120, blank=True, help_text="A heading id of the lesson")
+    title = models.CharField(max_length=200)
+    questions = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    answer = models.TextField(help_text="Markdown with living numbers")
+    # Other lessons' headings that teach the idea too: "lesson-slug#heading-id".
+    also = models.JSONField(default=list, blank=True)
+    # The tutor's cached index is keyed on the newest of these (and the count): saving a row,
+    # at a publish or a sync, is what tells every process to rebuild it.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["lesson__module__slug", "lesson__slug", "order"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -143,11 +143,16 @@ def course_sources() -> list:
 @pytest.fixture
 def course(db: None, course_sources: list) -> object:
     """Module 7 loaded into the test database; returns the Module."""
-    from courses.content import sync_course
+    from django.conf import settings
+
+    from authoring.concepts import sync_concepts
+    from courses.content import SyncReport, sync_course
     from courses.models import Module
 
     if not Module.objects.filter(slug="cost-optimization").exists():
         sync_course(course_sources)
+        # The concept base the offline tutor answers from in a lab turn (labs.concept_base).
+        sync_concepts(settings.CONTENT_DIR, SyncReport())
     return Module.objects.get(slug="cost-optimization")
 
 

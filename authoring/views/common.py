@@ -23,6 +23,8 @@ def editor_url(kind: str, object_id: int) -> str:
         return reverse("authoring:lesson", args=[object_id])
     if kind == Kind.QUIZ:
         return reverse("authoring:quiz", args=[object_id])
+    if kind == Kind.CONCEPT:
+        return reverse("authoring:concept", args=[object_id])
     if kind == Kind.LAB:
         slug = Lab.objects.values_list("slug", flat=True).get(pk=object_id)
         return reverse("authoring:lab", args=[slug])

@@ -15,10 +15,10 @@ from authoring.models import PRICES_ID, Kind, Revision
 from authoring.views.common import done, editor_url
 from config.params import parse_id
 from courses.models import Lesson
-from labs.models import Lab
+from labs.models import Concept, Lab
 from quizzes.models import Quiz
 
-MODELS = {Kind.LESSON: Lesson, Kind.QUIZ: Quiz, Kind.LAB: Lab}
+MODELS = {Kind.LESSON: Lesson, Kind.QUIZ: Quiz, Kind.LAB: Lab, Kind.CONCEPT: Concept}
 
 
 def _get_object(kind: str, object_id: int) -> tuple[str, int]:

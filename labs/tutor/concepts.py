@@ -1,8 +1,11 @@
 """The concept base: short answers to the questions learners ask about the lessons' ideas.
 
-Content lives in `content/modules/<module>/concepts/<lesson>.yaml` (format in that folder's
-README); answers may hold living numbers (`{{ price MODEL FIELD }}`), filled in from the price
-table the tutor is given, so a price change reaches the answers at once.
+Content starts in `content/modules/<module>/concepts/<lesson>.yaml` (format in that folder's
+README), which sync_content loads into `labs.Concept` for instructors to edit: a lab turn answers
+from the published rows (labs/concept_base.py, set with `using_concept_base`), a direct call to
+the tutor with no database from the files. Answers may hold living numbers
+(`{{ price MODEL FIELD }}`), filled in from the price table the tutor is given, so a price change
+reaches the answers at once.
 
 Retrieval is BM25 (the `bm25s` library: a well-kept, tested implementation; 64 short documents
 need no database index, and one in-memory ranker serves SQLite and PostgreSQL alike) over each
@@ -16,6 +19,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -308,8 +314,28 @@ def _base_for(content_dir: str, stamp: tuple[Any, ...]) -> ConceptBase:
     return ConceptBase(load_concepts(Path(content_dir)))
 
 
+# The base the tutor answers from in this turn. `labs.conversation.run_turn` (every turn a learner,
+# an instructor's trial or `manage.py lab` asks) sets the published base from the database
+# (labs/concept_base.py); a direct call to the tutor with none set, as the offline golden
+# evaluation makes without a database, reads the files.
+_current: ContextVar[ConceptBase | None] = ContextVar("concept_base", default=None)
+
+
+@contextmanager
+def using_concept_base(base: ConceptBase) -> Iterator[ConceptBase]:
+    token = _current.set(base)
+    try:
+        yield base
+    finally:
+        _current.reset(token)
+
+
 def concept_base(content_dir: Path | None = None) -> ConceptBase:
-    """The concept base for `content_dir`, rebuilt when a concept file changes."""
+    """The base set by `using_concept_base`; otherwise the one in `content_dir`'s files,
+    rebuilt when a concept file changes."""
+    current = _current.get()
+    if current is not None and content_dir is None:
+        return current
     if content_dir is None:
         from django.conf import settings
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def example_urls(course: object) -> list[str]:
     from courses.models import Lesson
-    from labs.models import Lab
+    from labs.models import Concept, Lab
 
     lesson = Lesson.objects.get(slug="token-economics")
     quiz = lesson.quiz
@@ -21,8 +21,9 @@ def example_urls(course: object) -> list[str]:
         "history": ["lesson", lesson.pk], "revision": ["lesson", lesson.pk, 1],
         "restore": ["lesson", lesson.pk, 1],
         "question": [quiz.pk, "te-q1"], "question_move": [quiz.pk, "te-q1"],
-        "question_remove": [quiz.pk, "te-q1"],
+        "question_remove": [quiz.pk, "te-q1"], "concepts": [lesson.pk],
     }  # fmt: skip
+    concept = Concept.objects.filter(lesson=lesson).first()
     urls = []
     for pattern in urlpatterns:
         name = pattern.name
@@ -32,6 +33,8 @@ def example_urls(course: object) -> list[str]:
             urls.append(reverse(f"authoring:{name}", args=[lesson.pk]))
         elif name.startswith("quiz"):
             urls.append(reverse(f"authoring:{name}", args=[quiz.pk]))
+        elif name.startswith("concept"):
+            urls.append(reverse(f"authoring:{name}", args=[concept.pk]))
         elif name.startswith("lab"):
             urls.append(reverse(f"authoring:{name}", args=[lab.slug]))
         else:

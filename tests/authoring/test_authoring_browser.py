@@ -109,3 +109,29 @@ def test_the_preview_follows_the_editor_scroll_position(page, course, artifacts_
     assert box["y"] < view["y"] + view["height"]
     page.screenshot(path=artifacts_dir / "authoring-preview-follows.png")
     assert errors == []  # and the CSP let the script run
+
+
+def test_an_instructor_tries_a_question_and_previews_a_concept_in_the_browser(
+    page, live_server, course, artifacts_dir
+):
+    from labs.models import Concept
+
+    make_instructor(make_user("ines_concepts"))
+    concept = Concept.objects.get(slug="what-prompt-caching-stores")
+    log_in(page, "ines_concepts")
+    page.goto(reverse("authoring:concept", args=[concept.pk]))
+    page.evaluate("window.stillHere = true")  # gone if the page reloads
+
+    # Unsaved keywords count in the try-it box (htmx sends the editor's fields along).
+    page.fill("#id_keywords", page.input_value("#id_keywords") + ", purple elephant")
+    page.fill("#try-question", "purple elephant")
+    page.click("button:has-text('Find the concept')")
+    tried = page.locator("#tried")
+    tried.get_by_text("this concept").wait_for()
+    assert concept.title in tried.inner_text() and "Runner-up" in tried.inner_text()
+
+    page.fill("#id_answer", "Kept warm for five minutes. Checked in the browser.")
+    page.locator("#preview").get_by_text("Checked in the browser.").wait_for()
+    assert "Read more in" in page.locator("#preview").inner_text()
+    assert page.evaluate("window.stillHere === true")
+    page.screenshot(path=artifacts_dir / "authoring-concept-editor.png", full_page=True)

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from authoring.concepts import check_concept_files
 from authoring.files import SyncConflict, read_price_file, sync_from_files
 from courses.content import ContentError, check_tests_kept, load_course
 from courses.models import Module
@@ -41,7 +42,10 @@ class Command(BaseCommand):
             if check:
                 modules = load_course(folder, read_price_file(folder))
                 check_tests_kept(modules)
-                self.stdout.write(f"content is valid: {len(modules)} module(s)")
+                concepts = check_concept_files(folder)
+                self.stdout.write(
+                    f"content is valid: {len(modules)} module(s), {concepts} concept(s)"
+                )
                 return
             report = sync_from_files(folder, force=force)
         except (ContentError, SyncConflict) as exc:
