@@ -14,6 +14,7 @@ from typing import Any
 from authoring.drafts import AuthoringError
 from courses.content import glossary_markdown, identical_options
 from courses.models import Lesson
+from courses.navigation import content_changed
 from courses.rendering import (
     CALC_FENCE,
     SHORTCODE,
@@ -320,6 +321,9 @@ def rerender_course(table: PriceTable) -> int:
         ):
             Lab.objects.filter(pk=lab.pk).update(task_html=task, greeting_html=greeting)
             written += 1
+    if written:
+        # update() sends no signal: retire the content cached for the old texts here.
+        content_changed()
     if problems:
         raise AuthoringError(problems)
     return written

@@ -5,6 +5,7 @@ and sends lab messages (the offline tutor answers through the Celery worker). Th
 nothing: run the server and a worker first (see BENCHMARKS.md for the exact commands), then
 
     .venv/bin/python bench/load.py --base http://127.0.0.1:8400 --learners 200 --seconds 60
+    .venv/bin/python bench/load.py ... --rate 60    # paced: 60 requests a second in all
 
 It prints requests per second, median and 95th percentile latency per page, errors, and the
 audit: every answer, submitted attempt and lab message the clients saw succeed is in the
@@ -14,6 +15,7 @@ database exactly once, and every lab message got exactly one reply.
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import statistics
@@ -34,6 +36,7 @@ CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 SETUP = """
 import json
+import os
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
@@ -51,6 +54,7 @@ print(json.dumps(keys))
 
 AUDIT = """
 import json
+import os
 from django.db.models import Count
 from quizzes.models import Answer, Attempt
 from labs.models import Message
@@ -73,14 +77,40 @@ print(json.dumps({
 """.replace("{u}", "username__startswith='load'")
 
 
+class Pacer:
+    """Spaces requests evenly at `rate` per second over all learners (None: no pacing), so that
+    latency can be measured at a given load rather than at saturation. A request that comes
+    when its slot has passed goes at once; the next slot is counted from then, so a stall
+    does not turn into a burst."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.interval = 1 / rate if rate else 0.0
+        self.next = time.monotonic()
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        slot = max(self.next, now)
+        self.next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
 class Stats:
-    def __init__(self) -> None:
+    def __init__(self, pacer: Pacer | None = None) -> None:
+        self.pacer = pacer or Pacer(None)
+        self.deadline = float("inf")
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.done = defaultdict(int)  # what the clients saw succeed
 
     async def call(self, client: httpx2.AsyncClient, label: str, method: str, url: str,
                    ok: tuple[int, ...] = (200, 302), **kwargs: object) -> httpx2.Response | None:  # fmt: skip
+        await self.pacer.wait()  # latency counts from when the request is sent
+        if self.pacer.interval and time.monotonic() > self.deadline:
+            # Paced, a learner's queued requests would run long past the end: stop here.
+            return None
         started = time.perf_counter()
         try:
             response = await client.request(method, url, **kwargs)
@@ -182,19 +212,31 @@ async def main() -> None:
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--drain", type=float, default=120, help="max seconds to wait for replies")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="requests per second over all learners (default: as fast as served)",
+    )
     args = parser.parse_args()
     sessions = json.loads(manage_shell(SETUP.format(n=args.learners)))
-    stats = Stats()
+    stats = Stats(Pacer(args.rate))
     started = time.monotonic()
     deadline = started + args.seconds
+    stats.deadline = deadline
     await asyncio.gather(
         *(learner(args.base, s, stats, deadline, i) for i, s in enumerate(sessions))
     )
     elapsed = time.monotonic() - started
     total = sum(len(v) for v in stats.latency.values())
-    print(
-        f"{args.learners} learners, {elapsed:.0f} s, {total} requests, {total / elapsed:.1f} req/s"
-    )
+    paced = f", paced at {args.rate:g} req/s" if args.rate else ""
+    print(f"{args.learners} learners, {elapsed:.0f} s, {total} requests, "
+          f"{total / elapsed:.1f} req/s ({total / elapsed / (os.cpu_count() or 1):.1f} per core)"
+          f"{paced}")  # fmt: skip
+    every = [v for values in stats.latency.values() for v in values]
+    if every:
+        print(f"all requests: median {statistics.median(every) * 1000:.0f} ms, "
+              f"p95 {pct(every, 0.95) * 1000:.0f} ms")  # fmt: skip
     print(f"{'page':<16}{'n':>7}{'median ms':>11}{'p95 ms':>9}")
     for label, values in sorted(stats.latency.items()):
         print(f"{label:<16}{len(values):>7}{statistics.median(values) * 1000:>11.0f}"

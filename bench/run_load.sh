@@ -3,9 +3,10 @@
 # filesystem broker) or on PostgreSQL + Redis:
 #   bash bench/run_load.sh embedded [learners] [seconds]
 #   bash bench/run_load.sh postgres [learners] [seconds]   # needs postgresql and redis-server
+#   bash bench/run_load.sh embedded 200 45 60               # paced at 60 requests a second
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:-embedded}; learners=${2:-200}; seconds=${3:-60}
+mode=${1:-embedded}; learners=${2:-200}; seconds=${3:-60}; rate=${4:-}
 work=$(mktemp -d /tmp/load-XXXX)
 export DEBUG=0 SECRET_KEY=load-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 VAR_DIR="$work" LOG_LEVEL=WARNING \
@@ -30,7 +31,8 @@ fi
   --log-level warning & pids+=($!)
 .venv/bin/celery -A config worker --loglevel WARNING --concurrency 2 >"$work/worker.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:8400/healthz >/dev/null && break; sleep 0.2; done
-.venv/bin/python bench/load.py --base http://127.0.0.1:8400 --learners "$learners" --seconds "$seconds"
+.venv/bin/python bench/load.py --base http://127.0.0.1:8400 --learners "$learners" --seconds "$seconds" \
+  ${rate:+--rate "$rate"}
 # A lesson page against a trivial view (/healthz) on the same server, in the same run.
 echo "--- lesson page vs trivial view, 200 sequential requests each"
 .venv/bin/python bench/page_latency.py http://127.0.0.1:8400

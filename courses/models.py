@@ -18,7 +18,14 @@ class Module(models.Model):
         return f"Module {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("courses:module", args=[self.slug])
+        # Kept on the instance, as for lessons: every page links the module more than once.
+        cached = self.__dict__.get("_url")
+        if cached is None or cached[0] != self.slug:
+            cached = self.__dict__["_url"] = (
+                self.slug,
+                reverse("courses:module", args=[self.slug]),
+            )
+        return cached[1]
 
 
 class Lesson(models.Model):
@@ -46,7 +53,13 @@ class Lesson(models.Model):
         return f"L{self.order} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("courses:lesson", args=[self.module.slug, self.slug])
+        # Kept on the instance: a page links each lesson of the cached course outline several
+        # times (navigation, steps, next and previous), and reverse() is not free.
+        key = (self.module.slug, self.slug)
+        cached = self.__dict__.get("_url")
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_url"] = (key, reverse("courses:lesson", args=list(key)))
+        return cached[1]
 
 
 class LessonProgress(models.Model):

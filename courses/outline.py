@@ -7,6 +7,7 @@ the page does not have.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 
@@ -49,6 +50,10 @@ class _Headings(HTMLParser):
             self._text.append(data)
 
 
+# Parsing a long lesson took about half of its page's time. The stored HTML changes only when
+# the lesson is published or re-rendered, so the outline is kept per distinct body (a changed
+# body is a new key). Callers only read the entries.
+@lru_cache(maxsize=64)
 def lesson_outline(body_html: str) -> list[OutlineEntry]:
     """The h2 headings of a lesson body that carry an id, in page order, each with the h3
     headings under it as children (an h3 before any h2 stands on its own)."""

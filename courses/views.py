@@ -4,23 +4,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from courses.models import Lesson, LessonProgress, Module
+from courses.navigation import course_outline
 from courses.outline import lesson_outline
 from courses.progress import lessons_of, module_progress
 
 
 def _get_module(slug: str) -> Module:
-    return get_object_or_404(Module, slug=slug)
+    return course_outline().module(slug)
 
 
 def _get_lesson(module: Module, slug: str) -> Lesson:
-    return get_object_or_404(Lesson.objects.select_related("quiz", "lab"), module=module, slug=slug)
+    """The lesson with its text (the outline's lessons leave the bodies out)."""
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("quiz", "lab"), module=module, slug=slug
+    )
+    lesson.module = module
+    return lesson
 
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "courses/welcome.html", {"modules": Module.objects.all()})
-    progresses = [module_progress(request.user, module) for module in Module.objects.all()]
+        return render(request, "courses/welcome.html", {"modules": course_outline().modules})
+    progresses = [module_progress(request.user, module) for module in course_outline().modules]
     return render(request, "courses/dashboard.html", {"progresses": progresses})
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.roles import instructor_required, staff_required
 from config.params import BadParameter, parse_id, parse_int
-from courses.models import Lesson
+from courses.navigation import course_outline
 from courses.progress import module_progress
 from labs.conversation import OFFLINE_LABEL, offline_reason
 from labs.eval_requests import request_lab_evaluation
@@ -50,12 +50,16 @@ log = logging.getLogger(__name__)
 
 
 def _get_lab(module: str, lesson: str) -> Lab:
-    lesson_obj = get_object_or_404(Lesson.objects.select_related("module"), module__slug=module,
-                                   slug=lesson)  # fmt: skip
+    outline = course_outline()
+    lesson_obj = outline.lesson(outline.module(module), lesson)
+    # The lab row itself, not the outline's copy: its texts are re-rendered with update() when
+    # prices change, which does not retire the outline.
     try:
-        return Lab.objects.select_related("lesson__module").get(lesson=lesson_obj)
+        lab = Lab.objects.get(lesson=lesson_obj)
     except Lab.DoesNotExist:
         raise Http404("This lesson has no lab.") from None
+    lab.lesson = lesson_obj
+    return lab
 
 
 def _get_conversation_for_user(
@@ -96,12 +100,29 @@ def enqueue_reply(message_id: int) -> bool:
     return True
 
 
+def _recent_conversations(request: HttpRequest, lab: Lab) -> list[Conversation]:
+    """The learner's 20 latest conversations in this lab, each with what it cost so far, in
+    one query: the page lists them and usually shows one of them."""
+    recent = list(
+        Conversation.objects.filter(user=request.user, lab=lab, is_trial=False).annotate(
+            spent=Sum("messages__api_calls__cost_usd"),
+            spent_uncached=Sum("messages__api_calls__uncached_cost_usd"),
+        )[:20]
+    )
+    for conversation in recent:
+        conversation.lab = lab
+    return recent
+
+
 def _meter(conversation: Conversation | None) -> dict:
     if conversation is None:
         return {"cost": 0, "saved": 0, "offline": bool(offline_reason(budgets=False))}
-    totals = ApiCall.objects.filter(message__conversation=conversation).aggregate(
-        cost=Sum("cost_usd"), uncached=Sum("uncached_cost_usd")
-    )
+    if hasattr(conversation, "spent"):  # read with _recent_conversations
+        totals = {"cost": conversation.spent, "uncached": conversation.spent_uncached}
+    else:
+        totals = ApiCall.objects.filter(message__conversation=conversation).aggregate(
+            cost=Sum("cost_usd"), uncached=Sum("uncached_cost_usd")
+        )
     cost = totals["cost"] or 0
     uncached = totals["uncached"] or 0
     return {
@@ -146,7 +167,11 @@ def _with_scenarios(
 
 
 def _lab_context(
-    request: HttpRequest, lab: Lab, conversation: Conversation | None, **extra: object
+    request: HttpRequest,
+    lab: Lab,
+    conversation: Conversation | None,
+    recent: list[Conversation] | None = None,
+    **extra: object,
 ) -> dict:
     messages_list = _messages(conversation)
     _with_scenarios(messages_list, extra.pop("bound", None))
@@ -156,9 +181,11 @@ def _lab_context(
         "module": lab.lesson.module,
         "conversation": conversation,
         "messages_list": messages_list,
-        "conversations": Conversation.objects.filter(
-            user=request.user, lab=lab, is_trial=False
-        ).only("pk", "title", "updated_at")[:20],
+        "conversations": recent
+        if recent is not None
+        else Conversation.objects.filter(user=request.user, lab=lab, is_trial=False).only(
+            "pk", "title", "updated_at"
+        )[:20],
         "meter": _meter(conversation),
         "offline_label": OFFLINE_LABEL,
         "offline_reason": offline_reason(request.user),
@@ -172,13 +199,16 @@ def lab_page(
     request: HttpRequest, module: str, lesson: str, conversation: int | None = None
 ) -> HttpResponse:
     lab = _get_lab(module, lesson)
+    recent = _recent_conversations(request, lab)
     if conversation is not None:
-        current = _get_conversation_for_user(request, conversation, lab)
+        current = next((c for c in recent if c.pk == conversation), None)
+        if current is None:  # older than the 20 listed, or not the learner's (a 404)
+            current = _get_conversation_for_user(request, conversation, lab)
     elif request.GET.get("new"):
         current = None
     else:
-        current = Conversation.objects.filter(user=request.user, lab=lab, is_trial=False).first()
-    context = _lab_context(request, lab, current)
+        current = recent[0] if recent else None
+    context = _lab_context(request, lab, current, recent)
     if request.GET.get("ask"):
         context["draft"] = lab.try_asking
     context["progress"] = module_progress(request.user, lab.lesson.module)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from quizzes.grading import lock_user
@@ -33,7 +34,7 @@ class RetakeStatus:
     open_attempt: Attempt | None
     best: Attempt | None  # the one that counts: the best non-voided score
     next_start_at: datetime | None  # when the cooldown ends, if it is running now
-    grant: RetakeGrant | None  # an unused grant that skips the cooldown
+    grant_id: int | None  # an unused grant that skips the cooldown, while it runs
 
     @property
     def submitted(self) -> list[Attempt]:
@@ -46,7 +47,9 @@ class RetakeStatus:
 
     @property
     def can_start(self) -> bool:
-        return self.open_attempt is None and (self.next_start_at is None or self.grant is not None)
+        return self.open_attempt is None and (
+            self.next_start_at is None or self.grant_id is not None
+        )
 
     @property
     def cooldown_seconds_left(self) -> int:
@@ -56,8 +59,15 @@ class RetakeStatus:
 
 
 def retake_status(user: AbstractBaseUser, quiz: Quiz) -> RetakeStatus:
-    """Two queries, however many attempts the learner made."""
-    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at", "-pk"))
+    """One query, however many attempts the learner made."""
+    grants = RetakeGrant.objects.filter(
+        user=user, quiz=quiz, kind=RetakeGrant.Kind.GRANT, used_at__isnull=True
+    ).order_by("created_at")
+    attempts = list(
+        Attempt.objects.filter(user=user, quiz=quiz)
+        .annotate(open_grant_id=Subquery(grants.values("pk")[:1]))
+        .order_by("-started_at", "-pk")
+    )
     counting = [a for a in attempts if not a.voided]
     open_attempt = next((a for a in counting if a.submitted_at is None), None)
     submitted = [a for a in counting if a.submitted_at is not None]
@@ -70,14 +80,11 @@ def retake_status(user: AbstractBaseUser, quiz: Quiz) -> RetakeStatus:
     next_start_at = None
     if last is not None and last + cooldown() > timezone.now():
         next_start_at = last + cooldown()
-    grant = (
-        RetakeGrant.objects.filter(
-            user=user, quiz=quiz, kind=RetakeGrant.Kind.GRANT, used_at__isnull=True
-        )
-        .order_by("created_at")
-        .first()
-    )
-    return RetakeStatus(attempts, open_attempt, best, next_start_at, grant)
+    # A grant only matters while the cooldown runs (it skips the wait), which takes a
+    # submitted attempt: each attempt row carries the oldest unused grant's id, so that the
+    # test and result pages do not spend a query of their own on it.
+    grant_id = attempts[0].open_grant_id if next_start_at is not None else None
+    return RetakeStatus(attempts, open_attempt, best, next_start_at, grant_id)
 
 
 def shuffled_choice_order(user: AbstractBaseUser, quiz: Quiz) -> dict[str, list[int]]:
@@ -109,14 +116,14 @@ def start_test_attempt(user: AbstractBaseUser, quiz: Quiz) -> tuple[Attempt, boo
         if status.open_attempt is not None:
             return status.open_attempt, False
         if status.next_start_at is not None:
-            if status.grant is None:
+            if status.grant_id is None:
                 raise RetakeRefused(
                     "You can retake the test "
                     f"{describe_wait(status.cooldown_seconds_left)}: the retake cooldown is "
                     f"{describe_minutes(int(cooldown().total_seconds()))} after each attempt."
                 )
             # Conditional update: a grant is used once even if two starts race.
-            used = RetakeGrant.objects.filter(pk=status.grant.pk, used_at__isnull=True).update(
+            used = RetakeGrant.objects.filter(pk=status.grant_id, used_at__isnull=True).update(
                 used_at=timezone.now()
             )
             if not used:

@@ -15,6 +15,7 @@ from labs.calculator.pricing import PriceTable, load_price_table
 from . import (
     architecture_advisor,
     caching_strategist,
+    checklist,
     cost_estimator,
     guard,
     open_test,
@@ -163,6 +164,9 @@ def _answer(
         if not found.passed:
             ctx.calc.calls.clear()
             return guard.question(ctx, found, "")
+    # The rules every priced reply follows, whichever engine wrote it (the period asked, one
+    # request, spend caps, the API pattern, and naming what could not be given).
+    reply = checklist.finish(reply, own_words, conv)
     if intent.fallback and intent.concept is not None:
         # No scenario in the message (a setting such as "max_tokens=150" is no scenario): an
         # engine asking for one ("paste the prompt") has nothing to add, so the concept answers.

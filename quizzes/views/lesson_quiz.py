@@ -7,16 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from courses.models import Lesson, Module
-from courses.progress import lessons_of, module_progress
+from courses.navigation import course_outline
+from courses.progress import LessonStatus, lessons_of, module_progress
 from quizzes.grading import AnswerRefused, current_lesson_attempt, lock_user, record_lesson_answer
 from quizzes.items import lesson_draw
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Quiz
+from quizzes.questions import active_questions
 from quizzes.review import question_items
 from quizzes.scenarios import Draw
 from quizzes.tokens import learner_order, quiz_scope
@@ -25,10 +27,9 @@ TEMPLATE = "quizzes/quiz.html"
 
 
 def _get_quiz(module: str, lesson: str) -> tuple[Module, Lesson, Quiz]:
-    module_obj = get_object_or_404(Module, slug=module)
-    lesson_obj = get_object_or_404(
-        Lesson.objects.select_related("quiz", "lab"), module=module_obj, slug=lesson
-    )
+    outline = course_outline()
+    module_obj = outline.module(module)
+    lesson_obj = outline.lesson(module_obj, lesson)
     quiz = getattr(lesson_obj, "quiz", None)
     if quiz is None:
         raise Http404("This lesson has no quiz.")
@@ -39,12 +40,19 @@ def _quiz_url(module: Module, lesson: Lesson) -> str:
     return reverse("quizzes:quiz", args=[module.slug, lesson.slug])
 
 
-def _summary(request: HttpRequest, quiz: Quiz, attempt: Attempt | None) -> dict:
-    """Latest and best score over the learner's finished attempts (one query)."""
+def _summary(
+    request: HttpRequest, quiz: Quiz, attempt: Attempt | None, status: LessonStatus | None = None
+) -> dict:
+    """Latest and best score over the learner's finished attempts: from the module progress
+    when the page has it, else one query."""
     finished = Attempt.objects.filter(
         user=request.user, quiz=quiz, submitted_at__isnull=False, voided=False
     )
-    stats = finished.aggregate(count=Count("pk"), best=Max("score"), total=Max("total"))
+    if status is not None:
+        stats = {"count": status.quiz_count, "best": status.quiz_best,
+                 "total": status.quiz_total if status.quiz_count else None}  # fmt: skip
+    else:
+        stats = finished.aggregate(count=Count("pk"), best=Max("score"), total=Max("total"))
     latest = None
     if attempt is not None and attempt.submitted_at is not None:
         latest = attempt
@@ -69,7 +77,7 @@ def _context(
     with_progress: bool = True,
 ) -> dict:
     attempt = current_lesson_attempt(request.user, quiz)
-    questions = list(Question.objects.filter(quiz=quiz, is_active=True).prefetch_related("choices"))
+    questions = active_questions(quiz)
     answers = {a.question_id: a for a in attempt.answers.all()} if attempt else {}
     # Options in the learner's own order (the content file's order puts the right one first
     # too often), the same on every visit.
@@ -77,9 +85,10 @@ def _context(
         str(q.pk): learner_order(request.user.pk, q.pk, [c.pk for c in q.choices.all()])
         for q in questions
     }
+    progress = module_progress(request.user, module, lessons_of(module)) if with_progress else None
+    summary = _summary(request, quiz, attempt, progress.status_for(lesson) if progress else None)
     # A scenario item shows the draw the learner answered, or this round's draw if unanswered.
     # The round is the summary's count of finished attempts (lesson_round counts the same).
-    summary = _summary(request, quiz, attempt)
     round_number = summary["finished_count"]
     draws = {}
     for q in questions:
@@ -102,8 +111,8 @@ def _context(
         "answered_count": sum(q.pk in answers for q in questions),
         "summary": summary,
     }
-    if with_progress:
-        context["progress"] = module_progress(request.user, module, lessons_of(module))
+    if progress is not None:
+        context["progress"] = progress
     return context
 
 

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from config.params import BadParameter, parse_id
 from courses.models import Module
+from courses.navigation import content_version, course_outline
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
 from quizzes.items import draws_for, frozen_of
 from quizzes.models import Attempt, Quiz
 from quizzes.pools import in_slot_order, test_length
+from quizzes.questions import questions_in_slot_order
 from quizzes.retakes import (
     RetakeRefused,
     cooldown,
@@ -37,9 +42,9 @@ from quizzes.tokens import test_scope
 
 
 def _get_test(module: str) -> tuple[Module, Quiz]:
-    module_obj = get_object_or_404(Module, slug=module)
-    quiz = get_object_or_404(Quiz, module=module_obj, kind=Quiz.Kind.TEST)
-    return module_obj, quiz
+    outline = course_outline()
+    module_obj = outline.module(module)
+    return module_obj, outline.test(module_obj)
 
 
 def _get_attempt_for_user(request: HttpRequest, module: str, pk: int) -> Attempt:
@@ -67,9 +72,9 @@ def _attempt_items(
     """The attempt's questions, in the test's order and the attempt's option order, with the
     attempt's own option tokens."""
     ids = [int(key) for key in attempt.choice_order]
-    questions = list(
-        in_slot_order(ids).select_related("lesson__module").prefetch_related("choices")
-    )
+    # Each item names the lesson it comes from: the outline's lessons, where a join loaded
+    # every lesson's whole text once per question (a megabyte a page on the result page).
+    questions = questions_in_slot_order(attempt.quiz, ids)
     answers = {a.question_id: a for a in attempt.answers.all()}
     # Scenario items show the numbers the attempt drew; fixed items with living numbers the
     # figures of the day it started.
@@ -311,19 +316,47 @@ def attempt_submit(request: HttpRequest, module: str, pk: int) -> HttpResponse:
     return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 
 
+def _result_review(request: HttpRequest, attempt: Attempt, show_right: bool) -> dict:
+    """The result page's question-by-question review, rendered once and kept in the cache.
+
+    A submitted attempt's answers never change, so the review depends only on the attempt,
+    on whether right answers are shown (the learner has passed since) and on the content
+    version (a re-rendered question text); rendering fifteen questions with their options was
+    most of the page's time."""
+    key = f"quizzes:result-review:{attempt.pk}:{int(show_right)}:{content_version()}"
+    review = cache.get(key)
+    if review is None:
+        items, answered = _attempt_items(attempt, reveal=True, show_right_answers=show_right)
+        html = render_to_string(
+            "quizzes/test_result.html#items", {"items": items, "module": attempt.quiz.module},
+            request,
+        )  # fmt: skip
+        review = {"html": mark_safe(html), "answered": answered,  # noqa: S308 - our template
+                  "wrong": sum(1 for item in items if not item.is_correct),
+                  "unanswered": len(items) - answered}  # fmt: skip
+        cache.set(key, review, timeout=24 * 3600)
+    return review
+
+
 @login_required
 @require_safe
 def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
-    attempt = _get_attempt_for_user(request, module, pk)
+    _, quiz = _get_test(module)
+    # The learner's attempts are read for the retake status anyway: the one shown is among them
+    # (anyone else's, or another module's, is not, and is a 404).
+    status = retake_status(request.user, quiz)
+    attempt = next((a for a in status.attempts if a.pk == pk), None)
+    if attempt is None:
+        raise Http404("No such attempt.")
+    attempt.quiz = quiz
     if attempt.submitted_at is None:
         if closed := _closed_redirect(request, attempt):
             return closed
         return redirect(_attempt_url(attempt, "review"))
-    status = retake_status(request.user, attempt.quiz)
     # The review policy: the right option of a question missed only once the learner has
     # passed (by default), so that a blank attempt does not hand over the answer key.
     show_right = review_shows_right_answers(status.has_passed)
-    items, answered = _attempt_items(attempt, reveal=True, show_right_answers=show_right)
+    review = _result_review(request, attempt, show_right)
     return render(
         request,
         "quizzes/test_result.html",
@@ -331,10 +364,10 @@ def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
             "module": attempt.quiz.module,
             "quiz": attempt.quiz,
             "attempt": attempt,
-            "items": items,
-            "answered_count": answered,
-            "wrong_count": sum(1 for item in items if not item.is_correct),
-            "unanswered_count": len(items) - answered,
+            "items_html": review["html"],
+            "answered_count": review["answered"],
+            "wrong_count": review["wrong"],
+            "unanswered_count": review["unanswered"],
             "right_answers_shown": show_right,
             "review_policy": describe_review_policy(),
             "regrade_notes": attempt.regrades.select_related("regrade"),

@@ -207,3 +207,20 @@ def test_key_answers_state_the_current_facts(slug, must_say):
     answer = " ".join(concept["answer"].split())  # a phrase may wrap across lines
     for phrase in must_say:
         assert phrase in answer, (slug, phrase)
+
+
+def test_every_sample_question_retrieves_its_own_concept():
+    """Two entries that answer the same question shadow each other: the tutor answers with
+    whichever ranks first, and the app's editor refuses to publish either. Checked over the
+    shipped files so a duplicate is caught before an instructor meets it."""
+    from labs.tutor.concepts import concept_base
+
+    base = concept_base()
+    shadowed = []
+    for concept in base.concepts:
+        for question in concept.questions:
+            match = base.find(question)
+            first = match.concept if match else None
+            if first is None or first.slug != concept.slug:
+                shadowed.append(f"{concept.slug}: {question!r} -> {first.slug if first else None}")
+    assert not shadowed, "\n".join(shadowed)

@@ -2,7 +2,7 @@
 with Decimal (not through the calculator), so a test's expected figure never comes from the
 code it checks."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -38,5 +38,8 @@ def per_request(model_id: str, prompt: int, output: int) -> Decimal:
 
 
 def dollars(value: Decimal) -> str:
-    """Money as the replies show it at two decimals: "$1,234.50"."""
-    return f"${value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    """Money as the replies show it: the amount is computed here, by hand; only its writing
+    follows the course's one money rule (cents from a dollar up, up to four places below)."""
+    from labs.calculator.formatting import format_usd
+
+    return format_usd(value)

@@ -1,8 +1,11 @@
-"""The architecture advisor compares its plan with a spend cap named in the message and answers
-a yearly question per year; a pasted Message Batches results line is priced at the batch price
-and scaled by the count in the same message.
+"""The architecture advisor compares its plan with a spend cap named in the message (what a
+reached cap does: a 429 until the next month) and answers a yearly question per year; a pasted
+Message Batches results line is priced at the batch price and scaled by the count in the same
+message.
 
 Figures are worked out with Decimal from content/pricing.yaml (tests/labs/pricing_by_hand.py)."""
+
+from decimal import Decimal
 
 import pytest
 
@@ -15,24 +18,31 @@ SONNET, HAIKU = "claude-sonnet-5-5", "claude-haiku-5-5"
 
 
 @pytest.mark.parametrize(
-    ("message", "cap", "verdict"),
+    ("message", "cap", "before_verdict", "after_verdict"),
     [
         ("support bot on sonnet 5.5, 20k req/day, user waiting, 2k sys + 200 q, 300 out. plan? "
-         "is the $5k/mo cap going to bite?", "$5,000.00", "**stays under the cap**, before"),
+         "is the $5k/mo cap going to bite?", "$5,000.00", "stays under", "stays under"),
         ("support bot on sonnet 5.5, 20k req/day, user waiting, 2k sys + 200 q, 300 out. our "
-         "spend limit is $1k/month", "$1,000.00", "**exceeds the cap** even after every step"),
+         "spend limit is $1k/month", "$1,000.00", "exceeds", "exceeds"),
         ("support bot on sonnet 5.5, 20k req/day, user waiting, 2k sys + 200 q, 300 out; "
-         "budget of $3k a month", "$3,000.00", "**stays under it** after the plan's steps"),
+         "budget of $3k a month", "$3,000.00", "exceeds", "stays under"),
     ],
 )  # fmt: skip
-def test_the_plan_is_compared_with_the_spend_cap_in_the_message(message, cap, verdict):
+def test_the_plan_is_compared_with_the_spend_cap_in_the_message(
+    message, cap, before_verdict, after_verdict
+):
     reply = advise(message)
 
     # Before any step: 20,000 a day on Sonnet 5.5 in real time, 30 days.
     before = per_request(SONNET, 2200, 300) * 20_000 * 30
-    assert f"Against your cap of {cap} a month: {dollars(before)} a month before" in reply.text
-    assert verdict in reply.text
-    assert "refuses further requests with an error until the limit resets" in reply.text
+    after = next(c for c in reply.calculations if c.tool == "plan_architecture").output[
+        "total_after_monthly_usd"
+    ]
+    assert f"Against your cap of {cap} a month: support bot, as it runs today costs " in reply.text
+    assert f"{dollars(before)} a month (**{before_verdict} the cap**" in reply.text
+    assert f"{dollars(Decimal(after))} a month (**{after_verdict} the cap**" in reply.text
+    assert "HTTP 429" in reply.text and "enforced_spend_limit_reached" in reply.text
+    assert "until the limit resets at 00:00 UTC on the first day of the next month" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -48,9 +58,10 @@ def test_a_yearly_question_gets_the_plan_per_year(message):
     reply = advise(message)
 
     year = per_request(SONNET, 3000, 200) * 30_000 * 365
-    assert f"A year (365 days): **{dollars(year)} before, {dollars(year / 2)} after**" in (
-        reply.text
-    )
+    opening = reply.text.split("Here is a plan")[0]
+    assert "| Option | Per year (365 days) |" in opening
+    assert f"as it runs today | {dollars(year)} |" in opening
+    assert f"with the plan | {dollars(year / 2)} |" in opening
 
 
 @pytest.mark.parametrize(

@@ -32,11 +32,11 @@ def test_the_monthly_cost_is_compared_with_the_cap_and_a_reached_limit_explained
 ):
     reply = estimate(message)
 
-    assert f"Against your cap of {cap} a month, this workload's {dollars(month)} a month" in (
-        reply.text
-    )
+    assert f"Against your cap of {cap} a month: Claude " in reply.text
+    assert f"costs {dollars(month)} a month (**" in reply.text
     assert ("**exceeds the cap**" in reply.text) is exceeded
-    assert "refuses further requests with an error until the limit resets" in reply.text
+    assert "HTTP 429" in reply.text and "enforced_spend_limit_reached" in reply.text
+    assert "until the limit resets at 00:00 UTC on the first day of the next month" in reply.text
 
 
 # -- L: one huge prompt --------------------------------------------------------------------------

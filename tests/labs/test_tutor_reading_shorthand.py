@@ -188,7 +188,7 @@ def test_one_request_is_priced_when_the_message_asks_what_one_costs():
                      "per day at 12k msgs?")  # fmt: skip
 
     one = per_request(SONNET, 1500, 400)
-    assert f"(${one:.6f} a request)" in reply.text, reply.text
+    assert f"({dollars(one)} a request)" in reply.text, reply.text
     assert dollars(one * 12_000) in reply.text
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from ..common import Context, retired_notes
-from ..reading.qualifiers import Cap, find_caps
 from ..reading.quantities import asked_periods
 from ..types import TutorReply
 from ..writing import Reply, join_words, pct, per_period, plural, table, tokens, usd
@@ -40,25 +39,6 @@ DEADLINE_FACTS = (
     "with the model tier and caching instead. Read more in [Production controls]"
     "(/modules/cost-optimization/lessons/production-controls/)."
 )
-
-
-def _cap_text(cap: Cap, out: dict[str, Any]) -> str:
-    """The plan's month (or day) against a spend cap the learner named."""
-    before = per_period(out["total_before_monthly_usd"], "month")[cap.per]
-    after = per_period(out["total_after_monthly_usd"], "month")[cap.per]
-    limit = Decimal(cap.amount)
-    if after > limit:
-        verdict = "**exceeds the cap** even after every step"
-    elif before > limit:
-        verdict = "exceeds it as things run today, and **stays under it** after the plan's steps"
-    else:
-        verdict = "**stays under the cap**, before and after the plan"
-    return (
-        f"Against your cap of {usd(str(limit))} a {cap.per}: {usd(before)} a {cap.per} before "
-        f"and {usd(after)} after, so the spend {verdict}. When a spend limit is reached, the API "
-        "refuses further requests with an error until the limit resets or is raised, so alert "
-        "well below it."
-    )
 
 
 def deadline_facts(workloads: Sequence[Mapping[str, Any]], *, asks_batch: bool) -> list[str]:
@@ -226,14 +206,7 @@ def _plan_reply(
             f"{_LATENCY_WORDS.get(w['latency'], w['latency'])}): {w['api_pattern_text']} on "
             f"{tier_text}; {cache_text}. {_step_summary(w)} Controls: {_controls(w)}."
         )
-    if before is None and "year" in asked_periods(ctx.message):
-        year_before = per_period(out["total_before_monthly_usd"], "month")["year"]
-        year_after = per_period(out["total_after_monthly_usd"], "month")["year"]
-        reply.add(
-            f"A year (365 days): **{usd(year_before)} before, {usd(year_after)} after** the plan."
-        )
-    for cap in find_caps(ctx.message) if before is None else []:
-        reply.add(_cap_text(cap, out))
+    # A period asked (a year, a request) and a spend cap are added by `checklist`, for every lab.
     if "hour" in asked_periods(ctx.message):
         for w in out["workloads"]:
             hour = per_period(w["after_monthly_usd"], "month")["hour"]

@@ -201,6 +201,13 @@ _NAME_END = (
 )
 
 
+_QUESTION_WORD_RE = re.compile(
+    r"(?:what|what's|whats|how|which|why|when|where|who|can|could|should|would|will|do|does|"
+    r"is|are|any)\b",
+    re.I,
+)
+
+
 def _name(text: str, index: int) -> str:
     text = _MARKER_RE.sub("", text, count=1).strip()
     head = re.split(_NAME_END, text, flags=re.I)[0]
@@ -210,7 +217,8 @@ def _name(text: str, index: int) -> str:
         r"^(?:(?:and|also|plus|then)\s+)*(?:an?|the|our|my)(?:\s+|$)", "", head.strip(), flags=re.I
     )
     words = head.split()
-    if not words or len(words) > 8:
+    # "what does one of those msgs cost": a question is not a workload's name.
+    if not words or len(words) > 8 or _QUESTION_WORD_RE.match(head.strip()):
         return f"Workload {index}"
     return " ".join(words).rstrip(".")
 
@@ -260,8 +268,8 @@ def _split_on_volumes(piece: str) -> list[str]:
 
 
 # A number as a volume: "200k", "1.5 million", "30,000"; not a model version ("Sonnet 5.5.") and
-# not money ("a $1k/month cap").
-_VOLUME_NUMBER = r"(?<![\d.$])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
+# not money ("a $1k/month cap", the ",000" of "$1,000 a month").
+_VOLUME_NUMBER = r"(?<![\d.,$])\d[\d,]*(?:\.\d+)?(?![\d.]\d)"
 _VOLUME_RE = re.compile(
     # "600 tokens per request" is a size, not a volume.
     rf"{_VOLUME_NUMBER}\s*(?:k|m|million|thousand)?(?!\s*(?:tokens?|toks?|tok)\b)\s*"

@@ -29,7 +29,6 @@ from ..writing import (
     usd,
 )
 from .scenario import Scenario, _apply
-from .totals import cap_reply
 
 
 def _assume_shape(reply: Reply, scenario: Scenario, prompt_tokens: int | None) -> None:
@@ -131,7 +130,6 @@ def _workload(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> T
         f"{usd(period['output_usd'])}. {_driver(scenario)}"
     )
     _band(reply, [out], ctx.table)
-    cap_reply(ctx, reply, out)
     if _PARTS_ASKED.search(ctx.conv.new.text):
         _part_costs(ctx, reply, model, scenario)
     _assume_shape(reply, scenario, out["prompt_tokens"])

@@ -1,16 +1,12 @@
 """Totals the cost estimator prices apart from a daily workload: a counted job run once ("a
-one-off backfill of 1.2M tickets"), tokens counted over a period ("~40M output tokens/day"), and
-a spend cap compared with what the workload costs."""
+one-off backfill of 1.2M tickets") and tokens counted over a period ("~40M output tokens/day").
+A spend cap in the message is compared by `checklist`, after every lab's reply."""
 
 from __future__ import annotations
-
-from decimal import Decimal
-from typing import Any
 
 from labs.calculator.pricing import Model
 
 from ..common import Context
-from ..reading.qualifiers import find_caps
 from ..types import TutorReply
 from ..writing import Reply, plural, tokens, usd
 from .scenario import Scenario
@@ -21,28 +17,10 @@ _SPREAD = 1_000_000
 _MONTH_DAYS = {"day": 30, "month": 1}
 
 
-def cap_reply(ctx: Context, reply: Reply, out: dict[str, Any]) -> None:
-    """ "Is the $1k/mo cap going to bite?": the workload's cost against each cap the message
-    names, and what happens when a spend limit is reached."""
-    for cap in find_caps(ctx.conv.new.text):
-        cost = Decimal(out["per_month_usd"] if cap.per == "month" else out["per_day_usd"])
-        shown = f"{usd(str(cap.amount))} a {cap.per}"
-        if cost > cap.amount:
-            verdict = f"this workload's {usd(str(cost))} a {cap.per} **exceeds the cap**"
-        else:
-            verdict = f"this workload's {usd(str(cost))} a {cap.per} **stays under the cap**"
-        reply.add(
-            f"Against your cap of {shown}, {verdict}. When a spend limit is reached, the API "
-            "refuses further requests with an error until the limit resets or is raised, so "
-            "set an alert well below the cap and decide what your app does when calls are "
-            "refused."
-        )
-
-
 def one_job(ctx: Context, reply: Reply, model: Model, scenario: Scenario) -> TutorReply:
     """A counted job run once ("a one-off backfill of 1.2M tickets"): its total in real time
     and through the Batches API, never a per-day or per-month bill."""
-    from .replies import _assume_shape, _band, _prices  # replies uses cap_reply from here
+    from .replies import _assume_shape, _band, _prices  # replies imports this module
 
     data = scenario.tool_input(model=model.id)
     now = ctx.calc.run("workload_cost", data | {"batch": False})
@@ -128,7 +106,6 @@ def token_totals(
         + ": uncached real-time input. Cached or batched tokens are billed at their own rates; "
         "tell me the split to price it."
     )
-    cap_reply(ctx, reply, first)
     reply.warnings_from([out])
     reply.next_step = "give one request's size and the requests a day, and I will break it down."
     return ctx.reply(reply.render())

@@ -71,6 +71,12 @@ ENOUGH_WORDS = [
     r"(?:is|are|'s)\s+(?:enough|plenty|sufficient)",
     r"does\s+the\s+(?:job|same)|(?:can|could)\s+replace\s+(?:it|them|that)",
 ]
+# "one 40 token line is enough": a line, paragraph or version of the same text, not a new slot
+# (a label such as "line" would otherwise read it as the per-request item).
+_PIECE_AFTER_RE = re.compile(
+    r"^[\s-]*(?:tokens?|toks?)?[\s-]*(?:line|paragraph|version|sentence|block|instruction)s?\b",
+    re.I,
+)
 _ENOUGH_AFTER_RE = re.compile(r"^[^.;!?\d]{0,25}?\b(?:" + "|".join(ENOUGH_WORDS) + r")\b", re.I)
 
 
@@ -141,9 +147,10 @@ def _enough(numbers: list[Number], text: str, facts: Facts) -> None:
     for a, b in itertools.pairwise([n for n in numbers if n.kind == "tokens" and n.part]):
         if b.whole >= a.whole or a.part in facts.was:
             continue
-        if a.part != b.part and not _defaulted_input(b, text, facts):
+        piece = _PIECE_AFTER_RE.match(text[b.end :])
+        if a.part != b.part and not _defaulted_input(b, text, facts) and not piece:
             continue
-        if _ENOUGH_AFTER_RE.match(text[b.unit_end or b.end :]):
+        if _ENOUGH_AFTER_RE.match(text[piece.end() + b.end if piece else (b.unit_end or b.end) :]):
             if a.part != b.part:
                 del facts.parts[b.part]  # type: ignore[arg-type]
                 b.part = a.part

@@ -13,6 +13,7 @@ from labs.calculator.formatting import format_tokens
 from labs.calculator.pricing import PriceTable
 from labs.calculator.tokens import CHARS_PER_TOKEN
 
+from .asks import one_request_spans
 from .changes import read_changes
 from .labels import (
     _COUNT_AFTER_RE,
@@ -171,6 +172,8 @@ def extract_facts(
                 at = start + digits.start()
                 usage_numbers.append(Number(value, at, end, digits.group(0), "tokens", "usage"))
             masked = _blank(masked, start, end)
+    for start, end in one_request_spans(masked):
+        masked = _blank(masked, start, end)  # "what's one call cost": not a volume of one
     rated: tuple[Decimal, str] | None = None  # (count per unit, unit) of a rate read
     interval = find_interval(masked)
     if interval:
