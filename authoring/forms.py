@@ -3,6 +3,7 @@ what may be published live in lessons.py, quizzes.py, labs.py and pricing.py."""
 
 from typing import Any
 
+import yaml
 from django import forms
 from django.http import QueryDict
 
@@ -238,6 +239,16 @@ class QuestionForm(forms.Form):
         "shows one of them, and a retake prefers one the learner has not seen.",
     )
 
+    scenario = forms.CharField(
+        label="Scenario (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="For a question whose numbers are drawn afresh on every attempt: YAML with the "
+        "kind and each parameter's values or range, as in content/modules/*/test.yaml. The stem "
+        "and options then use {name} placeholders, options {amount} (and {label}), and each "
+        "option names what it computes: key for the right one, or the mistake it reproduces.",
+    )
+
     def __init__(self, *args: Any, lessons: list[tuple[str, str]] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if lessons is None:
@@ -245,6 +256,20 @@ class QuestionForm(forms.Form):
             del self.fields["slot"]
         else:
             self.fields["lesson"].choices = [("", "Choose a lesson"), *lessons]
+
+    def clean_scenario(self) -> dict:
+        text = self.cleaned_data.get("scenario", "").strip()
+        if not text:
+            return {}
+        try:
+            spec = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1})" if mark else ""
+            raise forms.ValidationError(f"The scenario is not valid YAML{where}.") from None
+        if not isinstance(spec, dict):
+            raise forms.ValidationError("The scenario must be a mapping: kind, then params.")
+        return spec
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -265,7 +290,7 @@ def option_rows(options: list[dict], answered_choices: dict[int, int] | None = N
         })  # fmt: skip
     for i in range(len(rows), max(MAX_OPTIONS, len(rows))):
         rows.append({
-            "index": i, "letter": letter(i), "id": "", "text": "", "feedback": "",
+            "index": i, "letter": letter(i), "id": "", "text": "", "feedback": "", "computes": "",
             "correct": False, "remove": False, "chosen": 0,
         })  # fmt: skip
     return rows
@@ -314,6 +339,7 @@ def parse_options(data: QueryDict) -> list[dict]:
             "text": text,
             "correct": str(i) in correct,
             "feedback": feedback,
+            "computes": data.get(f"option-{i}-computes", "").strip(),
         }))  # fmt: skip
     # Reordering: each row says where it goes; ties keep the rows' order.
     return [option for _, _, option in sorted(options, key=lambda item: item[:2])]
@@ -349,6 +375,7 @@ def submitted_rows(data: QueryDict, answered_choices: dict[int, int]) -> list[di
             "id": option_id,
             "text": data.get(f"option-{i}-text", ""),
             "feedback": data.get(f"option-{i}-feedback", ""),
+            "computes": data.get(f"option-{i}-computes", ""),
             "correct": correct == str(i),
             "remove": bool(data.get(f"option-{i}-remove")),
         })  # fmt: skip

@@ -28,6 +28,7 @@ from labs.calculator.errors import CalculatorError
 from labs.cards import TITLES, format_value, label
 from labs.models import Lab
 from quizzes.models import Choice, Question
+from quizzes.scenarios import spec_problems
 
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 MAX_PER_BLOCK = 8
@@ -220,13 +221,23 @@ def option_collisions(table: PriceTable) -> list[str]:
         .order_by("quiz__kind", "quiz_id", "order")
     )
     for question in questions:
+        where = "Module test" if question.quiz.kind == "test" else "Quiz"
+        if question.scenario:
+            # A scenario item's options are templates that read alike until drawn: what must
+            # hold under the new prices is that its draws still compute and never collide.
+            computes = [c.computes for c in question.choices.all()]
+            problems += [
+                f"{where} question {question.key}: {p} under this price table. Change the "
+                "prices, or the item's ranges first."
+                for p in spec_problems(question.scenario, computes, [], table)
+            ]
+            continue
         try:
             rendered = [
                 render_markdown(c.text_markdown, table=table) for c in question.choices.all()
             ]
         except LivingNumberError:
             continue
-        where = "Module test" if question.quiz.kind == "test" else "Quiz"
         problems += [
             f"{where} question {question.key}: {same} under this price table, so a learner "
             "could not tell them apart. Change the prices, or reword the question first."

@@ -11,6 +11,7 @@ one is then retired: kept, with its answers, but out of the quiz). A removed que
 answered is retired the same way; one nobody answered is deleted.
 """
 
+import random
 import re
 from dataclasses import dataclass, field
 from string import ascii_uppercase
@@ -28,6 +29,15 @@ from courses.cues import Item, cue_problems
 from courses.rendering import LivingNumberError, render_markdown
 from labs.calculator import PriceTable
 from quizzes.models import Answer, Choice, Question, Quiz
+from quizzes.scenarios import (
+    KEY,
+    ScenarioError,
+    draw_values_and_amounts,
+    fill_html,
+    option_text,
+    shown_values,
+    spec_problems,
+)
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 _KEY_RE = re.compile(r"^(?P<prefix>.*?)(?P<n>\d+)$")
@@ -60,9 +70,10 @@ def quiz_snapshot(quiz: Quiz) -> dict:
             "lesson": question.lesson.slug if test and question.lesson else None,
             "slot": question.slot if test else None,
             "stem": question.stem_markdown,
+            "scenario": question.scenario or {},
             "options": [
                 {"id": c.pk, "text": c.text_markdown, "correct": c.is_correct,
-                 "feedback": c.feedback_markdown}
+                 "feedback": c.feedback_markdown, "computes": c.computes}
                 for c in question.choices.all()
             ],
         })  # fmt: skip
@@ -123,12 +134,15 @@ def clean_question(raw: dict, *, test: bool) -> dict:
         "lesson": clean_text(raw.get("lesson")) or None if test else None,
         "slot": _slot(raw.get("slot")) if test else None,
         "stem": clean_text(raw.get("stem")),
+        # A revision saved before scenario items existed has none: a fixed-text question.
+        "scenario": raw.get("scenario") if isinstance(raw.get("scenario"), dict) else {},
         "options": [
             {
                 "id": o.get("id") if isinstance(o.get("id"), int) else None,
                 "text": clean_text(o.get("text")),
                 "correct": o.get("correct") is True,
                 "feedback": clean_text(o.get("feedback")),
+                "computes": clean_text(o.get("computes")),
             }
             for o in raw.get("options", [])
         ],
@@ -216,6 +230,10 @@ def question_problems(
             texts.append((option["text"], f"{label}, option {letter(i)} text"))
             texts.append((option["feedback"], f"{label}, option {letter(i)} feedback"))
         problems += [p for text, where in texts if (p := _render_problem(text, where, table))]
+    if table is not None and not problems and (question.get("scenario") or any(
+        o.get("computes") for o in options
+    )):  # fmt: skip
+        return scenario_problems(question, label=label, table=table)
     if table is not None and not problems:
         # Two options a learner cannot tell apart (typed alike, or living numbers that come to
         # the same figure under the published prices) make the question unanswerable.
@@ -225,6 +243,63 @@ def question_problems(
             for same in identical_options(shown)
         ]
     return problems
+
+
+def scenario_problems(question: dict, *, label: str, table: PriceTable) -> list[str]:
+    """A scenario question's template checked by drawing it under `table` (bad kinds, bad
+    ranges, unknown placeholders, draws whose options collide), each starting with `label`."""
+    options = question["options"]
+    if not question.get("scenario"):
+        return [f"{label}: its options say what they compute, but it has no scenario."]
+    computes = [o.get("computes", "") for o in options]
+    texts = [question["stem"]] + [o["text"] for o in options] + [o["feedback"] for o in options]
+    problems = [
+        f"{label}: {p}" for p in spec_problems(question["scenario"], computes, texts, table)
+    ]
+    right = [o for o in options if o["correct"]]
+    if not problems and right and right[0].get("computes") != KEY:
+        problems.append(f"{label}: the right option must compute {KEY!r}.")
+    return problems
+
+
+@dataclass
+class PreviewDraw:
+    stem_html: str
+    # (letter, what it computes, text as shown, is the key)
+    options: list[tuple[str, str, str, bool]]
+
+
+def preview_draws(question: dict, table: PriceTable, count: int = 3) -> list[PreviewDraw]:
+    """A few draws of a scenario question as learners would see them, each option with what
+    it computes, for the editor. Empty for a fixed question or one that does not draw."""
+    if not question.get("scenario"):
+        return []
+    options = question["options"]
+    computes = [o.get("computes", "") for o in options]
+    try:
+        stem_html = render_markdown(question["stem"], table=table)
+        texts = [render_markdown(o["text"], table=table) for o in options]
+    except LivingNumberError:
+        return []
+    draws = []
+    rng = random.Random()
+    for _ in range(count):
+        try:
+            values, outcomes = draw_values_and_amounts(question["scenario"], computes, table, rng)
+        except (ScenarioError, KeyError, TypeError, ValueError):
+            return draws
+        shown = shown_values(values, table)
+        draws.append(
+            PreviewDraw(
+                stem_html=fill_html(stem_html, shown),
+                options=[
+                    (letter(i), computes[i], shown_text(fill_html(texts[i], shown, o)),
+                     computes[i] == KEY)
+                    for i, o in enumerate(outcomes)
+                ],
+            )
+        )  # fmt: skip
+    return draws
 
 
 def _answered_problems(question: dict, label: str, answered: Answered) -> list[str]:
@@ -307,6 +382,16 @@ def quiz_cue_problems(quiz: Quiz, data: dict, table: PriceTable) -> list[str]:
             shown = [shown_text(render_markdown(o["text"], table=table)) for o in options]
         except LivingNumberError:
             continue
+        if question.get("scenario"):
+            # Read as one trial draw shows it; a template that does not draw is named above.
+            try:
+                computes = [o.get("computes", "") for o in options]
+                _, outcomes = draw_values_and_amounts(
+                    question["scenario"], computes, table, random.Random(0)
+                )
+            except (ScenarioError, KeyError, TypeError, ValueError):
+                continue
+            shown = [shown_text(option_text(t, o)) for t, o in zip(shown, outcomes, strict=True)]
         items.append(
             Item(
                 label=f"Question {position} ({question['key']})",
@@ -443,6 +528,7 @@ def _apply_question(
         "stem_html": render_markdown(item["stem"], table=table),
         "lesson": lessons[item["lesson"]] if is_test(quiz) else quiz.lesson,
         "slot": item.get("slot") if is_test(quiz) else None,
+        "scenario": item.get("scenario") or {},
         "is_active": True,
     }
     if item["id"]:
@@ -465,6 +551,7 @@ def _apply_question(
             "is_correct": option["correct"],
             "feedback_markdown": option["feedback"],
             "feedback_html": render_markdown(option["feedback"], table=table),
+            "computes": option.get("computes", ""),
         }
         updated = option["id"] and Choice.objects.filter(pk=option["id"], question=question).update(
             **values

@@ -8,6 +8,7 @@ writes nothing.
 """
 
 import html
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +37,9 @@ LESSON_KEYS = {"title", "slug", "minutes", "guiding_question", "objectives", "ke
 KEY_TERM_KEYS = {"term", "definition"}
 QUIZ_KEYS = {"lesson", "title", "questions"}
 TEST_KEYS = {"title", "pass_mark", "questions"}
-QUESTION_KEYS = {"key", "stem", "options"}
+QUESTION_KEYS = {"key", "stem", "options", "scenario"}
 TEST_QUESTION_KEYS = QUESTION_KEYS | {"lesson", "slot"}
-OPTION_KEYS = {"text", "correct", "feedback"}
+OPTION_KEYS = {"text", "correct", "feedback", "computes"}
 LAB_KEYS = {"slug", "lesson", "title", "engine", "task", "try_asking", "greeting", "system_prompt"}
 
 
@@ -56,6 +57,7 @@ class ChoiceSource:
     is_correct: bool
     feedback_markdown: str
     feedback_html: str
+    computes: str = ""
 
 
 @dataclass
@@ -66,6 +68,10 @@ class QuestionSource:
     choices: list[ChoiceSource]
     lesson: str | None = None
     slot: int | None = None
+    # A scenario item's template (quizzes/scenarios.py); empty for fixed text.
+    scenario: dict = field(default_factory=dict)
+    # For the cue checks: a scenario item's options as one trial draw shows them.
+    sample_options: list[str] | None = None
 
 
 @dataclass
@@ -288,6 +294,9 @@ def _read_questions(
             _check_keys(option, OPTION_KEYS, path, owhere)
             text = _req(option, "text", path, (str, int, float), owhere)
             feedback = _req(option, "feedback", path, str, owhere)
+            computes = option.get("computes", "")
+            if not isinstance(computes, str):
+                raise ContentError(path, owhere + "computes", "must be the name of a computation")
             choices.append(
                 ChoiceSource(
                     text_markdown=str(text),
@@ -295,15 +304,17 @@ def _read_questions(
                     is_correct=option.get("correct") is True,
                     feedback_markdown=feedback,
                     feedback_html=render(feedback, path, owhere + "feedback"),
+                    computes=computes,
                 )
             )
-        if same := identical_options([c.text_html for c in choices]):
+        stem = _req(q, "stem", path, str, where)
+        scenario, sample = _read_scenario(q, choices, stem, path, where, render.table)
+        if sample is None and (same := identical_options([c.text_html for c in choices])):
             raise ContentError(
                 path,
                 where + "options",
                 f"{'; '.join(same)} under this price table: make them differ",
             )
-        stem = _req(q, "stem", path, str, where)
         slot = None
         if test:
             slot = _req(q, "slot", path, int, where)
@@ -319,6 +330,8 @@ def _read_questions(
                 choices=choices,
                 lesson=_req(q, "lesson", path, str, where) if test else None,
                 slot=slot,
+                scenario=scenario,
+                sample_options=sample,
             )
         )
     if not result:
@@ -331,12 +344,45 @@ def _read_questions(
     return result
 
 
+def _read_scenario(
+    q: dict, choices: list[ChoiceSource], stem: str, path: Path, where: str, table: PriceTable
+) -> tuple[dict, list[str] | None]:
+    """A scenario item's template, checked by drawing it (quizzes/scenarios.py), and its options
+    as a trial draw shows them; ({}, None) for a fixed item. Raises ContentError."""
+    from quizzes.scenarios import KEY, draw_values_and_amounts, option_text, spec_problems
+
+    spec = q.get("scenario")
+    if spec is None:
+        if named := [c.computes for c in choices if c.computes]:
+            raise ContentError(
+                path, where + "options", f"computes {named[0]!r} needs a scenario on the item"
+            )
+        return {}, None
+    texts = [stem] + [c.text_markdown for c in choices] + [c.feedback_markdown for c in choices]
+    computes = [c.computes for c in choices]
+    if problems := spec_problems(spec, computes, texts, table):
+        raise ContentError(path, where + "scenario", "; ".join(problems))
+    right = next(c for c in choices if c.is_correct)
+    if right.computes != KEY:
+        raise ContentError(
+            path,
+            where + "options",
+            f"the correct option must compute {KEY!r}, not {right.computes!r}",
+        )
+    _, outcomes = draw_values_and_amounts(spec, computes, table, random.Random(0))
+    sample = [
+        shown_text(option_text(c.text_html, o)) for c, o in zip(choices, outcomes, strict=True)
+    ]
+    return dict(spec), sample
+
+
 def cue_items(questions: list[QuestionSource]) -> list[Item]:
-    """Questions as the test-wise cue checks read them: options as shown, living numbers in."""
+    """Questions as the test-wise cue checks read them: options as shown, living numbers in
+    (a scenario item's from a trial draw)."""
     return [
         Item(
             label=q.key,
-            options=[shown_text(c.text_html) for c in q.choices],
+            options=q.sample_options or [shown_text(c.text_html) for c in q.choices],
             feedback=[c.feedback_markdown for c in q.choices],
             correct=next(i for i, c in enumerate(q.choices) if c.is_correct),
         )
@@ -623,7 +669,7 @@ def _sync_questions(quiz: Any, source: QuizSource, lessons: dict, report: SyncRe
             {"quiz": quiz, "key": qs.key},
             {"order": order, "stem_markdown": qs.stem_markdown, "stem_html": qs.stem_html,
              "lesson": lessons[qs.lesson] if qs.lesson else quiz.lesson, "slot": qs.slot,
-             "is_active": True},
+             "scenario": qs.scenario, "is_active": True},
             report, f"question {qs.key}",
         )  # fmt: skip
         for corder, cs in enumerate(qs.choices, start=1):
@@ -632,7 +678,7 @@ def _sync_questions(quiz: Any, source: QuizSource, lessons: dict, report: SyncRe
                 {"question": question, "order": corder},
                 {"text_markdown": cs.text_markdown, "text_html": cs.text_html,
                  "is_correct": cs.is_correct, "feedback_markdown": cs.feedback_markdown,
-                 "feedback_html": cs.feedback_html},
+                 "feedback_html": cs.feedback_html, "computes": cs.computes},
                 report, f"choice {qs.key}#{corder}",
             )  # fmt: skip
         extra = question.choices.filter(order__gt=len(qs.choices))
@@ -665,7 +711,10 @@ def _retire_if_right_option_moves(quiz: Any, source: QuestionSource, report: Syn
         return
     right = list(question.choices.filter(is_correct=True).values_list("order", flat=True))
     new_right = [n for n, choice in enumerate(source.choices, start=1) if choice.is_correct]
-    if right == new_right:
+    # A scenario option that now computes something else would change under its answers too.
+    computes = list(question.choices.order_by("order").values_list("computes", flat=True))
+    new_computes = [choice.computes for choice in source.choices]
+    if right == new_right and computes[: len(new_computes)] == new_computes:
         return
     question.key = f"{source.key}-r{question.pk}"
     question.is_active = False

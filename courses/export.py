@@ -43,10 +43,14 @@ def _questions(quiz: Any, *, test: bool) -> list[dict]:
         if test:
             item["lesson"] = question.lesson.slug
             item["slot"] = question.slot
+        if question.scenario:
+            item["scenario"] = question.scenario
         item["stem"] = question.stem_markdown
         item["options"] = []
         for choice in question.choices.all():
             option: dict[str, Any] = {"text": choice.text_markdown}
+            if choice.computes:
+                option["computes"] = choice.computes
             if choice.is_correct:
                 option["correct"] = True
             option["feedback"] = choice.feedback_markdown

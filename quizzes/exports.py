@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 
 from quizzes.models import Answer
 from quizzes.reports import ReportFilter
+from quizzes.scenarios import option_method
 
 ATTEMPT_COLUMNS = [
     "attempt_id", "learner", "email", "module", "quiz", "kind", "started_at", "submitted_at",
@@ -104,6 +105,8 @@ def answer_rows(report_filter: ReportFilter) -> Iterator[list[object]]:
             "question__order",
             "choice__order",
             "choice__text_html",
+            "choice__computes",
+            "question__scenario",
             "is_correct",
             "answered_at",
             "attempt__submitted_at",
@@ -111,9 +114,22 @@ def answer_rows(report_filter: ReportFilter) -> Iterator[list[object]]:
         )
         .iterator(chunk_size=CHUNK)
     )
-    for *values, choice_html, is_correct, answered_at, submitted, voided in rows:
-        # The choice as the learner saw it (figures filled in), as plain text.
-        text = html.unescape(strip_tags(choice_html)).strip()
+    for (
+        *values,
+        choice_html,
+        computes,
+        scenario,
+        is_correct,
+        answered_at,
+        submitted,
+        voided,
+    ) in rows:
+        # A scenario option's text is a template ("{amount} a day") whose figures differ per
+        # attempt, so it is named by what it computes; a fixed option by its plain text.
+        if scenario and computes:
+            text = option_method(scenario, computes)
+        else:
+            text = html.unescape(strip_tags(choice_html)).strip()
         yield [*values, text, is_correct, answered_at, _status(submitted, voided)]
 
 

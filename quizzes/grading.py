@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config import params
+from quizzes.items import lesson_draw, lesson_round
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
 from quizzes.tokens import choice_for_token, quiz_scope, test_scope
 
@@ -144,9 +145,13 @@ def record_lesson_answer(
                 "to answer it afresh.",
                 question,
             )
+        # A scenario item: keep the numbers the learner was shown with the answer, so the
+        # feedback they read later is the one for those numbers.
+        drawn = lesson_draw(user.pk, question, lesson_round(user.pk, quiz))
         answer = Answer.objects.create(
-            attempt=attempt, question=question, choice=choice, is_correct=choice.is_correct
-        )
+            attempt=attempt, question=question, choice=choice, is_correct=choice.is_correct,
+            drawn=drawn.as_data() if drawn else {},
+        )  # fmt: skip
         needed = set(question_ids_of(attempt))
         answered = set(
             Answer.objects.filter(attempt=attempt, question_id__in=needed).values_list(

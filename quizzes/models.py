@@ -40,6 +40,9 @@ class Question(models.Model):
     stem_markdown = models.TextField()
     stem_html = models.TextField(editable=False)
     is_active = models.BooleanField(default=True)
+    # A scenario item's template (quizzes/scenarios.py): {"kind": ..., "params": {...}}. Its
+    # numbers are drawn afresh for every attempt. Empty for an item with fixed text.
+    scenario = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["quiz", "order"]
@@ -59,6 +62,9 @@ class Choice(models.Model):
     is_correct = models.BooleanField(default=False)
     feedback_markdown = models.TextField()
     feedback_html = models.TextField(editable=False)
+    # A scenario option's computation: "key" for the right answer, otherwise the named mistake
+    # it reproduces (quizzes/scenarios.py). Empty for an option with fixed text.
+    computes = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ["question", "order"]
@@ -85,6 +91,9 @@ class Attempt(models.Model):
     choice_order = models.JSONField(default=dict, blank=True)
     # An admin's reset voids an attempt: it stays on record but no longer counts.
     voided = models.BooleanField(default=False)
+    # What each scenario item of a module-test attempt drew, fixed at the start:
+    # {question_id: Draw.as_data()}. Its pages, grading and review read it, never the live table.
+    draws = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -106,6 +115,9 @@ class Answer(models.Model):
     choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="answers")
     is_correct = models.BooleanField()
     answered_at = models.DateTimeField(auto_now=True)
+    # A lesson-quiz scenario item's draw as the learner answered it (Draw.as_data()); a test
+    # attempt keeps its draws on the attempt.
+    drawn = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -138,3 +150,35 @@ class RetakeGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class Regrade(models.Model):
+    """Staff re-scored a test's submitted attempts after a key changed (an item edit or a
+    price-table publish), with the reason the learners are shown."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="regrades")
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Regrade of {self.quiz} ({self.created_at:%Y-%m-%d})"
+
+
+class RegradeChange(models.Model):
+    """One attempt whose score a regrade changed: the note on its result page."""
+
+    regrade = models.ForeignKey(Regrade, on_delete=models.CASCADE, related_name="changes")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
+    old_score = models.PositiveSmallIntegerField()
+    new_score = models.PositiveSmallIntegerField()
+    old_passed = models.BooleanField(null=True)
+    new_passed = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["regrade__created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.old_score} -> {self.new_score}"

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from labs.tutor.open_test import MISSED, OPEN, WITHHELD
+from quizzes.items import choice_as_shown, draws_for, stem_as_shown
 from quizzes.models import Answer, Attempt, Question, Quiz
 from quizzes.review import review_shows_right_answers
 
@@ -37,8 +38,9 @@ def _numbered(ids: list[int], questions: dict[int, Question]) -> dict[int, int]:
 
 
 def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
-    """The items of `user`'s open test attempts, and those missed in submitted ones. One query
-    for a learner who never started the test, four otherwise."""
+    """The items of `user`'s open test attempts, and those missed in submitted ones, as each
+    attempt showed them. One query for a learner who never started the test, four otherwise
+    (and two more for an attempt that has to draw a scenario item on first use)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     attempts = list(
@@ -67,6 +69,9 @@ def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
     for attempt in attempts:
         order = [int(key) for key in attempt.choice_order]
         numbers = _numbered(order, questions)
+        # The matcher must see the figures the learner saw: a paraphrase of a scenario item
+        # carries its drawn numbers, not the template's placeholders.
+        draws = draws_for(attempt, [questions[pk] for pk in order if pk in questions])
         module = attempt.quiz.module.slug
         if attempt.submitted_at is None:
             state = OPEN
@@ -82,9 +87,12 @@ def lab_items(user: AbstractBaseUser | None) -> list[LabItem]:
             if state != OPEN and pk in answered_right:
                 continue  # the learner has answered it right: nothing to hold back
             lesson = question.lesson
+            drawn = draws.get(pk)
             items[pk] = LabItem(
-                stem=question.stem_html,
-                options=tuple(c.text_html for c in question.choices.all()),
+                stem=stem_as_shown(attempt, question, drawn),
+                options=tuple(
+                    choice_as_shown(attempt, c, drawn)[0] for c in question.choices.all()
+                ),
                 state=state,
                 number=numbers[pk],
                 lesson_title=f"Lesson {lesson.order}: {lesson.title}" if lesson else "",

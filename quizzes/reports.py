@@ -25,9 +25,11 @@ from django.db.models import (
 )
 from django.db.models.functions import NullIf
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.roles import staff_users
-from quizzes.models import Answer, Attempt, Question, Quiz
+from quizzes.models import Answer, Attempt, Choice, Question, Quiz
+from quizzes.scenarios import option_method
 
 # Below this many answers a question's figures are shown with a warning: a handful of learners
 # can swing facility by tens of points and the 27% groups are a few people each.
@@ -208,6 +210,14 @@ class OptionStat:
     share: float | None
 
 
+def option_html(question: Question, choice: Choice) -> str:
+    """How the statistics name an option: its text, or for a scenario item what it computes,
+    since its text is a template ("{amount} a day") that reads the same for every option."""
+    if question.scenario and choice.computes:
+        return escape(option_method(question.scenario, choice.computes))
+    return choice.text_html
+
+
 @dataclass
 class QuestionStat:
     question: Question
@@ -362,7 +372,7 @@ def question_stats(
             options = [
                 OptionStat(
                     letter=chr(ord("A") + i),
-                    text_html=choice.text_html,
+                    text_html=option_html(question, choice),
                     is_correct=choice.is_correct,
                     picks=picks.get(choice.pk, 0),
                     share=picks.get(choice.pk, 0) / answers if answers else None,

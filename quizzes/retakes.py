@@ -13,6 +13,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from quizzes.grading import lock_user
+from quizzes.items import draw_for_test
 from quizzes.models import Attempt, Choice, Quiz, RetakeGrant
 from quizzes.pools import draw_items
 
@@ -128,7 +129,12 @@ def start_test_attempt(user: AbstractBaseUser, quiz: Quiz) -> tuple[Attempt, boo
             if not used:
                 raise RetakeRefused("That extra attempt has already been used.")
         order = shuffled_choice_order(user, quiz)
-        attempt = Attempt.objects.create(user=user, quiz=quiz, choice_order=order, total=len(order))
+        # Scenario items get their numbers now, once: the attempt keeps them (and the option
+        # amounts) so a price change mid-attempt or after it moves nothing the learner saw.
+        draws = draw_for_test(int(key) for key in order)
+        attempt = Attempt.objects.create(
+            user=user, quiz=quiz, choice_order=order, total=len(order), draws=draws
+        )
     return attempt, True
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from quizzes.models import Answer, Question
+from quizzes.scenarios import Draw, fill_html
 from quizzes.tokens import option_token
 
 LETTERS = "ABCDEFGHIJ"
@@ -127,6 +128,8 @@ def question_item(
     reveal: bool,
     show_right_answer: bool = True,
     order: list[int] | None = None,
+    drawn: Draw | None = None,
+    frozen: dict | None = None,
 ) -> QuestionItem:
     """One question as a page may show it. `question.choices` should be prefetched.
 
@@ -135,6 +138,9 @@ def question_item(
     feedback; without it, a question missed lists only the learner's own answer (none if
     blank). The caller decides: a lesson quiz reveals all once the question is answered, a
     submitted test by the review policy. `scope` is the option tokens' (quizzes/tokens.py).
+    `drawn` is a scenario item's draw: its values fill the stem, options and feedback.
+    `frozen` is a fixed item's texts as an attempt first showed them (its living numbers under
+    the prices of that day), shown instead of today's rendering.
     """
     choices = list(question.choices.all())
     if order is not None:
@@ -146,14 +152,25 @@ def question_item(
     def shown(choice: object) -> bool:
         return full or (reveal and choice.pk == picked_id)
 
+    def filled(template_html: str, choice: object | None = None, part: int = 0) -> str:
+        if frozen is not None:
+            if choice is None:
+                return frozen.get("stem_html", template_html)
+            texts = frozen.get("options", {}).get(str(choice.pk))
+            return texts[part] if texts else template_html
+        if drawn is None:
+            return template_html
+        outcome = drawn.outcomes.get(choice.pk) if choice is not None else None
+        return fill_html(template_html, drawn.shown, outcome)
+
     options = [
         Option(
             token=option_token(scope, question.pk, c.pk),
             letter=LETTERS[i] if i < len(LETTERS) else str(i + 1),
-            text_html=c.text_html,
+            text_html=filled(c.text_html, c),
             picked=c.pk == picked_id,
             is_correct=c.is_correct if shown(c) else None,
-            feedback_html=c.feedback_html if shown(c) else "",
+            feedback_html=filled(c.feedback_html, c, part=1) if shown(c) else "",
         )
         for i, c in enumerate(choices)
     ]
@@ -165,7 +182,7 @@ def question_item(
         pk=question.pk,
         key=question.key,
         number=number,
-        stem_html=question.stem_html,
+        stem_html=filled(question.stem_html),
         options=options,
         answered=answer is not None,
         revealed=reveal,
@@ -184,6 +201,8 @@ def question_items(
     reveal_all: bool = False,
     show_right_answers: bool = True,
     choice_order: dict | None = None,
+    draws: dict[int, Draw] | None = None,
+    frozen: dict[int, dict] | None = None,
 ) -> list[QuestionItem]:
     items = []
     for number, question in enumerate(questions, start=1):
@@ -193,6 +212,7 @@ def question_items(
         item = question_item(
             question, number, answer, scope=scope, reveal=reveal,
             show_right_answer=show_right_answers, order=order,
+            drawn=(draws or {}).get(question.pk), frozen=(frozen or {}).get(question.pk),
         )  # fmt: skip
         items.append(item)
     return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import lesson_quiz, module_test, reports
+from quizzes.views import lesson_quiz, module_test, regrade, reports
 
 app_name = "quizzes"
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("reports/questions/", reports.questions, name="report_questions"),
     path("reports/learners/<int:pk>/", reports.learner, name="report_learner"),
     path("reports/learners/<int:pk>/retakes/", reports.learner_grant, name="report_grant"),
+    path("reports/regrade/", regrade.regrade, name="regrade"),
 ]

@@ -1,3 +1,5 @@
+import random
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +21,7 @@ from authoring.quizzes import (
     is_test,
     move_question,
     new_key,
+    preview_draws,
     publish_quiz,
     put_question,
     question_problems,
@@ -27,8 +30,10 @@ from authoring.quizzes import (
     remove_question,
 )
 from authoring.views.common import ask_first, done
+from courses.export import dump_yaml
 from courses.rendering import LivingNumberError, render_markdown
 from quizzes.models import Answer, Quiz
+from quizzes.scenarios import ScenarioError, draw_values_and_amounts, fill_html, shown_values
 
 NEW = "new"
 
@@ -126,6 +131,7 @@ def _question_page(
     blocked: bool = False,
     answered_count: int = 0,
     status: int = 200,
+    question: dict | None = None,
 ) -> HttpResponse:
     context = {
         "quiz": quiz,
@@ -136,6 +142,8 @@ def _question_page(
         "problems": problems or [],
         "blocked": blocked,
         "answered_count": answered_count,
+        # A scenario question: a few fresh draws, each option with what it computes.
+        "draws": preview_draws(question, current_price_table()) if question else [],
     }
     template = "authoring/question_edit.html"
     if request.htmx:
@@ -166,13 +174,16 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     count = info.count if info else 0
     if request.method != "POST":
         initial = (
-            {"stem": current["stem"], "lesson": current.get("lesson"), "slot": current.get("slot")}
+            {"stem": current["stem"], "lesson": current.get("lesson"), "slot": current.get("slot"),
+             "scenario": dump_yaml(current["scenario"]) if current.get("scenario") else ""}
             if current
             else {}
-        )
+        )  # fmt: skip
         form = QuestionForm(initial=initial, lessons=lessons)
         rows = option_rows(current["options"] if current else [], chosen)
-        return _question_page(request, quiz, key, form, rows, answered_count=count)
+        return _question_page(
+            request, quiz, key, form, rows, answered_count=count, question=current
+        )
 
     form = QuestionForm(request.POST, lessons=lessons)
     rows = submitted_rows(request.POST, chosen)
@@ -186,6 +197,7 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "lesson": lesson,
             "slot": form.cleaned_data.get("slot"),
             "stem": form.cleaned_data["stem"],
+            "scenario": form.cleaned_data["scenario"],
             "options": form.cleaned_data["options"],
         },
         test=is_test(quiz),
@@ -206,7 +218,7 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         blocked = bool(info and info.count) and not as_new
         return _question_page(
             request, quiz, key, form, rows, problems=problems, blocked=blocked,
-            answered_count=count, status=422,
+            answered_count=count, status=422, question=question,
         )  # fmt: skip
     if as_new:
         data = add_as_new_question(quiz, data, key, question)
@@ -321,15 +333,19 @@ def quiz_as_learner(request: HttpRequest, pk: int) -> HttpResponse:
     table = current_price_table()
     questions = []
     for number, question in enumerate(data["questions"], start=1):
+        # A scenario question is shown with one draw of its numbers, as a learner meets it.
+        shown, outcomes = _one_draw(question, table)
         questions.append({
             "number": number, "key": question["key"], "lesson": question.get("lesson"),
             "slot": question.get("slot"),
             "problems": question_problems(question, label="This question", table=table),
-            "stem_html": _safe_render(question["stem"], table),
+            "stem_html": fill_html(_safe_render(question["stem"], table), shown),
             "options": [
                 {"letter": chr(65 + i), "correct": o["correct"],
-                 "text_html": _safe_render(o["text"], table),
-                 "feedback_html": _safe_render(o["feedback"], table)}
+                 "text_html": fill_html(_safe_render(o["text"], table), shown, outcomes.get(i)),
+                 "feedback_html": fill_html(
+                     _safe_render(o["feedback"], table), shown, outcomes.get(i)
+                 )}
                 for i, o in enumerate(question["options"])
             ],
         })  # fmt: skip
@@ -339,6 +355,21 @@ def quiz_as_learner(request: HttpRequest, pk: int) -> HttpResponse:
         {"quiz": quiz, "data": data, "questions": questions,
          "draft": get_draft(Kind.QUIZ, quiz.pk)},
     )  # fmt: skip
+
+
+def _one_draw(question: dict, table: object) -> tuple[dict, dict]:
+    """One draw's shown values and each option's outcome by index; empty for a fixed question
+    or one whose template does not draw (its problems are listed)."""
+    if not question.get("scenario"):
+        return {}, {}
+    computes = [o.get("computes", "") for o in question["options"]]
+    try:
+        values, outcomes = draw_values_and_amounts(
+            question["scenario"], computes, table, random.Random()
+        )
+    except (ScenarioError, KeyError, TypeError, ValueError):
+        return {}, {}
+    return shown_values(values, table), dict(enumerate(outcomes))
 
 
 def _safe_render(text: str, table: object) -> str:

@@ -16,9 +16,11 @@ from courses.models import Lesson, Module
 from courses.navigation import course_outline
 from courses.progress import LessonStatus, lessons_of, module_progress
 from quizzes.grading import AnswerRefused, current_lesson_attempt, lock_user, record_lesson_answer
+from quizzes.items import lesson_draw
 from quizzes.models import Attempt, Quiz
 from quizzes.questions import active_questions
 from quizzes.review import question_items
+from quizzes.scenarios import Draw
 from quizzes.tokens import learner_order, quiz_scope
 
 TEMPLATE = "quizzes/quiz.html"
@@ -83,9 +85,21 @@ def _context(
         str(q.pk): learner_order(request.user.pk, q.pk, [c.pk for c in q.choices.all()])
         for q in questions
     }
+    progress = module_progress(request.user, module, lessons_of(module)) if with_progress else None
+    summary = _summary(request, quiz, attempt, progress.status_for(lesson) if progress else None)
+    # A scenario item shows the draw the learner answered, or this round's draw if unanswered.
+    # The round is the summary's count of finished attempts (lesson_round counts the same).
+    round_number = summary["finished_count"]
+    draws = {}
+    for q in questions:
+        answered = answers.get(q.pk)
+        if answered is not None and answered.drawn:
+            draws[q.pk] = Draw.from_data(answered.drawn)
+        elif drawn := lesson_draw(request.user.pk, q, round_number):
+            draws[q.pk] = drawn
     items = question_items(
         questions, answers, scope=quiz_scope(request.user.pk, quiz), reveal_answered=True,
-        choice_order=order,
+        choice_order=order, draws=draws,
     )  # fmt: skip
     context = {
         "module": module,
@@ -95,12 +109,10 @@ def _context(
         "items": items,
         "question_count": len(questions),
         "answered_count": sum(q.pk in answers for q in questions),
+        "summary": summary,
     }
-    status = None
-    if with_progress:
-        context["progress"] = module_progress(request.user, module, lessons_of(module))
-        status = context["progress"].status_for(lesson)
-    context["summary"] = _summary(request, quiz, attempt, status)
+    if progress is not None:
+        context["progress"] = progress
     return context
 
 

@@ -19,6 +19,7 @@ from courses.models import Module
 from courses.navigation import content_version, course_outline
 from courses.progress import module_progress
 from quizzes.grading import AnswerRefused, finish_attempt, record_test_answer
+from quizzes.items import draws_for, frozen_of
 from quizzes.models import Attempt, Quiz
 from quizzes.pools import in_slot_order, test_length
 from quizzes.questions import questions_in_slot_order
@@ -75,9 +76,14 @@ def _attempt_items(
     # every lesson's whole text once per question (a megabyte a page on the result page).
     questions = questions_in_slot_order(attempt.quiz, ids)
     answers = {a.question_id: a for a in attempt.answers.all()}
+    # Scenario items show the numbers the attempt drew; fixed items with living numbers the
+    # figures of the day it started.
+    draws = draws_for(attempt, questions)
+    frozen = {q.pk: texts for q in questions if (texts := frozen_of(attempt, q.pk))}
     items = question_items(
         questions, answers, scope=test_scope(attempt), reveal_all=reveal,
-        show_right_answers=show_right_answers, choice_order=attempt.choice_order,
+        show_right_answers=show_right_answers, choice_order=attempt.choice_order, draws=draws,
+        frozen=frozen,
     )  # fmt: skip
     return items, sum(item.answered for item in items)
 
@@ -364,6 +370,7 @@ def attempt_result(request: HttpRequest, module: str, pk: int) -> HttpResponse:
             "unanswered_count": review["unanswered"],
             "right_answers_shown": show_right,
             "review_policy": describe_review_policy(),
+            "regrade_notes": attempt.regrades.select_related("regrade"),
             "review_now": describe_review_now(status.has_passed),
             "status": status,
             "wait": describe_wait(status.cooldown_seconds_left),

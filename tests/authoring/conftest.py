@@ -5,6 +5,7 @@ from django.test import Client
 
 from authoring.forms import LessonForm
 from authoring.lessons import lesson_snapshot
+from courses.export import dump_yaml
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -48,10 +49,14 @@ def question_form_data(question: dict, **changes: object) -> dict:
         data["lesson"] = question["lesson"]
     if question.get("slot") is not None:
         data["slot"] = str(question["slot"])
+    if question.get("scenario"):
+        data["scenario"] = dump_yaml(question["scenario"])
     for i, option in enumerate(question["options"]):
         data[f"option-{i}-id"] = option["id"] or ""
         data[f"option-{i}-text"] = option["text"]
         data[f"option-{i}-feedback"] = option["feedback"]
+        if option.get("computes"):
+            data[f"option-{i}-computes"] = option["computes"]
         if option["correct"]:
             data["correct"] = str(i)
     data.update(changes)

@@ -23,6 +23,12 @@ def content(tmp_path: Path) -> Path:
     return target
 
 
+def module_test_keys(content_dir: Path | None = None) -> list[str]:
+    """The keys of the module test's items as test.yaml lists them, so counts follow the content."""
+    path = Path(content_dir or settings.CONTENT_DIR) / MODULE / "test.yaml"
+    return [question["key"] for question in yaml.safe_load(path.read_text())["questions"]]
+
+
 def edit_yaml(path: Path, change) -> None:
     data = yaml.safe_load(path.read_text())
     change(data)
@@ -43,7 +49,7 @@ def test_the_course_has_four_lessons_with_a_quiz_and_a_lab_each_and_a_test(cours
         "architecture-advisor", "caching-strategist", "cost-estimator", "prompt-auditor",
     ]  # fmt: skip
     # 15 slots, each a pool of two or more items on one lesson, at least three slots a lesson.
-    assert len(module.test.questions) == 39
+    assert len(module.test.questions) == len(module_test_keys())
     pools: dict[int, set[str]] = {}
     for q in module.test.questions:
         pools.setdefault(q.slot, set()).add(q.lesson)
@@ -96,9 +102,10 @@ def test_sync_creates_everything_and_a_second_run_changes_nothing(db, course_sou
     assert Module.objects.count() == 1
     assert Lesson.objects.count() == 4
     assert Quiz.objects.filter(kind="lesson").count() == 4
-    assert Quiz.objects.filter(kind="test").get().questions.count() == 39
+    test_items = len(module_test_keys())
+    assert Quiz.objects.filter(kind="test").get().questions.count() == test_items
     assert Lab.objects.count() == 4
-    assert Choice.objects.count() == (4 * 3 + 39) * 4
+    assert Choice.objects.count() == (4 * 3 + test_items) * 4
     stamps = list(Lesson.objects.values_list("updated_at", flat=True))
     second = sync_course(course_sources)
     assert not second.changed
@@ -352,5 +359,5 @@ def test_a_deleted_test_file_is_refused_and_the_test_and_its_attempts_stay(db, c
         with pytest.raises(CommandError, match=r"test\.yaml: is missing, but the database"):
             call_command("sync_content", path=str(content), **options)
     test.refresh_from_db()
-    assert test.questions.filter(is_active=True).count() == 39
+    assert test.questions.filter(is_active=True).count() == len(module_test_keys())
     assert Attempt.objects.filter(quiz=test).count() == 1

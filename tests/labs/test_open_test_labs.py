@@ -209,3 +209,31 @@ def test_claude_is_not_asked_about_an_open_item_and_is_after_submission(
         assert question.stem_markdown.strip()[:60] not in sent
         for choice in question.choices.all():
             assert choice.feedback_markdown.strip()[:60] not in sent
+
+
+def test_a_paraphrase_of_a_scenario_item_with_its_drawn_figures_is_declined_during_the_attempt(
+    client, learner, lab, settings, django_capture_on_commit_callbacks
+):
+    settings.TEST_REVIEW_RIGHT_ANSWERS = "always"
+    # Slot 6 kept to its scenario item, so the attempt draws fresh figures for it.
+    scenario = Question.objects.get(key="mt-sc-pc-1")
+    Question.objects.filter(slot=6, quiz__kind="test").exclude(pk=scenario.pk).delete()
+    client.force_login(learner)
+    assert client.post(TEST_URL + "start/").status_code == 302
+    attempt = Attempt.objects.get(quiz__kind="test")
+    v = attempt.draws[str(scenario.pk)]["values"]
+    shown = attempt.draws[str(scenario.pk)]["shown"]
+    paraphrase = (
+        f"{shown['model']}, {v['requests']} req/day, {v['prefix']} token prefix cached "
+        f"({v['ttl']}), then {v['user']} tokens of question and {v['output']} out. per day?"
+    )
+
+    during = ask_lab(client, paraphrase, django_capture_on_commit_callbacks)
+    assert "You have the module test open" in during.text
+    assert "$" not in during.text
+    assert not Calculation.objects.filter(message=during).exists()
+
+    submit(client, attempt)
+    after = ask_lab(client, paraphrase, django_capture_on_commit_callbacks)
+    assert "test open" not in after.text
+    assert "which you missed" in after.text

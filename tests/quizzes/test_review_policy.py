@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from quizzes.items import choice_as_shown, draw_of
 from quizzes.models import Attempt, Choice, Question
 from quizzes.retakes import grant_retake
 from quizzes.templatetags.quiz_format import inline_html
@@ -47,13 +48,19 @@ def sections(html: str) -> dict[str, str]:
     return dict(re.findall(r'<section id="q-([\w-]+)".*?>(.*?)</section>', html, re.S))
 
 
-def option_html(choice: Choice) -> str:
-    return f'<span class="option-text">{inline_html(choice.text_html)}</span>'
+def as_shown(attempt: Attempt, choice: Choice) -> tuple[str, str]:
+    """The option's text and feedback with the figures this attempt drew for it."""
+    return choice_as_shown(attempt, choice, draw_of(attempt, choice.question_id))
 
 
-def right_option_shown(section: str, question: Question) -> bool:
+def option_html(choice: Choice, attempt: Attempt) -> str:
+    text, _ = as_shown(attempt, choice)
+    return f'<span class="option-text">{inline_html(text)}</span>'
+
+
+def right_option_shown(section: str, question: Question, attempt: Attempt) -> bool:
     right = right_choice(question)
-    return option_html(right) in section or right.feedback_html in section
+    return option_html(right, attempt) in section or as_shown(attempt, right)[1] in section
 
 
 def result_of(client, attempt: Attempt) -> str:
@@ -70,7 +77,7 @@ def test_a_blank_attempts_result_shows_no_right_option_of_any_question(client, l
     assert len(parts) == 15
     for question in Question.objects.filter(pk__in=ordered_question_ids(attempt)):
         section = parts[question.key]
-        assert not right_option_shown(section, question), question.key
+        assert not right_option_shown(section, question, attempt), question.key
         assert "Not answered" in section
         assert "The right answer is not shown here" in section
     assert "The right answer is " not in html.replace("The right answer is not", "")
@@ -90,12 +97,14 @@ def test_a_failed_attempt_shows_right_and_wrong_and_the_feedback_on_the_chosen_o
         question = Question.objects.get(pk=question_id)
         section = parts[question.key]
         answer = attempt.answers.get(question=question)
-        assert answer.choice.feedback_html in section  # why the chosen option is right or wrong
+        assert (
+            as_shown(attempt, answer.choice)[1] in section
+        )  # why the chosen option is right or wrong
         if number <= 11:
-            assert "✓ Right" in section and option_html(right_choice(question)) in section
+            assert "✓ Right" in section and option_html(right_choice(question), attempt) in section
         else:
             assert "✗ Wrong" in section and "You picked" in section
-            assert not right_option_shown(section, question), question.key
+            assert not right_option_shown(section, question, attempt), question.key
     assert html.count('<span class="badge bad">✗ Wrong</span>') == 4
 
 
@@ -111,7 +120,7 @@ def test_after_passing_every_result_shows_the_right_option_of_each_question_miss
         assert html.count("The right answer is ") == missed
         parts = sections(html)
         for question in Question.objects.filter(pk__in=ordered_question_ids(attempt)):
-            assert right_option_shown(parts[question.key], question), question.key
+            assert right_option_shown(parts[question.key], question, attempt), question.key
 
 
 def test_an_admin_reset_of_the_passing_attempt_hides_the_right_options_again(
@@ -151,7 +160,7 @@ def test_the_never_policy_hides_the_right_options_even_after_passing(
     for number, question_id in enumerate(ordered_question_ids(attempt), start=1):
         question = Question.objects.get(pk=question_id)
         if number > 12:
-            assert not right_option_shown(parts[question.key], question)
+            assert not right_option_shown(parts[question.key], question, attempt)
 
 
 @pytest.mark.parametrize(
