@@ -17,6 +17,7 @@ shows a lesson's or a lab's text reads that row itself. Nothing may change the i
 out here; every request in the process shares them.
 """
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from uuid import uuid4
@@ -63,15 +64,22 @@ class Outline:
         return lesson
 
 
+log = logging.getLogger(__name__)
 _current: tuple[str, Outline] | None = None
 
 
 def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # add, not set: two processes starting at once agree on one token.
-        cache.add(VERSION_KEY, uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
+    """The shared token of the content's version; "" (nothing reused) while the cache is down,
+    so a Redis outage slows pages instead of breaking them, and a sync still runs."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            # add, not set: two processes starting at once agree on one token.
+            cache.add(VERSION_KEY, uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY) or ""
+    except Exception:  # the cache backend's own connection errors differ by backend
+        log.warning("cache unavailable: the course outline is read from the database")
+        return ""
     return version
 
 
@@ -110,7 +118,12 @@ def course_outline() -> Outline:
 
 
 def _retire_version() -> None:
-    cache.set(VERSION_KEY, uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid4().hex, timeout=None)
+    except Exception:
+        # Nothing is reused while the cache is down (content_version is ""), and a cache that
+        # comes back empty starts a new token: no stale outline either way.
+        log.warning("cache unavailable: the content version was not retired")
 
 
 def content_changed(**kwargs: object) -> None:

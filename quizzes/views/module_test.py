@@ -323,8 +323,9 @@ def _result_review(request: HttpRequest, attempt: Attempt, show_right: bool) -> 
     on whether right answers are shown (the learner has passed since) and on the content
     version (a re-rendered question text); rendering fifteen questions with their options was
     most of the page's time."""
-    key = f"quizzes:result-review:{attempt.pk}:{int(show_right)}:{content_version()}"
-    review = cache.get(key)
+    version = content_version()
+    key = f"quizzes:result-review:{attempt.pk}:{int(show_right)}:{version}"
+    review = cache.get(key) if version else None  # "" while the cache is down: render
     if review is None:
         items, answered = _attempt_items(attempt, reveal=True, show_right_answers=show_right)
         html = render_to_string(
@@ -334,7 +335,8 @@ def _result_review(request: HttpRequest, attempt: Attempt, show_right: bool) -> 
         review = {"html": mark_safe(html), "answered": answered,  # noqa: S308 - our template
                   "wrong": sum(1 for item in items if not item.is_correct),
                   "unanswered": len(items) - answered}  # fmt: skip
-        cache.set(key, review, timeout=24 * 3600)
+        if version:
+            cache.set(key, review, timeout=24 * 3600)
     return review
 
 
