@@ -26,11 +26,11 @@ def _context(**extra: object) -> dict:
 
 
 @staff_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def regrade(request: HttpRequest) -> HttpResponse:
     """GET: the tests to regrade. POST `action=preview`: the dry run, nothing written.
     POST `action=apply` with a reason: the regrade, then back here with what it changed."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "reports/regrade.html", _context())
     raw_quiz = request.POST.get("quiz", "")
     if not raw_quiz.isdecimal():

@@ -32,6 +32,7 @@ OWNED = {
 STAFF = {
     "quizzes:reports", "quizzes:report_attempts", "quizzes:export_attempts",
     "quizzes:export_answers", "quizzes:report_learner", "quizzes:report_grant", "labs:spend",
+    "quizzes:regrade",
 }  # fmt: skip
 INSTRUCTOR_PREFIXES = ("authoring:",)
 INSTRUCTOR = {"quizzes:report_questions", "labs:evaluations"}
